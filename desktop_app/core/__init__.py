@@ -1,0 +1,1 @@
+"""Qt-free domain: transcripts, options, errors, progress."""

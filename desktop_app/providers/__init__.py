@@ -1,0 +1,1 @@
+"""Speech engines: the Provider contract, the registry, and one module per engine."""
