@@ -1,19 +1,89 @@
-"""Decode any audio/video container with PyAV into 16 kHz mono s16 PCM chunks, and probe length."""
+"""Decode any audio or video file with PyAV into 16 kHz mono s16le PCM chunks, and probe length.
+
+:func:`probe` reads only a file's header (and, for raw streams whose header holds no length, a
+bounded scan of packet timestamps). :func:`decode_pcm` streams the first audio track as chunks of
+:data:`~desktop_app.audio.SAMPLE_RATE` mono 16-bit PCM; it never holds the whole file.
+
+The PCM follows the file's timeline: time 0 is the start of the media, gaps in the audio
+timestamps (a damaged region, a recorder that paused) become silence, so positions in the PCM
+match positions in the file and in its video. ``start``/``end`` cut a window out of that timeline
+with a seek, which is how long files are split into pieces.
+
+Every failure is an :class:`~desktop_app.core.errors.AudioError` naming the file, also when it
+happens half-way through iteration. Damage is handled the way media players do: packets that
+cannot be decoded are skipped (and logged); a file cut short yields the audio it still holds;
+a file whose header is broken, or that holds data but no decodable sound, is a
+:class:`~desktop_app.core.errors.TruncatedAudioError`.
+"""
 
 from __future__ import annotations
 
+import logging
+import math
+import os
+import stat
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import av
+import av.error
+import numpy as np
+from av.audio.frame import AudioFrame
+from av.audio.resampler import AudioResampler
+from av.audio.stream import AudioStream
+from av.container import InputContainer
+from av.stream import Disposition
 
-from desktop_app.audio import BYTES_PER_SECOND, SAMPLE_RATE
+from desktop_app.audio import SAMPLE_RATE, SAMPLE_WIDTH
+from desktop_app.core.errors import (
+    AudioError,
+    AudioFileNotFoundError,
+    AudioUnreadableError,
+    EmptyAudioError,
+    NoAudioTrackError,
+    NotMediaError,
+    TruncatedAudioError,
+)
+
+log = logging.getLogger(__name__)
+
+RESAMPLE_FRAME = 4096
+"""Samples per resampler output frame: fewer, larger frames mean less per-frame Python work."""
+SEEK_PREROLL = 0.5
+"""Seconds decoded (and dropped) before ``start``: codecs such as MP3, AAC and Opus need a few
+frames of history before their output is right."""
+RESAMPLER_LEAD = 0.02
+"""Seconds resampled (and dropped) before ``start`` so the resampler's filter has history."""
+GAP_TOLERANCE = 0.015
+"""Timestamp jumps up to this many seconds are rounding jitter; larger ones are filled."""
+MAX_GAP_FILL = 60.0
+"""Longer timestamp jumps are taken as broken timestamps, not as silence, and ignored."""
+EMPTY_FILE_BYTES = 4096
+"""An audio file without a single packet but larger than this is damaged, not empty."""
+SCAN_MAX_BYTES = 64 * 1024 * 1024
+SCAN_MAX_PACKETS = 400_000
+
+# Raw streams without a length in any header; FFmpeg then guesses from the bit rate.
+_ESTIMATED_DURATION_FORMATS = frozenset({"aac", "amr", "amrnb", "amrwb"})
+# Demuxers FFmpeg picks for things that are not audio or video at all (text shown as ANSI art).
+_NOT_MEDIA_FORMATS = frozenset({"tty"})
+# Containers that store real timestamps. Raw streams (MP3, ADTS, AMR, WAV, ...) only have ones the
+# demuxer derives from frame sizes, which can be wrong (a stream that changes sample rate) and can
+# never show a real gap, so their audio is taken as contiguous.
+_TIMESTAMPED_FORMATS = frozenset(
+    {"mov", "mp4", "matroska", "webm", "ogg", "mpegts", "flv", "avi", "asf", "nut", "mpeg", "mxf"}
+)
 
 
 @dataclass(frozen=True, slots=True)
 class MediaInfo:
-    """What a quick look at a file tells; ``duration`` in seconds or None when unknown."""
+    """What a quick look at a file tells; ``duration`` in seconds or None when unknown.
+
+    ``sample_rate``/``channels`` describe the file's own audio track (before conversion);
+    ``has_video`` is true when there is a picture stream that is not just cover art.
+    """
 
     path: Path
     duration: float | None
@@ -21,44 +91,487 @@ class MediaInfo:
     codec: str
     sample_rate: int
     channels: int
+    has_video: bool = False
 
 
 def probe(path: Path | str) -> MediaInfo:
-    """Read a file's header only and describe its first audio stream."""
-    path = Path(path)
-    with av.open(str(path)) as container:
-        stream = container.streams.audio[0]
-        duration: float | None = None
-        if stream.duration is not None and stream.time_base is not None:
-            duration = float(stream.duration * stream.time_base)
-        elif container.duration is not None:
-            duration = container.duration / 1_000_000
+    """Describe a file's first audio track from its header.
+
+    Raises an :class:`~desktop_app.core.errors.AudioError` subclass when the file is missing,
+    unreadable, empty, not media, damaged, or has no audio track.
+    """
+    path = _checked_path(path)
+    with _open(path) as container:
+        stream = _audio_stream(container, path)
+        context = stream.codec_context
+        duration = _header_duration(container, stream)
+        if duration is None or container.format.name in _ESTIMATED_DURATION_FORMATS:
+            duration = _scanned_duration(container, stream) or duration
+        has_video = any(
+            not (video.disposition & Disposition.attached_pic) for video in container.streams.video
+        )
         return MediaInfo(
             path=path,
             duration=duration,
             container=container.format.name,
-            codec=stream.codec_context.name,
-            sample_rate=stream.codec_context.sample_rate or 0,
-            channels=stream.codec_context.channels or 0,
+            codec=context.name,
+            sample_rate=context.sample_rate or 0,
+            channels=context.channels or 0,
+            has_video=has_video,
         )
 
 
-def decode_pcm(path: Path | str, *, chunk_seconds: float = 0.5) -> Iterator[bytes]:
-    """Yield the file's first audio track as 16 kHz mono s16le chunks of ``chunk_seconds``
-    (the last one may be shorter)."""
-    chunk_bytes = max(2, int(chunk_seconds * BYTES_PER_SECOND) // 2 * 2)
-    resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
+def decode_pcm(
+    path: Path | str,
+    *,
+    chunk_seconds: float = 0.5,
+    start: float | None = None,
+    end: float | None = None,
+) -> Iterator[bytes]:
+    """Yield the file's audio as 16 kHz mono s16le chunks of ``chunk_seconds`` (the last one may
+    be shorter).
+
+    ``start``/``end`` (seconds on the file's timeline) limit the output to that window; a window
+    beyond the end of the audio yields nothing. The file is checked and opened before this
+    returns, so a missing or broken file raises here; later failures raise from the iterator.
+    """
+    if chunk_seconds <= 0:
+        raise ValueError("chunk_seconds must be positive")
+    if start is not None and start < 0:
+        raise ValueError("start must not be negative")
+    if end is not None and end <= (start or 0.0):
+        raise ValueError("end must be after start")
+    chunk_bytes = max(SAMPLE_WIDTH, round(chunk_seconds * SAMPLE_RATE) * SAMPLE_WIDTH)
+    checked = _checked_path(path)
+    container = _open(checked)
+    try:
+        stream = _audio_stream(container, checked)
+    except BaseException:
+        container.close()
+        raise
+    return _generate(_Job(checked, container, stream, chunk_bytes, start or 0.0, end))
+
+
+# --- opening and checking -------------------------------------------------------------------
+
+
+def _checked_path(path: Path | str) -> Path:
+    """The path, once it is known to be a readable, non-empty regular file."""
+    path = Path(path)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise AudioFileNotFoundError(
+            f"File not found: '{path}'", message_ko=f"파일을 찾을 수 없습니다: '{path}'"
+        ) from None
+    except OSError as exc:
+        raise _unreadable(path, exc) from exc
+    if stat.S_ISDIR(info.st_mode):
+        raise AudioUnreadableError(
+            f"'{path}' is a folder, not a file",
+            message_ko=f"'{path}'은(는) 파일이 아니라 폴더입니다",
+            fix="Choose an audio or video file inside the folder.",
+            fix_ko="폴더 안의 오디오/동영상 파일을 고르세요.",
+        )
+    if not stat.S_ISREG(info.st_mode):
+        raise AudioUnreadableError(
+            f"'{path}' is not a regular file (a pipe, socket or device)",
+            message_ko=f"'{path}'은(는) 일반 파일이 아닙니다(파이프, 소켓 또는 장치)",
+            fix="Save the audio to a file first and choose that file.",
+            fix_ko="오디오를 먼저 파일로 저장한 뒤 그 파일을 고르세요.",
+        )
+    if not os.access(path, os.R_OK):
+        raise _unreadable(path, PermissionError())
+    if info.st_size == 0:
+        raise EmptyAudioError(
+            f"'{path.name}' is empty (0 bytes)",
+            message_ko=f"'{path.name}' 파일이 비어 있습니다(0바이트)",
+        )
+    return path
+
+
+def _open(path: Path) -> InputContainer:
+    # The "file:" prefix stops FFmpeg from reading a name such as "a:b.mp3" as a protocol.
+    try:
+        container = av.open(f"file:{os.path.abspath(path)}", metadata_errors="replace")
+    except OSError as exc:  # includes PyAV's own OSError subclasses (permission, I/O)
+        raise _unreadable(path, exc) from exc
+    except (av.error.FFmpegError, ValueError, EOFError) as exc:
+        if _looks_like_media(path):
+            raise _damaged(path, exc) from exc
+        raise _not_media(path) from exc
+    if container.format.name in _NOT_MEDIA_FORMATS:
+        container.close()
+        raise _not_media(path)
+    return container
+
+
+def _audio_stream(container: InputContainer, path: Path) -> AudioStream:
+    audio = list(container.streams.audio)
+    if not audio:
+        if not container.streams.video:
+            raise _not_media(path)
+        raise NoAudioTrackError(
+            f"'{path.name}' has no audio track",
+            message_ko=f"'{path.name}'에는 소리 트랙이 없습니다",
+        )
+    for stream in audio:
+        if stream.disposition & Disposition.default:
+            return stream
+    return audio[0]
+
+
+def _looks_like_media(path: Path) -> bool:
+    """Whether the first bytes carry the signature of a common audio/video format, so a file
+    FFmpeg cannot open is damaged media rather than some other kind of file."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(512)
+    except OSError:
+        return False
+    if len(head) < 4:
+        return False
+    signatures: tuple[bytes, ...] = (
+        b"RIFF",
+        b"RF64",
+        b"FORM",
+        b"fLaC",
+        b"OggS",
+        b"ID3",
+        b"#!AMR",
+        b"caff",
+    )
+    signatures += (b"\x1a\x45\xdf\xa3", b"0&\xb2u", b".snd", b"FLV", b"wvpk", b"MAC ")
+    if head.startswith(signatures):
+        return True
+    if head[4:8] in (b"ftyp", b"moov", b"mdat", b"free", b"wide", b"skip"):
+        return True
+    if head[0] == 0xFF and head[1] & 0xE0 == 0xE0:  # MPEG audio / ADTS frame sync
+        return True
+    if head[:2] == b"\x0b\x77":  # AC-3
+        return True
+    return len(head) > 188 and head[0] == 0x47 and head[188] == 0x47  # MPEG-TS
+
+
+def _ffmpeg_detail(exc: BaseException) -> str:
+    """FFmpeg's own last log line (e.g. "moov atom not found") or the error text."""
+    logged = getattr(exc, "log", None)
+    if isinstance(logged, tuple) and len(logged) == 2 and isinstance(logged[1], tuple):
+        message = str(logged[1][-1]).strip()
+        if message:
+            return message
+    return str(getattr(exc, "strerror", None) or exc).strip()
+
+
+def _unreadable(path: Path, exc: OSError) -> AudioError:
+    if isinstance(exc, FileNotFoundError):
+        return AudioFileNotFoundError(
+            f"File not found: '{path}'", message_ko=f"파일을 찾을 수 없습니다: '{path}'"
+        )
+    if isinstance(exc, PermissionError):
+        return AudioUnreadableError(
+            f"No permission to read '{path}'",
+            message_ko=f"'{path}' 파일을 읽을 권한이 없습니다",
+        )
+    reason = exc.strerror or type(exc).__name__
+    return AudioUnreadableError(
+        f"Could not read '{path}': {reason}",
+        message_ko=f"'{path}' 파일을 읽지 못했습니다: {reason}",
+    )
+
+
+def _not_media(path: Path) -> NotMediaError:
+    return NotMediaError(
+        f"'{path.name}' is not an audio or video file",
+        message_ko=f"'{path.name}'은(는) 오디오나 동영상 파일이 아닙니다",
+    )
+
+
+def _damaged(path: Path, exc: BaseException, *, at: float | None = None) -> TruncatedAudioError:
+    detail = _ffmpeg_detail(exc)
+    if at is None:
+        return TruncatedAudioError(
+            f"'{path.name}' is damaged or incomplete and cannot be read ({detail})",
+            message_ko=f"'{path.name}' 파일이 손상되었거나 불완전해서 읽을 수 없습니다({detail})",
+        )
+    return TruncatedAudioError(
+        f"'{path.name}' is damaged after {at:.1f} s ({detail})",
+        message_ko=f"'{path.name}' 파일이 {at:.1f}초 이후 손상되었습니다({detail})",
+    )
+
+
+# --- duration -------------------------------------------------------------------------------
+
+
+def _header_duration(container: InputContainer, stream: AudioStream) -> float | None:
+    if stream.duration and stream.time_base:
+        return float(stream.duration * stream.time_base)
+    if container.duration and container.format.name not in _ESTIMATED_DURATION_FORMATS:
+        return container.duration / 1_000_000
+    return None
+
+
+def _scanned_duration(container: InputContainer, stream: AudioStream) -> float | None:
+    """Length from packet timestamps, reading no more than a bounded amount (no decoding)."""
+    if stream.time_base is None:
+        return None
+    first: int | None = None
+    last = 0
+    read = 0
+    try:
+        for count, packet in enumerate(container.demux(stream)):
+            if packet.pts is not None:
+                first = packet.pts if first is None else min(first, packet.pts)
+                last = max(last, packet.pts + (packet.duration or 0))
+            read += packet.size
+            if read > SCAN_MAX_BYTES or count > SCAN_MAX_PACKETS:
+                return None
+    except (av.error.FFmpegError, OSError, ValueError):
+        return None
+    if first is None or last <= first:
+        return None
+    return float((last - first) * stream.time_base)
+
+
+# --- decoding -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Job:
+    """One decode run: the open file and what the caller asked for (runs on the caller's
+    thread, which should not be the GUI thread)."""
+
+    path: Path
+    container: InputContainer
+    stream: AudioStream
+    chunk_bytes: int
+    start: float
+    end: float | None
+    origin: float = 0.0
+    packets: int = 0
+    packet_bytes: int = 0
+    bad_packets: int = 0
+    time_base: float = 0.0
+    timestamped: bool = False
+    position: float = field(default=0.0)
+    """Seconds on the timeline reached by the audio fed to the resampler so far."""
+
+    def __post_init__(self) -> None:
+        self.time_base = float(self.stream.time_base or 0)
+        self.timestamped = not _TIMESTAMPED_FORMATS.isdisjoint(
+            self.container.format.name.split(",")
+        )
+        if self.container.start_time is not None:
+            self.origin = self.container.start_time / 1_000_000
+        elif self.stream.start_time is not None and self.stream.time_base is not None:
+            self.origin = float(self.stream.start_time * self.stream.time_base)
+
+
+def _generate(job: _Job) -> Iterator[bytes]:
+    """The decode loop: frames → gap filling → resampling → trimming to the window → chunks."""
+    chunk_bytes = job.chunk_bytes
     pending = bytearray()
-    with av.open(str(path)) as container:
-        stream = container.streams.audio[0]
-        for frame in container.decode(stream):
-            for out in resampler.resample(frame):
-                pending += bytes(out.planes[0])[: out.samples * 2]
+    drop = 0  # bytes before ``start`` still to discard
+    budget = -1 if job.end is None else round((job.end - job.start) * SAMPLE_RATE) * SAMPLE_WIDTH
+    emitted = 0
+    resampler: AudioResampler | None = None
+    shape: tuple[str, str, int] | None = None
+    first = True
+    try:
+        for decoded in _frames(job):
+            frame = decoded
+            when = None if frame.pts is None else frame.pts * job.time_base - job.origin
+            silence = 0.0
+            if first:
+                trimmed, when = _first_frame(frame, 0.0 if when is None else when, job.start)
+                if trimmed is None:
+                    continue  # wholly before the window
+                frame = trimmed
+                first = False
+                job.position = when
+                lead = when - job.start
+                if lead < 0:
+                    drop = round(-lead * SAMPLE_RATE) * SAMPLE_WIDTH
+                elif GAP_TOLERANCE < lead <= MAX_GAP_FILL and job.timestamped:
+                    silence = lead  # the audio starts later than the media (after the video)
+                    job.position = job.start
+            elif when is not None and job.timestamped:
+                gap = when - job.position
+                if GAP_TOLERANCE < gap <= MAX_GAP_FILL:
+                    silence = gap
+                elif abs(gap) > MAX_GAP_FILL:
+                    log.warning("%s: ignored a %.1f s timestamp jump", job.path.name, gap)
+                    job.position = when
+            frame_shape = (frame.format.name, frame.layout.name, frame.sample_rate)
+            outputs: list[AudioFrame] = []
+            if frame_shape != shape:
+                if resampler is not None:  # the stream changed format: drain, then start anew
+                    outputs.extend(resampler.resample(None))
+                resampler = AudioResampler(
+                    format="s16", layout="mono", rate=SAMPLE_RATE, frame_size=RESAMPLE_FRAME
+                )
+                shape = frame_shape
+            assert resampler is not None
+            if silence:
+                outputs.extend(resampler.resample(_silent_frame(frame, silence)))
+                job.position += silence
+            frame.pts = None  # our own timeline, not the stream's, decides placement
+            outputs.extend(resampler.resample(frame))
+            job.position += frame.samples / frame.sample_rate
+            for out in outputs:
+                data = memoryview(out.planes[0])[: out.samples * SAMPLE_WIDTH]
+                if drop:
+                    if len(data) <= drop:
+                        drop -= len(data)
+                        continue
+                    data = data[drop:]
+                    drop = 0
+                if budget >= 0 and emitted + len(data) >= budget:
+                    pending += data[: budget - emitted]
+                    emitted = budget
+                    break
+                pending += data
+                emitted += len(data)
             while len(pending) >= chunk_bytes:
                 yield bytes(pending[:chunk_bytes])
                 del pending[:chunk_bytes]
-        for out in resampler.resample(None):
-            pending += bytes(out.planes[0])[: out.samples * 2]
-    while pending:
-        yield bytes(pending[:chunk_bytes])
-        del pending[:chunk_bytes]
+            if emitted == budget:
+                break
+        else:
+            if resampler is not None:
+                for out in resampler.resample(None):
+                    data = memoryview(out.planes[0])[: out.samples * SAMPLE_WIDTH]
+                    if drop:
+                        skipped = min(drop, len(data))
+                        data = data[skipped:]
+                        drop -= skipped
+                    if budget >= 0:
+                        data = data[: budget - emitted]
+                    pending += data
+                    emitted += len(data)
+        if emitted == 0 and job.start == 0:
+            raise _no_sound(job)
+        if job.bad_packets:
+            log.warning(
+                "%s: skipped %d of %d audio packets that could not be decoded",
+                job.path.name,
+                job.bad_packets,
+                job.packets,
+            )
+        while pending:
+            yield bytes(pending[:chunk_bytes])
+            del pending[:chunk_bytes]
+    except AudioError:
+        raise
+    except OSError as exc:  # PyAV's I/O errors are OSError subclasses too
+        raise _unreadable(job.path, exc) from exc
+    except (av.error.FFmpegError, ValueError, EOFError) as exc:
+        raise _damaged(job.path, exc, at=job.position) from exc
+    finally:
+        job.container.close()
+
+
+def _frames(job: _Job) -> Iterator[AudioFrame]:
+    """Decoded frames from a little before ``job.start`` (or the beginning) to the end."""
+    if job.start <= SEEK_PREROLL or job.stream.time_base is None:
+        yield from _decoded(job)
+        return
+    for back in (SEEK_PREROLL, 5.0, 30.0):
+        target = job.start - back
+        if target <= 0:
+            break
+        try:
+            job.container.seek(
+                round((job.origin + target) / job.stream.time_base), stream=job.stream
+            )
+        except av.error.FFmpegError:
+            break
+        frames = _decoded(job)
+        head = next(frames, None)
+        if head is None:
+            return  # the window lies beyond the end of the audio
+        when = None if head.pts is None else head.pts * job.time_base - job.origin
+        if when is not None and when <= job.start + GAP_TOLERANCE:
+            yield head
+            yield from frames
+            return
+        # The demuxer landed after the window (an inexact index): try further back.
+    try:
+        job.container.seek(0)
+    except av.error.FFmpegError:
+        log.warning("%s: cannot seek, decoding from the current position", job.path.name)
+    yield from _decoded(job)
+
+
+def _decoded(job: _Job) -> Iterator[AudioFrame]:
+    """Demux and decode the audio stream, skipping packets the decoder rejects."""
+    demuxed = job.container.demux(job.stream)
+    while True:
+        try:
+            packet = next(demuxed)
+        except StopIteration:
+            return
+        job.packets += 1
+        job.packet_bytes += packet.size
+        try:
+            frames = job.stream.decode(packet)
+        except av.error.FFmpegError:
+            job.bad_packets += 1
+            continue
+        yield from frames
+
+
+def _first_frame(frame: AudioFrame, when: float, start: float) -> tuple[AudioFrame | None, float]:
+    """Where the window begins: None for a frame that ends before it, else the frame with the
+    samples before the window cut off, and the time of its first remaining sample.
+
+    The cut is made a little before ``start`` at a point where input and output sample grids
+    meet (every 10 ms at 44.1 kHz), so a window holds the samples a decode of the whole file
+    has there, not ones shifted by a fraction of a sample.
+    """
+    rate = frame.sample_rate
+    step = rate // math.gcd(rate, SAMPLE_RATE)
+    first_index = round(when * rate)
+    cut_index = max(0, math.floor((start - RESAMPLER_LEAD) * rate)) // step * step
+    if first_index + frame.samples <= cut_index:
+        return None, when
+    if cut_index <= first_index:
+        return frame, when
+    return _without_head(frame, cut_index - first_index), cut_index / rate
+
+
+def _without_head(frame: AudioFrame, samples: int) -> AudioFrame:
+    """A copy of ``frame`` minus its first ``samples`` samples."""
+    skip = samples if frame.format.is_planar else samples * len(frame.layout.channels)
+    rest: Any = np.ascontiguousarray(frame.to_ndarray()[:, skip:])
+    trimmed = AudioFrame.from_ndarray(rest, format=frame.format.name, layout=frame.layout.name)
+    trimmed.sample_rate = frame.sample_rate
+    return trimmed
+
+
+def _silent_frame(like: AudioFrame, seconds: float) -> AudioFrame:
+    """Silence in the same sample format, layout and rate as ``like``."""
+    samples = max(1, round(seconds * like.sample_rate))
+    frame = AudioFrame(format=like.format.name, layout=like.layout.name, samples=samples)
+    frame.sample_rate = like.sample_rate
+    zero = b"\x80" if like.format.name in ("u8", "u8p") else b"\x00"
+    for plane in frame.planes:
+        plane.update(zero * plane.buffer_size)
+    return frame
+
+
+def _no_sound(job: _Job) -> AudioError:
+    name = job.path.name
+    try:
+        size = job.path.stat().st_size
+    except OSError:
+        size = 0
+    # Packets that came to nothing, or a large audio-only file with no packets at all (a
+    # damaged header hides them), mean damage; a header-only file is just empty.
+    audio_only = not job.container.streams.video
+    if job.bad_packets or job.packet_bytes or (audio_only and size > EMPTY_FILE_BYTES):
+        return TruncatedAudioError(
+            f"'{name}' holds data but no sound could be decoded from it",
+            message_ko=f"'{name}' 파일에 데이터는 있지만 소리를 디코딩할 수 없습니다",
+        )
+    return EmptyAudioError(f"'{name}' contains no sound", message_ko=f"'{name}'에 소리가 없습니다")

@@ -10,7 +10,8 @@ naming the fix, in English or Korean — never a traceback::
      ├── ConfigurationError         settings or options that cannot work
      │    └── UnsupportedOptionError   an option the chosen engine does not offer
      ├── AuthError                  missing, wrong or expired credentials
-     ├── RateLimitError             too many requests / quota (``retry_after`` when known)
+     ├── RateLimitError             too many requests (``retry_after`` when known)
+     │    └── QuotaExceededError       quota used up or API not enabled (not retried)
      ├── LimitExceededError         audio too long or too large for the engine
      ├── AudioError                 input that cannot be used as audio
      │    ├── AudioFileNotFoundError
@@ -112,8 +113,16 @@ class RateLimitError(SoriError):
     default_fix_ko = "잠시 후 다시 시도하거나 동시 작업 수를 줄이세요."
 
     def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: str) -> None:
-        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        super().__init__(message, **kwargs)
         self.retry_after = retry_after
+
+
+class QuotaExceededError(RateLimitError):
+    """The account's quota is used up, or the API is not enabled: waiting will not help."""
+
+    transient = False
+    default_fix = "Check the usage limits and enabled APIs in the provider's console."
+    default_fix_ko = "서비스 콘솔에서 사용 한도와 API 활성화 여부를 확인하세요."
 
 
 class LimitExceededError(SoriError):
@@ -191,4 +200,4 @@ class CancelledByUserError(SoriError):
 
     def __init__(self, message: str = "Cancelled", **kwargs: str) -> None:
         kwargs.setdefault("message_ko", "취소되었습니다")
-        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        super().__init__(message, **kwargs)

@@ -136,7 +136,9 @@ class Transcript:
                     speaker=s.get("speaker"),
                     confidence=s.get("confidence"),
                     words=[
-                        Word(float(w["start"]), float(w["end"]), str(w["text"]), w.get("confidence"))
+                        Word(
+                            float(w["start"]), float(w["end"]), str(w["text"]), w.get("confidence")
+                        )
                         for w in s.get("words", [])
                     ],
                 )

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 from desktop_app.core.errors import ConfigurationError, UnsupportedOptionError
+from desktop_app.core.journal import JobJournal, RemoteJob
 from desktop_app.core.options import TranscriptionOptions
 from desktop_app.core.progress import ProgressCallback, ignore_progress
 from desktop_app.core.transcript import Segment, Transcript
@@ -63,7 +64,7 @@ class Capabilities:
 
     def describe_features(self) -> list[str]:
         """Short feature names for listings (``sori providers``)."""
-        names = sorted(self.inputs)
+        names: list[str] = sorted(self.inputs)
         if self.diarization:
             names.append("diarization")
         if self.keywords:
@@ -87,6 +88,7 @@ class ProviderConfig:
     endpoint: str | None = None
     credentials: dict[str, str] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=dict)
+    journal: JobJournal | None = None  # where asynchronous engines note accepted remote jobs
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,9 +129,22 @@ class Provider(ABC):
     display_name: ClassVar[str]
     description: ClassVar[str]
     capabilities: ClassVar[Capabilities]
+    credential_group: ClassVar[str | None] = None  # key in core.secrets.CREDENTIAL_GROUPS
 
     def __init__(self, config: ProviderConfig | None = None) -> None:
         self.config = config or ProviderConfig()
+
+    def credentials(self) -> dict[str, str]:
+        """The engine's keys: from the config when complete, else from the keyring/env."""
+        group = self.credential_group
+        if group is None:
+            return {}
+        from desktop_app.core.secrets import CREDENTIAL_GROUPS, CredentialStore
+
+        needed = [field.name for field in CREDENTIAL_GROUPS[group]]
+        if all(self.config.credentials.get(name) for name in needed):
+            return self.config.credentials
+        return CredentialStore().require(group, self.name)
 
     @abstractmethod
     async def transcribe(
@@ -140,6 +155,12 @@ class Provider(ABC):
     ) -> Transcript:
         """Transcribe a whole source."""
 
+    async def resume(
+        self, job: RemoteJob, progress: ProgressCallback = ignore_progress
+    ) -> Transcript:
+        """Collect a remote job accepted earlier (see :mod:`desktop_app.core.journal`)."""
+        raise UnsupportedOptionError("resuming jobs", self.name)
+
     def stream(
         self, audio: AsyncIterator[bytes], options: TranscriptionOptions
     ) -> AsyncIterator[StreamEvent]:
@@ -149,9 +170,12 @@ class Provider(ABC):
     async def aclose(self) -> None:  # noqa: B027 - optional hook
         """Release connections and models."""
 
-    def check_options(self, options: TranscriptionOptions, source: MediaSource | None = None) -> None:
+    @classmethod
+    def check_options(
+        cls, options: TranscriptionOptions, source: MediaSource | None = None
+    ) -> None:
         """Raise :class:`UnsupportedOptionError` for anything this engine cannot honour."""
-        check_options(options, self.capabilities, self.name, source)
+        check_options(options, cls.capabilities, cls.name, source)
 
 
 def check_options(
@@ -165,7 +189,9 @@ def check_options(
         raise UnsupportedOptionError(f"{source.kind} input", engine)
     if options.language and not language_supported(options.language, caps.languages):
         raise UnsupportedOptionError(
-            f"language '{options.language}'", engine, detail="supported: " + ", ".join(caps.languages)
+            f"language '{options.language}'",
+            engine,
+            detail="supported: " + ", ".join(caps.languages),
         )
     if options.diarization and not caps.diarization:
         raise UnsupportedOptionError("--diarization", engine)

@@ -15,7 +15,10 @@ from desktop_app.providers.base import Provider, ProviderConfig
 DEFAULT_PROVIDER = "local"
 
 # Modules that define the built-in engines, in the order they are listed to users.
-BUILTIN_MODULES: tuple[str, ...] = ("desktop_app.providers.local",)
+BUILTIN_MODULES: tuple[str, ...] = (
+    "desktop_app.providers.local",
+    "desktop_app.providers.clova_csr",
+)
 
 _classes: dict[str, type[Provider]] = {}
 _loaded = False

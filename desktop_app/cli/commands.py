@@ -1,0 +1,322 @@
+"""``sori transcribe`` and ``sori providers``: argument parsing and the job loop."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+from typing import Any
+
+from desktop_app.cli.output import OutputPlan, plan_outputs, write_outputs
+from desktop_app.cli.progress import ProgressBar
+from desktop_app.core.errors import ConfigurationError, SoriError, UnsupportedOptionError
+from desktop_app.core.journal import JobJournal
+from desktop_app.core.options import Keyword, TranscriptionOptions, parse_biasing
+from desktop_app.export import FORMATS
+from desktop_app.providers import registry
+from desktop_app.providers.base import MediaSource, Provider, ProviderConfig
+from desktop_app.providers.factory import provider_config
+
+
+def add_transcribe_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "transcribe",
+        help="transcribe audio/video files",
+        description="Transcribe audio or video files (or URLs, where the engine accepts them).",
+    )
+    p.add_argument("inputs", nargs="*", metavar="INPUT", help="files or http(s) URLs")
+    p.add_argument(
+        "--resume",
+        action="store_true",
+        help="collect cloud jobs that were accepted but not finished (after a crash)",
+    )
+    p.add_argument(
+        "--provider",
+        default=registry.DEFAULT_PROVIDER,
+        metavar="NAME",
+        help="speech engine (default: local, offline); see 'sori providers'",
+    )
+    p.add_argument("--language", metavar="CODE", help="ko, en, ja, zh or the engine's own code")
+    p.add_argument(
+        "--format",
+        dest="formats",
+        action="append",
+        choices=list(FORMATS),
+        metavar="FMT",
+        help="txt, srt, vtt, json, md, csv, docx (repeatable)",
+    )
+    p.add_argument(
+        "-o", "--output", metavar="PATH", help="output file (one input, one format) or folder"
+    )
+    p.add_argument("--diarization", action="store_true", help="separate speakers")
+    p.add_argument("--speakers", type=int, metavar="N", help="number of speakers")
+    p.add_argument("--min-speakers", type=int, metavar="N", help="fewest speakers expected")
+    p.add_argument("--max-speakers", type=int, metavar="N", help="most speakers expected")
+    p.add_argument(
+        "--keyword",
+        action="append",
+        default=[],
+        metavar="WORD[:WEIGHT]",
+        help="boost a word (repeatable)",
+    )
+    p.add_argument(
+        "--biasing",
+        action="append",
+        default=[],
+        metavar="ANSWER_RECOGNIZED",
+        help="NHN biasing pair, e.g. 차단기_차단계 (repeatable)",
+    )
+    p.add_argument(
+        "--forbidden",
+        action="append",
+        default=[],
+        metavar="WORD",
+        help="word never to output (repeatable)",
+    )
+    p.add_argument("--endpoint", metavar="URL", help="override the engine's base URL")
+    p.add_argument(
+        "--poll-interval",
+        type=float,
+        metavar="SECONDS",
+        help="how often to ask a cloud engine about a running job",
+    )
+    p.add_argument(
+        "--option",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="engine-specific option (see 'sori providers --verbose')",
+    )
+    p.add_argument("--model", metavar="DIR", help="local engine: a Vosk model folder to use")
+    p.add_argument("--timestamps", action="store_true", help="txt: put times before lines")
+    p.add_argument("--no-speaker-names", action="store_true", help="txt/md: leave names out")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(handler=run_transcribe)
+
+
+def add_providers_parser(sub: Any) -> None:
+    p = sub.add_parser("providers", help="list speech engines and what they can do")
+    p.add_argument("-v", "--verbose", action="store_true", help="also list engine options")
+    p.set_defaults(handler=run_providers)
+
+
+def run_providers(args: argparse.Namespace) -> int:
+    for cls in registry.provider_classes():
+        caps = cls.capabilities
+        default = " (default)" if cls.name == registry.DEFAULT_PROVIDER else ""
+        print(f"{cls.name:<14} {cls.display_name}{default}")
+        print(f"{'':<14} {cls.description}")
+        print(f"{'':<14} languages: {', '.join(caps.languages)}")
+        print(f"{'':<14} features: {', '.join(caps.describe_features())}")
+        limits = []
+        if caps.max_duration:
+            limits.append(f"{caps.max_duration:g} s per request (longer audio is split)")
+        if caps.max_bytes:
+            limits.append(f"{caps.max_bytes / 1e6:g} MB per request")
+        if limits:
+            print(f"{'':<14} limits: {'; '.join(limits)}")
+        if caps.credentials:
+            print(f"{'':<14} credentials: {', '.join(caps.credentials)}")
+        if args.verbose:
+            for spec in caps.extra_options:
+                choices = f" ({'|'.join(spec.choices)})" if spec.choices else ""
+                print(f"{'':<14} --option {spec.name}={spec.default}{choices}  {spec.label}")
+        print()
+    return 0
+
+
+def _parse_extra(items: list[str], provider: type[Provider]) -> dict[str, Any]:
+    specs = {spec.name: spec for spec in provider.capabilities.extra_options}
+    extra: dict[str, Any] = {}
+    for item in items:
+        key, sep, raw = item.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise ConfigurationError(
+                f"'--option {item}' is not KEY=VALUE",
+                fix="Write engine options as --option name=value.",
+                message_ko=f"'--option {item}'이(가) 이름=값 형식이 아닙니다",
+            )
+        spec = specs.get(key)
+        if spec is None:
+            raise UnsupportedOptionError(f"option '{key}'", provider.name)
+        extra[key] = _convert(raw.strip(), spec.kind, key)
+    return extra
+
+
+def _convert(raw: str, kind: str, key: str) -> Any:
+    try:
+        if kind == "bool":
+            lowered = raw.lower()
+            if lowered in {"1", "true", "yes", "on"}:
+                return True
+            if lowered in {"0", "false", "no", "off"}:
+                return False
+            raise ValueError(raw)
+        if kind == "int":
+            return int(raw)
+        if kind == "float":
+            return float(raw)
+    except ValueError:
+        raise ConfigurationError(
+            f"'{raw}' is not a valid {kind} for {key}",
+            fix=f"Give {key} a {kind} value.",
+            message_ko=f"'{raw}'은(는) {key}에 맞는 값이 아닙니다",
+        ) from None
+    return raw
+
+
+def build_options(args: argparse.Namespace, provider: type[Provider]) -> TranscriptionOptions:
+    return TranscriptionOptions(
+        language=args.language,
+        diarization=args.diarization,
+        speakers=args.speakers,
+        speakers_min=args.min_speakers,
+        speakers_max=args.max_speakers,
+        keywords=[Keyword.parse(k) for k in args.keyword],
+        biasing=[parse_biasing(b) for b in args.biasing],
+        forbidden=[w.strip() for w in args.forbidden if w.strip()],
+        extra=_parse_extra(args.option, provider),
+    )
+
+
+def build_config(args: argparse.Namespace, provider: type[Provider]) -> ProviderConfig:
+    caps = provider.capabilities
+    settings: dict[str, Any] = {}
+    if caps.offline:
+        for flag, value in (("--endpoint", args.endpoint), ("--poll-interval", args.poll_interval)):
+            if value is not None:
+                raise UnsupportedOptionError(flag, provider.name, detail="it runs offline")
+    elif args.model:
+        raise UnsupportedOptionError("--model", provider.name)
+    if args.model:
+        settings["model_path"] = args.model
+    if args.poll_interval is not None:
+        if args.poll_interval <= 0:
+            raise ConfigurationError("--poll-interval must be positive", fix="Use e.g. 5.")
+        settings["poll_interval"] = args.poll_interval
+    return provider_config(provider.name, endpoint=args.endpoint, overrides=settings)
+
+
+def to_source(text: str) -> MediaSource:
+    if text.startswith(("http://", "https://")):
+        return MediaSource(url=text)
+    return MediaSource(path=Path(text))
+
+
+def error(message: str) -> None:
+    print(f"sori: {message}", file=sys.stderr)
+
+
+def run_transcribe(args: argparse.Namespace) -> int:
+    if args.resume:
+        return run_resume(args)
+    if not args.inputs:
+        error("give at least one INPUT (or --resume)")
+        return 2
+    try:
+        provider_cls = registry.provider_class(args.provider)
+        options = build_options(args, provider_cls)
+        config = build_config(args, provider_cls)
+        sources = [to_source(item) for item in args.inputs]
+        for source in sources:
+            provider_cls.check_options(options, source)
+        plan = plan_outputs(sources, args.formats, args.output)
+    except SoriError as exc:
+        error(exc.describe())
+        return exc.exit_code
+    try:
+        return asyncio.run(_transcribe_all(provider_cls, config, options, sources, plan, args))
+    except KeyboardInterrupt:
+        error("interrupted")
+        return 130
+
+
+async def _transcribe_all(
+    provider_cls: type[Provider],
+    config: ProviderConfig,
+    options: TranscriptionOptions,
+    sources: list[MediaSource],
+    plan: OutputPlan,
+    args: argparse.Namespace,
+) -> int:
+    provider = provider_cls(config)
+    status = 0
+    try:
+        for source in sources:
+            bar = ProgressBar(source.label, enabled=False if args.quiet else None)
+            try:
+                transcript = await provider.transcribe(source, options, bar)
+            except SoriError as exc:
+                bar.close()
+                error(f"{source.label}: {exc.describe()}")
+                status = status or exc.exit_code
+                continue
+            bar.close()
+            try:
+                write_outputs(
+                    transcript,
+                    source,
+                    plan,
+                    timestamps=args.timestamps,
+                    speaker_names=not args.no_speaker_names,
+                )
+            except SoriError as exc:
+                error(f"{source.label}: {exc.describe()}")
+                status = status or exc.exit_code
+            except OSError as exc:
+                error(f"{source.label}: cannot write output: {exc.strerror or exc}")
+                status = status or 1
+    finally:
+        await provider.aclose()
+    return status
+
+
+def run_resume(args: argparse.Namespace) -> int:
+    """Collect every journaled remote job, writing outputs as for new inputs."""
+    journal = JobJournal()
+    jobs = journal.pending()
+    if args.inputs:
+        wanted = {str(Path(item)) for item in args.inputs} | set(args.inputs)
+        jobs = [job for job in jobs if job.source in wanted]
+    if not jobs:
+        print("sori: no unfinished cloud jobs to resume", file=sys.stderr)
+        return 0
+    try:
+        sources = [to_source(job.source) for job in jobs]
+        plan = plan_outputs(sources, args.formats, args.output)
+    except SoriError as exc:
+        error(exc.describe())
+        return exc.exit_code
+
+    async def collect() -> int:
+        status = 0
+        for job, source in zip(jobs, sources, strict=True):
+            bar = ProgressBar(source.label, enabled=False if args.quiet else None)
+            try:
+                config = provider_config(job.engine, endpoint=job.endpoint, journal=journal)
+                provider = registry.provider_class(job.engine)(config)
+                try:
+                    transcript = await provider.resume(job, bar)
+                finally:
+                    await provider.aclose()
+                bar.close()
+                write_outputs(
+                    transcript,
+                    source,
+                    plan,
+                    timestamps=args.timestamps,
+                    speaker_names=not args.no_speaker_names,
+                )
+            except SoriError as exc:
+                bar.close()
+                error(f"{source.label}: {exc.describe()}")
+                status = status or exc.exit_code
+        return status
+
+    try:
+        return asyncio.run(collect())
+    except KeyboardInterrupt:
+        error("interrupted; run 'sori transcribe --resume' again to continue")
+        return 130

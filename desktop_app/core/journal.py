@@ -1,0 +1,157 @@
+"""The job journal: remote jobs written down the moment a provider accepts them.
+
+Cloud engines that work asynchronously (CLOVA Speech, NHN, RTZR) give back a job id (token,
+taskId, id). The journal stores it in SQLite in the data folder before polling starts, so after
+a crash, a killed process or a restart, ``sori transcribe --resume`` (and the window) poll the
+same job again instead of uploading the audio a second time. A job is identified locally by a
+*fingerprint* of the engine, the source (path, size, modification time, or URL) and the options.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from desktop_app.core.options import TranscriptionOptions
+from desktop_app.core.paths import data_dir
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS remote_jobs (
+    fingerprint TEXT PRIMARY KEY,
+    engine TEXT NOT NULL,
+    remote_id TEXT NOT NULL,
+    source TEXT NOT NULL,
+    options TEXT NOT NULL,
+    endpoint TEXT,
+    created REAL NOT NULL,
+    state TEXT NOT NULL DEFAULT 'running'
+);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteJob:
+    """A job a provider accepted and that has not been collected yet."""
+
+    fingerprint: str
+    engine: str
+    remote_id: str
+    source: str
+    options: dict[str, Any]
+    endpoint: str | None
+    created: float
+
+
+def options_to_dict(options: TranscriptionOptions) -> dict[str, Any]:
+    data = asdict(options)
+    data["keywords"] = [[k["word"], k["weight"]] for k in data["keywords"]]
+    return data
+
+
+def options_from_dict(data: dict[str, Any]) -> TranscriptionOptions:
+    from desktop_app.core.options import Keyword
+
+    values = dict(data)
+    values["keywords"] = [Keyword(word, weight) for word, weight in values.get("keywords", [])]
+    return TranscriptionOptions(**values)
+
+
+def fingerprint(engine: str, source: str, options: TranscriptionOptions) -> str:
+    """Stable id of "this engine, this audio, these options"."""
+    described = source
+    path = Path(source)
+    if "://" not in source and path.exists():
+        stat = path.stat()
+        described = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
+    payload = json.dumps([engine, described, options_to_dict(options)], sort_keys=True)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+class JobJournal:
+    """SQLite-backed; safe to use from any thread (one connection per call)."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or (data_dir() / "jobs.sqlite3")
+        self._lock = threading.Lock()
+        with self._connect() as db:
+            db.executescript(SCHEMA)
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=10)
+        db.execute("PRAGMA journal_mode=WAL")
+        return db
+
+    def record(
+        self,
+        engine: str,
+        source: str,
+        options: TranscriptionOptions,
+        remote_id: str,
+        endpoint: str | None = None,
+    ) -> RemoteJob:
+        job = RemoteJob(
+            fingerprint(engine, source, options),
+            engine,
+            remote_id,
+            source,
+            options_to_dict(options),
+            endpoint,
+            time.time(),
+        )
+        with self._lock, self._connect() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO remote_jobs VALUES (?, ?, ?, ?, ?, ?, ?, 'running')",
+                (
+                    job.fingerprint,
+                    engine,
+                    remote_id,
+                    source,
+                    json.dumps(job.options, ensure_ascii=False),
+                    endpoint,
+                    job.created,
+                ),
+            )
+        return job
+
+    def find(self, engine: str, source: str, options: TranscriptionOptions) -> RemoteJob | None:
+        key = fingerprint(engine, source, options)
+        with self._lock, self._connect() as db:
+            row = db.execute(
+                "SELECT * FROM remote_jobs WHERE fingerprint = ? AND state = 'running'", (key,)
+            ).fetchone()
+        return self._job(row) if row else None
+
+    def finish(self, engine: str, remote_id: str) -> None:
+        """Forget a job whose result was collected (or that failed for good)."""
+        with self._lock, self._connect() as db:
+            db.execute(
+                "DELETE FROM remote_jobs WHERE engine = ? AND remote_id = ?", (engine, remote_id)
+            )
+
+    def pending(self, engine: str | None = None) -> list[RemoteJob]:
+        query = "SELECT * FROM remote_jobs WHERE state = 'running'"
+        args: tuple[str, ...] = ()
+        if engine is not None:
+            query += " AND engine = ?"
+            args = (engine,)
+        with self._lock, self._connect() as db:
+            rows = db.execute(query + " ORDER BY created", args).fetchall()
+        return [self._job(row) for row in rows]
+
+    @staticmethod
+    def _job(row: tuple[Any, ...]) -> RemoteJob:
+        return RemoteJob(
+            fingerprint=row[0],
+            engine=row[1],
+            remote_id=row[2],
+            source=row[3],
+            options=json.loads(row[4]),
+            endpoint=row[5],
+            created=row[6],
+        )

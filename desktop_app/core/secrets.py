@@ -1,0 +1,210 @@
+"""Credentials: kept only in the OS keyring, with environment variables as a headless override.
+
+Secrets are stored under the service name ``sori`` with the user name ``<group>:<field>``
+(for example ``rtzr:client_secret``). When no secure keyring exists, saving and reading fail
+with :class:`EngineUnavailableError` naming the reason; a secret is never written anywhere else,
+and keyring back ends that store plaintext files are refused.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Literal
+
+import keyring
+import keyring.backend
+import keyring.errors
+
+from desktop_app.core.errors import AuthError, EngineUnavailableError
+
+SERVICE = "sori"
+
+
+@dataclass(frozen=True, slots=True)
+class CredentialField:
+    """One value an engine needs; ``secret`` values are masked wherever they are shown."""
+
+    name: str
+    label: str
+    label_ko: str
+    env: str
+    secret: bool = True
+
+
+CREDENTIAL_GROUPS: dict[str, tuple[CredentialField, ...]] = {
+    "clova-csr": (
+        CredentialField(
+            "client_id", "Client ID", "클라이언트 ID", "SORI_CLOVA_CSR_CLIENT_ID", False
+        ),
+        CredentialField(
+            "client_secret", "Client Secret", "클라이언트 시크릿", "SORI_CLOVA_CSR_CLIENT_SECRET"
+        ),
+    ),
+    "clova-speech": (
+        CredentialField("secret", "Secret key", "시크릿 키", "SORI_CLOVA_SPEECH_SECRET"),
+    ),
+    "nhn": (
+        CredentialField("appkey", "App key", "앱키", "SORI_NHN_APPKEY", False),
+        CredentialField("secret", "Secret key", "비밀 키", "SORI_NHN_SECRET"),
+    ),
+    "rtzr": (
+        CredentialField("client_id", "Client ID", "클라이언트 ID", "SORI_RTZR_CLIENT_ID", False),
+        CredentialField(
+            "client_secret", "Client Secret", "클라이언트 시크릿", "SORI_RTZR_CLIENT_SECRET"
+        ),
+    ),
+}
+
+# Engines that share another engine's credentials.
+GROUP_ALIASES = {"clova-stream": "clova-speech", "rtzr-stream": "rtzr"}
+
+
+def group_for(engine: str) -> str:
+    """The credential group an engine name uses (``clova-stream`` → ``clova-speech``)."""
+    return GROUP_ALIASES.get(engine, engine)
+
+
+# Backends that keep secrets in plain files; we would rather say "no keyring" than use them.
+_INSECURE_BACKENDS = {"PlaintextKeyring", "EncryptedKeyring", "Keyring"}
+
+
+def mask(value: str) -> str:
+    """Show enough of a secret to recognise it, never enough to use it."""
+    if len(value) <= 8:
+        return "•" * len(value)
+    return f"{value[:2]}{'•' * min(12, len(value) - 4)}{value[-2:]}"
+
+
+def _unavailable(reason: str) -> EngineUnavailableError:
+    return EngineUnavailableError(
+        f"No secure keyring is available ({reason})",
+        fix="Start your desktop's keyring (GNOME Keyring, KWallet, macOS Keychain, Windows "
+        "Credential Manager), or set the SORI_* environment variables for headless use.",
+        message_ko=f"안전한 키링을 쓸 수 없습니다({reason})",
+        fix_ko="데스크톱 키링(GNOME 키링, KWallet, macOS 키체인, Windows 자격 증명 관리자)을 "
+        "켜거나, 헤드리스 환경에서는 SORI_* 환경 변수를 설정하세요.",
+    )
+
+
+class CredentialStore:
+    """Reads and writes engine credentials. Thread-safe as far as the keyring backend is."""
+
+    def __init__(self, backend: keyring.backend.KeyringBackend | None = None) -> None:
+        self._backend = backend
+
+    @property
+    def backend(self) -> keyring.backend.KeyringBackend:
+        backend = self._backend or keyring.get_keyring()
+        self.check_backend(backend)
+        return backend
+
+    @staticmethod
+    def check_backend(backend: keyring.backend.KeyringBackend) -> None:
+        """Raise unless ``backend`` is a real, secure store."""
+        name = type(backend).__name__
+        module = type(backend).__module__
+        if module.startswith("keyring.backends.fail") or name == "NullKeyring":
+            raise _unavailable("no keyring service found")
+        if module.startswith("keyrings.alt") and name in _INSECURE_BACKENDS:
+            raise _unavailable(f"{name} stores secrets in a file")
+        if module.startswith("keyring.backends.chainer"):
+            chained = list(getattr(backend, "backends", []))
+            if not chained:
+                raise _unavailable("no keyring service found")
+            for inner in chained:
+                CredentialStore.check_backend(inner)
+
+    def available(self) -> tuple[bool, str]:
+        """Whether secrets can be stored, and a sentence saying why not."""
+        try:
+            _ = self.backend
+        except EngineUnavailableError as exc:
+            return False, exc.describe()
+        return True, ""
+
+    @staticmethod
+    def fields(group: str) -> tuple[CredentialField, ...]:
+        try:
+            return CREDENTIAL_GROUPS[group]
+        except KeyError:
+            raise KeyError(f"no credentials for {group!r}") from None
+
+    def _field(self, group: str, name: str) -> CredentialField:
+        for field in self.fields(group):
+            if field.name == name:
+                return field
+        raise KeyError(f"{group} has no credential {name!r}")
+
+    def source(self, group: str, name: str) -> Literal["environment", "keyring"] | None:
+        field = self._field(group, name)
+        if os.environ.get(field.env):
+            return "environment"
+        return "keyring" if self._read_keyring(group, name) else None
+
+    def get(self, group: str, name: str) -> str | None:
+        """The value from the environment if set there, else from the keyring."""
+        field = self._field(group, name)
+        from_env = os.environ.get(field.env)
+        if from_env:
+            return from_env.strip()
+        return self._read_keyring(group, name)
+
+    def _read_keyring(self, group: str, name: str) -> str | None:
+        try:
+            return self.backend.get_password(SERVICE, f"{group}:{name}")
+        except EngineUnavailableError:
+            return None
+        except keyring.errors.KeyringError:
+            return None
+
+    def set(self, group: str, name: str, value: str) -> None:
+        self._field(group, name)
+        value = value.strip()
+        if not value:
+            raise AuthError(
+                "An empty value cannot be saved",
+                fix="Paste the key from the provider's console.",
+                message_ko="빈 값은 저장할 수 없습니다",
+                fix_ko="서비스 콘솔에서 키를 복사해 붙여 넣으세요.",
+            )
+        try:
+            self.backend.set_password(SERVICE, f"{group}:{name}", value)
+        except keyring.errors.KeyringError as exc:
+            raise _unavailable(type(exc).__name__) from None
+
+    def delete(self, group: str, name: str) -> bool:
+        """Remove one value; returns False when there was nothing to remove."""
+        self._field(group, name)
+        try:
+            self.backend.delete_password(SERVICE, f"{group}:{name}")
+        except keyring.errors.PasswordDeleteError:
+            return False
+        except keyring.errors.KeyringError as exc:
+            raise _unavailable(type(exc).__name__) from None
+        return True
+
+    def load(self, group: str) -> dict[str, str]:
+        """Every value of a group that is set (environment first)."""
+        values: dict[str, str] = {}
+        for field in self.fields(group):
+            value = self.get(group, field.name)
+            if value:
+                values[field.name] = value
+        return values
+
+    def require(self, group: str, engine: str) -> dict[str, str]:
+        """All values of a group, or an :class:`AuthError` naming what is missing."""
+        values = self.load(group)
+        missing = [f for f in self.fields(group) if f.name not in values]
+        if missing:
+            names = ", ".join(f.label for f in missing)
+            envs = ", ".join(f.env for f in missing)
+            raise AuthError(
+                f"The engine '{engine}' needs credentials that are not set: {names}",
+                fix=f"Run 'sori credentials set {group}' or set {envs}.",
+                message_ko=f"'{engine}' 엔진에 필요한 인증 정보가 없습니다: "
+                + ", ".join(f.label_ko for f in missing),
+                fix_ko=f"'sori credentials set {group}'을 실행하거나 {envs}를 설정하세요.",
+            )
+        return values

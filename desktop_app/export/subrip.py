@@ -1,0 +1,31 @@
+"""SubRip (``.srt``) subtitles, composed with the ``srt`` library.
+
+SubRip has no voice markup, so with speaker names on, the first cue of each change of speaker
+starts with ``Name:``. Text is written as spoken: SubRip has no escaping, and players that
+understand a few HTML-like tags would show ``&lt;`` literally.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import srt
+
+from desktop_app.core.transcript import Transcript
+from desktop_app.export.common import encode_utf8
+from desktop_app.export.cues import build_cues
+from desktop_app.export.options import ExportOptions
+
+
+def render_srt(transcript: Transcript, options: ExportOptions) -> bytes:
+    cues = build_cues(transcript, options, speaker_prefix=options.speaker_names)
+    subtitles = [
+        srt.Subtitle(
+            index=number,
+            start=timedelta(milliseconds=cue.start_ms),
+            end=timedelta(milliseconds=cue.end_ms),
+            content=cue.text,
+        )
+        for number, cue in enumerate(cues, start=1)
+    ]
+    return encode_utf8(srt.compose(subtitles, reindex=False))

@@ -1,0 +1,112 @@
+"""Word documents (``.docx``) built with python-docx.
+
+Layout: the source name as the title, a metadata line, then one paragraph per segment holding
+the start time, the speaker's name in bold and the text.
+
+Word picks the font for each character by script. Hangul uses the *East Asian* slot
+(``w:rFonts/@w:eastAsia``), which the python-docx template leaves to the theme; without an
+explicit face Word on a non-Korean system may choose a font without Hangul. So the document
+defaults and the styles used here name ``ExportOptions.docx_east_asian_font`` ("Malgun Gothic",
+which every Windows since Vista has) in that slot, drop the theme reference that would override
+it, and mark East-Asian text as Korean.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+
+from docx import Document
+from docx.document import Document as DocumentObject
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt, RGBColor
+from lxml.etree import _Element
+
+from desktop_app.core.transcript import Transcript
+from desktop_app.export.common import (
+    clock,
+    metadata_items,
+    normalize_text,
+    source_title,
+    speaker_label,
+    xml_safe,
+)
+from desktop_app.export.options import ExportOptions, base_language
+
+_TIMESTAMP_COLOR = RGBColor(0x59, 0x59, 0x59)
+_STYLES_WITH_FONTS = ("Normal", "Title", "Heading 1")
+_EAST_ASIAN_LOCALE = {"ko": "ko-KR", "ja": "ja-JP", "zh": "zh-CN"}
+
+
+def _set_east_asian_font(rpr: _Element, font: str, locale: str) -> None:
+    """Name ``font`` for East-Asian text in a ``w:rPr`` and tag that text's language."""
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = OxmlElement("w:rFonts")
+        rpr.insert(0, rfonts)
+    rfonts.attrib.pop(qn("w:eastAsiaTheme"), None)
+    rfonts.set(qn("w:eastAsia"), font)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        # w:lang comes after everything but eastAsianLayout, specVanish and oMath.
+        later = [rpr.find(qn(tag)) for tag in ("w:eastAsianLayout", "w:specVanish", "w:oMath")]
+        anchor = next((el for el in later if el is not None), None)
+        if anchor is None:
+            rpr.append(lang)
+        else:
+            anchor.addprevious(lang)
+    lang.set(qn("w:eastAsia"), locale)
+
+
+def _prepare_fonts(document: DocumentObject, font: str, locale: str) -> None:
+    styles_element = document.styles.element
+    defaults = styles_element.find(qn("w:docDefaults"))
+    rpr_default = defaults.find(qn("w:rPrDefault")) if defaults is not None else None
+    rpr = rpr_default.find(qn("w:rPr")) if rpr_default is not None else None
+    if rpr is not None:
+        _set_east_asian_font(rpr, font, locale)
+    for name in _STYLES_WITH_FONTS:
+        style = document.styles[name]
+        _set_east_asian_font(style.element.get_or_add_rPr(), font, locale)
+
+
+def render_docx(transcript: Transcript, options: ExportOptions) -> bytes:
+    document = Document()
+    locale = _EAST_ASIAN_LOCALE.get(base_language(transcript.language), "ko-KR")
+    _prepare_fonts(document, options.docx_east_asian_font, locale)
+
+    title = xml_safe(source_title(transcript.source))
+    properties = document.core_properties
+    properties.title = title
+    properties.author = ""
+    properties.comments = ""
+    properties.language = transcript.language or ""
+    now = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
+    properties.created = now
+    properties.modified = now
+    properties.last_modified_by = ""
+
+    document.add_heading(title, level=0)
+    meta = " · ".join(f"{label}: {value}" for label, value in metadata_items(transcript))
+    meta_run = document.add_paragraph().add_run(xml_safe(meta))
+    meta_run.italic = True
+
+    for segment in transcript.segments:
+        text = xml_safe(normalize_text(segment.text).strip())
+        if not text:
+            continue
+        paragraph = document.add_paragraph()
+        stamp = paragraph.add_run(f"[{clock(segment.start)}] ")
+        stamp.font.color.rgb = _TIMESTAMP_COLOR
+        stamp.font.size = Pt(9)
+        name = speaker_label(transcript, segment.speaker) if options.speaker_names else None
+        if name:
+            paragraph.add_run(xml_safe(name)).bold = True
+            paragraph.add_run(": ")
+        paragraph.add_run(text)
+
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,1 @@
+"""Live transcription: assembling streamed results, reconnecting streams, the live session."""

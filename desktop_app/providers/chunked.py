@@ -1,0 +1,177 @@
+"""Transcribe long audio with engines that only take short requests (CLOVA CSR: 60 s / 3 MB).
+
+The file is decoded on a worker thread and cut at pauses (:mod:`desktop_app.audio.splitting`);
+each piece is encoded compactly (FLAC) and sent by an engine-supplied coroutine, with at most
+``concurrency`` requests in flight. Memory stays bounded: decoding waits while that many pieces
+are in flight. Pieces that hold only silence are not sent. Each piece's transcript is shifted
+to its place in the source and all are merged in order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from desktop_app.audio import SAMPLE_RATE
+from desktop_app.audio.decode import decode_pcm, probe
+from desktop_app.audio.encode import PieceFormat, encode_pcm
+from desktop_app.audio.splitting import AudioPiece, iter_pieces
+from desktop_app.core.errors import EmptyAudioError
+from desktop_app.core.progress import Progress, ProgressCallback
+from desktop_app.core.transcript import Transcript, merge_pieces
+
+# Pieces quieter than this (peak, dBFS) hold no speech worth paying for.
+SILENT_PEAK_DB = -45.0
+
+
+@dataclass(frozen=True, slots=True)
+class EncodedPiece:
+    """One request's worth of audio: ``data`` is a complete file in ``fmt``."""
+
+    index: int
+    offset: float
+    duration: float
+    data: bytes
+    fmt: PieceFormat
+    speech_start: float = 0.0  # where sound begins and ends inside the piece, in seconds
+    speech_end: float = 0.0
+
+
+PieceRecognizer = Callable[[EncodedPiece], Awaitable[Transcript]]
+
+
+def voiced_bounds(pcm: bytes, frame_seconds: float = 0.02) -> tuple[float, float]:
+    """Seconds where the loud part of ``pcm`` starts and ends (frames within 30 dB of its
+    loudest frame), so a piece's text can be timed to its speech, not to the pauses around it."""
+    frame = max(1, int(SAMPLE_RATE * frame_seconds))
+    samples = np.frombuffer(pcm[: len(pcm) // 2 * 2], dtype="<i2").astype(np.float64)
+    count = samples.size // frame
+    if count == 0:
+        return 0.0, samples.size / SAMPLE_RATE
+    power = np.mean(samples[: count * frame].reshape(count, frame) ** 2, axis=1) + 1e-9
+    level = 10 * np.log10(power)
+    loud = np.flatnonzero(level >= level.max() - 30.0)
+    return float(loud[0] * frame_seconds), float((loud[-1] + 1) * frame_seconds)
+
+
+def is_silent(pcm: bytes) -> bool:
+    samples = np.frombuffer(pcm[: len(pcm) // 2 * 2], dtype="<i2")
+    if samples.size == 0:
+        return True
+    peak = float(np.max(np.abs(samples.astype(np.int32))))
+    return peak <= 0 or 20 * np.log10(peak / 32768.0) < SILENT_PEAK_DB
+
+
+async def transcribe_in_pieces(
+    path: Path,
+    recognize: PieceRecognizer,
+    *,
+    engine: str,
+    language: str,
+    progress: ProgressCallback,
+    concurrency: int = 4,
+    target_seconds: float = 15.0,
+    max_seconds: float = 55.0,
+    max_bytes: int | None = None,
+    fmt: PieceFormat = "flac",
+) -> Transcript:
+    """Split ``path`` at pauses, recognise the pieces concurrently, merge the results."""
+    info = await asyncio.to_thread(probe, path)
+    total = info.duration or 0.0
+    progress(Progress("processing", 0.0))
+    stop = threading.Event()
+
+    def pieces() -> Iterator[AudioPiece]:
+        for piece in iter_pieces(
+            decode_pcm(path, chunk_seconds=0.5),
+            target_seconds=target_seconds,
+            max_seconds=max_seconds,
+        ):
+            if stop.is_set():
+                return
+            yield piece
+
+    source = pieces()
+
+    def next_encoded() -> tuple[AudioPiece, EncodedPiece | None] | None:
+        piece = next(source, None)
+        if piece is None:
+            return None
+        if is_silent(piece.pcm):
+            return piece, None
+        data = encode_pcm(piece.pcm, fmt)
+        if max_bytes is not None and len(data) > max_bytes:
+            # Rare for FLAC at 16 kHz mono; fall back to the most compact format we have.
+            data = encode_pcm(piece.pcm, "mp3")
+        start, end = voiced_bounds(piece.pcm)
+        encoded = EncodedPiece(
+            piece.index, piece.offset_seconds, piece.duration_seconds, data, fmt, start, end
+        )
+        return piece, encoded
+
+    slots = asyncio.Semaphore(max(1, concurrency))
+    results: dict[int, tuple[float, Transcript]] = {}
+    done_seconds = 0.0
+    decoded_seconds = 0.0
+    tasks: set[asyncio.Task[None]] = set()
+
+    def report() -> None:
+        denominator = max(total, decoded_seconds, 1e-6)
+        progress(Progress("processing", min(1.0, done_seconds / denominator)))
+
+    async def run_piece(piece: EncodedPiece) -> None:
+        nonlocal done_seconds
+        try:
+            results[piece.index] = (piece.offset, await recognize(piece))
+        finally:
+            slots.release()
+        done_seconds += piece.duration
+        report()
+
+    try:
+        while True:
+            await slots.acquire()
+            item = await asyncio.to_thread(next_encoded)
+            if item is None:
+                slots.release()
+                break
+            raw, encoded = item
+            decoded_seconds = raw.end_seconds
+            if encoded is None:
+                slots.release()
+                done_seconds += raw.duration_seconds
+                report()
+                continue
+            task = asyncio.create_task(run_piece(encoded))
+            tasks.add(task)
+            task.add_done_callback(tasks.discard)
+            # Fail fast: a permanent error in any piece ends the job.
+            for finished in [t for t in tasks if t.done()]:
+                finished.result()
+        if tasks:
+            await asyncio.gather(*tasks)
+    except BaseException:
+        stop.set()
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
+    if decoded_seconds <= 0:
+        raise EmptyAudioError(
+            f"{path.name} contains no audio samples",
+            message_ko=f"{path.name}에 오디오 샘플이 없습니다",
+        )
+    progress(Progress("processing", 1.0))
+    ordered = [results[index] for index in sorted(results)]
+    return merge_pieces(
+        ordered,
+        engine=engine,
+        source=path.name,
+        language=language,
+        duration=total or decoded_seconds,
+    )

@@ -1,0 +1,45 @@
+"""Build a ready engine from the user's settings file, environment and command-line overrides.
+
+Shared by the command line and the window so both configure engines the same way: settings
+from :class:`~desktop_app.core.settings.Settings` (per engine), the InvokeURL from
+``SORI_CLOVA_SPEECH_INVOKE_URL`` when set, ``--endpoint`` over both, and the job journal for
+engines that run remote jobs. Credentials are read by the engine itself when it needs them.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from desktop_app.core.journal import JobJournal
+from desktop_app.core.settings import Settings
+from desktop_app.providers import registry
+from desktop_app.providers.base import Provider, ProviderConfig
+
+ENDPOINT_ENVIRONMENT = {"clova-speech": "SORI_CLOVA_SPEECH_INVOKE_URL"}
+
+
+def provider_config(
+    name: str,
+    *,
+    endpoint: str | None = None,
+    overrides: dict[str, Any] | None = None,
+    settings: Settings | None = None,
+    journal: JobJournal | None = None,
+) -> ProviderConfig:
+    cls = registry.provider_class(name)
+    stored = (settings or Settings()).engine(name)
+    chosen_endpoint = endpoint or os.environ.get(ENDPOINT_ENVIRONMENT.get(name, "")) or None
+    if chosen_endpoint is None:
+        value = stored.pop("endpoint", None)
+        chosen_endpoint = str(value) if value else None
+    else:
+        stored.pop("endpoint", None)
+    stored.update(overrides or {})
+    if not cls.capabilities.offline and journal is None:
+        journal = JobJournal()
+    return ProviderConfig(endpoint=chosen_endpoint, settings=stored, journal=journal)
+
+
+def create_provider(name: str, **kwargs: Any) -> Provider:
+    return registry.provider_class(name)(provider_config(name, **kwargs))

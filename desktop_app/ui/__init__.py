@@ -1,0 +1,1 @@
+"""Everything that imports Qt: the window, widgets and the bridge to the engine loop."""

@@ -1,0 +1,140 @@
+"""The bridge between the GUI thread and the engine loop.
+
+:class:`JobRunner` starts transcription jobs as coroutines on the background
+:class:`~desktop_app.core.loop.EngineLoop` and reports back through Qt signals, which Qt
+delivers queued on the GUI thread, so no widget is ever touched from another thread and the
+GUI thread never waits for engine work.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import itertools
+import logging
+
+from PySide6.QtCore import QObject, Signal
+
+from desktop_app.core.errors import CancelledByUserError, SoriError
+from desktop_app.core.loop import EngineLoop
+from desktop_app.core.options import TranscriptionOptions
+from desktop_app.core.progress import Progress
+from desktop_app.core.transcript import Transcript
+from desktop_app.providers import registry
+from desktop_app.providers.base import MediaSource, Provider, ProviderConfig
+
+log = logging.getLogger(__name__)
+
+
+class JobRunner(QObject):
+    """Lives on the GUI thread; its jobs run on the engine loop thread.
+
+    Signals (all delivered on the GUI thread):
+      progress(job_id, stage, fraction)   fraction is -1.0 when unknown
+      finished(job_id, transcript)
+      failed(job_id, message, details)    message is for people, details for bug reports
+      cancelled(job_id)
+    """
+
+    progress = Signal(int, str, float)
+    finished = Signal(int, object)
+    failed = Signal(int, str, str)
+    cancelled = Signal(int)
+
+    def __init__(self, language: str = "en", parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.language = language
+        self._loop: EngineLoop | None = None
+        self._ids = itertools.count(1)
+        self._futures: dict[int, concurrent.futures.Future[Transcript]] = {}
+        self._providers: dict[str, Provider] = {}
+
+    def _engine_loop(self) -> EngineLoop:
+        if self._loop is None:
+            self._loop = EngineLoop()
+        return self._loop
+
+    def start(
+        self,
+        provider_name: str,
+        source: MediaSource,
+        options: TranscriptionOptions,
+        config: ProviderConfig | None = None,
+    ) -> int:
+        """Queue a job and return its id; the outcome arrives through the signals."""
+        job_id = next(self._ids)
+        coro = self._run(job_id, provider_name, source, options, config)
+        future = self._engine_loop().submit(coro)
+        self._futures[job_id] = future
+        return job_id
+
+    async def _run(
+        self,
+        job_id: int,
+        provider_name: str,
+        source: MediaSource,
+        options: TranscriptionOptions,
+        config: ProviderConfig | None,
+    ) -> Transcript:
+        def report(p: Progress) -> None:
+            fraction = -1.0 if p.fraction is None else float(p.fraction)
+            self.progress.emit(job_id, p.stage, fraction)
+
+        try:
+            provider = self._providers.get(provider_name)
+            if provider is None:
+                provider = registry.create(provider_name, config)
+                self._providers[provider_name] = provider
+            provider.check_options(options, source)
+            transcript = await provider.transcribe(source, options, report)
+        except (asyncio.CancelledError, CancelledByUserError):
+            self.cancelled.emit(job_id)
+            raise
+        except SoriError as exc:
+            self.failed.emit(job_id, exc.describe(self.language), f"{type(exc).__name__}: {exc}")
+            raise
+        except Exception as exc:  # an engine bug must not take the window down
+            log.exception("job %s failed unexpectedly", job_id)
+            self.failed.emit(
+                job_id,
+                "Unexpected error; please report it with the details."
+                if not self.language.startswith("ko")
+                else "예기치 않은 오류입니다. 자세한 내용을 첨부해 알려 주세요.",
+                f"{type(exc).__name__}: {exc}",
+            )
+            raise
+        finally:
+            self._futures.pop(job_id, None)
+        self.finished.emit(job_id, transcript)
+        return transcript
+
+    def cancel(self, job_id: int) -> None:
+        future = self._futures.get(job_id)
+        if future is not None:
+            future.cancel()
+
+    def running_jobs(self) -> list[int]:
+        return list(self._futures)
+
+    def shutdown(self) -> None:
+        """Cancel every job and stop the engine thread (called when the window closes)."""
+        for future in list(self._futures.values()):
+            future.cancel()
+        if self._loop is not None:
+            loop = self._loop
+            providers = list(self._providers.values())
+
+            async def close_all() -> None:
+                for provider in providers:
+                    await provider.aclose()
+
+            try:
+                loop.submit(close_all()).result(timeout=2)
+            except (
+                concurrent.futures.TimeoutError,
+                concurrent.futures.CancelledError,
+                RuntimeError,
+            ):
+                log.warning("engines did not close in time")
+            loop.stop()
+            self._loop = None

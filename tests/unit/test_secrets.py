@@ -1,0 +1,121 @@
+"""Credentials: keyring storage, environment override, refusal of insecure or missing keyrings."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import uuid
+
+import keyring
+import keyring.backend
+import keyring.backends.fail
+import keyring.errors
+import pytest
+
+from desktop_app.core.errors import AuthError, EngineUnavailableError
+from desktop_app.core.secrets import CredentialStore, mask
+from tests.helpers.keyrings import MemoryKeyring
+
+
+class PlaintextKeyring(MemoryKeyring):
+    """Named like keyrings.alt's file backend."""
+
+
+PlaintextKeyring.__module__ = "keyrings.alt.file"
+
+
+@pytest.fixture
+def store(monkeypatch: pytest.MonkeyPatch) -> CredentialStore:
+    for var in [
+        v for v in os.environ if v.startswith("SORI_") and v.endswith(("_ID", "SECRET", "KEY"))
+    ]:
+        monkeypatch.delenv(var)
+    monkeypatch.delenv("SORI_NHN_APPKEY", raising=False)
+    return CredentialStore(MemoryKeyring())
+
+
+def test_set_get_delete_round_trip_with_korean(store: CredentialStore) -> None:
+    store.set("rtzr", "client_id", "아이디-123")
+    store.set("rtzr", "client_secret", "  s3cr3t-값  ")
+    assert store.get("rtzr", "client_secret") == "s3cr3t-값"
+    assert store.load("rtzr") == {"client_id": "아이디-123", "client_secret": "s3cr3t-값"}
+    assert store.source("rtzr", "client_id") == "keyring"
+    assert store.delete("rtzr", "client_id") is True
+    assert store.delete("rtzr", "client_id") is False
+    assert store.get("rtzr", "client_id") is None
+
+
+def test_environment_overrides_keyring(
+    store: CredentialStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.set("nhn", "secret", "from-keyring")
+    monkeypatch.setenv("SORI_NHN_SECRET", "from-env")
+    assert store.get("nhn", "secret") == "from-env"
+    assert store.source("nhn", "secret") == "environment"
+
+
+def test_require_names_missing_values(store: CredentialStore) -> None:
+    store.set("clova-csr", "client_id", "id")
+    with pytest.raises(AuthError) as info:
+        store.require("clova-csr", "clova-csr")
+    text = info.value.describe()
+    assert "Client Secret" in text and "SORI_CLOVA_CSR_CLIENT_SECRET" in text
+    assert "클라이언트 시크릿" in info.value.describe("ko")
+
+
+def test_empty_value_is_refused(store: CredentialStore) -> None:
+    with pytest.raises(AuthError):
+        store.set("nhn", "secret", "   ")
+
+
+def test_missing_keyring_is_reported_not_bypassed() -> None:
+    store = CredentialStore(keyring.backends.fail.Keyring())
+    ok, why = store.available()
+    assert not ok and "keyring" in why.lower()
+    with pytest.raises(EngineUnavailableError):
+        store.set("nhn", "secret", "x")
+    assert store.get("nhn", "secret") is None
+
+
+def test_plaintext_keyring_is_refused() -> None:
+    with pytest.raises(EngineUnavailableError, match="file"):
+        CredentialStore(PlaintextKeyring()).set("nhn", "secret", "x")
+
+
+@pytest.mark.parametrize(("value", "shown"), [("abc", "•••"), ("abcdefghijkl", "ab••••••••kl")])
+def test_mask_never_reveals_the_middle(value: str, shown: str) -> None:
+    assert mask(value) == shown
+
+
+def _secret_service_running() -> bool:
+    if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
+        return False
+    try:
+        from keyring.backends import SecretService
+
+        backend = SecretService.Keyring()
+        return backend.priority > 0
+    except Exception:
+        return False
+
+
+@pytest.mark.skipif(not _secret_service_running(), reason="no Secret Service on the session bus")
+def test_real_secret_service_stores_korean_secrets() -> None:
+    from keyring.backends import SecretService
+
+    store = CredentialStore(SecretService.Keyring())
+    value = f"비밀-{uuid.uuid4()}"
+    store.set("clova-speech", "secret", value)
+    try:
+        assert store.get("clova-speech", "secret") == value
+        # A different process sees it too: it is really in the keyring service.
+        out = subprocess.run(
+            ["secret-tool", "lookup", "service", "sori", "username", "clova-speech:secret"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if out.returncode == 0:
+            assert out.stdout.strip() == value
+    finally:
+        store.delete("clova-speech", "secret")
