@@ -114,7 +114,7 @@ def probe(path: Path | str) -> MediaInfo:
             path=path,
             duration=duration,
             container=container.format.name,
-            codec=context.name,
+            codec=context.codec.canonical_name,
             sample_rate=context.sample_rate or 0,
             channels=context.channels or 0,
             has_video=has_video,
@@ -367,13 +367,46 @@ class _Job:
             self.origin = float(self.stream.start_time * self.stream.time_base)
 
 
+class _Window:
+    """Cuts the resampled PCM to the requested window and into chunks (caller's thread)."""
+
+    def __init__(self, chunk_bytes: int, start: float, end: float | None) -> None:
+        self.chunk_bytes = chunk_bytes
+        self.drop = 0  # bytes before ``start`` still to discard
+        self.budget = -1 if end is None else round((end - start) * SAMPLE_RATE) * SAMPLE_WIDTH
+        self.emitted = 0
+        self.pending = bytearray()
+
+    @property
+    def full(self) -> bool:
+        return self.emitted == self.budget
+
+    def add(self, frames: list[AudioFrame]) -> None:
+        for out in frames:
+            data = memoryview(out.planes[0])[: out.samples * SAMPLE_WIDTH]
+            if self.drop:
+                skipped = min(self.drop, len(data))
+                data = data[skipped:]
+                self.drop -= skipped
+            if self.budget >= 0 and self.emitted + len(data) >= self.budget:
+                data = data[: self.budget - self.emitted]
+                self.pending += data
+                self.emitted = self.budget
+                return
+            self.pending += data
+            self.emitted += len(data)
+
+    def chunks(self, *, final: bool = False) -> Iterator[bytes]:
+        size = self.chunk_bytes
+        pending = self.pending
+        while len(pending) >= size or (final and pending):
+            yield bytes(pending[:size])
+            del pending[:size]
+
+
 def _generate(job: _Job) -> Iterator[bytes]:
-    """The decode loop: frames → gap filling → resampling → trimming to the window → chunks."""
-    chunk_bytes = job.chunk_bytes
-    pending = bytearray()
-    drop = 0  # bytes before ``start`` still to discard
-    budget = -1 if job.end is None else round((job.end - job.start) * SAMPLE_RATE) * SAMPLE_WIDTH
-    emitted = 0
+    """The decode loop: frames → timeline (gaps become silence) → resampling → window → chunks."""
+    window = _Window(job.chunk_bytes, job.start, job.end)
     resampler: AudioResampler | None = None
     shape: tuple[str, str, int] | None = None
     first = True
@@ -391,7 +424,7 @@ def _generate(job: _Job) -> Iterator[bytes]:
                 job.position = when
                 lead = when - job.start
                 if lead < 0:
-                    drop = round(-lead * SAMPLE_RATE) * SAMPLE_WIDTH
+                    window.drop = round(-lead * SAMPLE_RATE) * SAMPLE_WIDTH
                 elif GAP_TOLERANCE < lead <= MAX_GAP_FILL and job.timestamped:
                     silence = lead  # the audio starts later than the media (after the video)
                     job.position = job.start
@@ -403,53 +436,27 @@ def _generate(job: _Job) -> Iterator[bytes]:
                     log.warning("%s: ignored a %.1f s timestamp jump", job.path.name, gap)
                     job.position = when
             frame_shape = (frame.format.name, frame.layout.name, frame.sample_rate)
-            outputs: list[AudioFrame] = []
             if frame_shape != shape:
                 if resampler is not None:  # the stream changed format: drain, then start anew
-                    outputs.extend(resampler.resample(None))
+                    window.add(resampler.resample(None))
                 resampler = AudioResampler(
                     format="s16", layout="mono", rate=SAMPLE_RATE, frame_size=RESAMPLE_FRAME
                 )
                 shape = frame_shape
             assert resampler is not None
             if silence:
-                outputs.extend(resampler.resample(_silent_frame(frame, silence)))
+                window.add(resampler.resample(_silent_frame(frame, silence)))
                 job.position += silence
             frame.pts = None  # our own timeline, not the stream's, decides placement
-            outputs.extend(resampler.resample(frame))
+            window.add(resampler.resample(frame))
             job.position += frame.samples / frame.sample_rate
-            for out in outputs:
-                data = memoryview(out.planes[0])[: out.samples * SAMPLE_WIDTH]
-                if drop:
-                    if len(data) <= drop:
-                        drop -= len(data)
-                        continue
-                    data = data[drop:]
-                    drop = 0
-                if budget >= 0 and emitted + len(data) >= budget:
-                    pending += data[: budget - emitted]
-                    emitted = budget
-                    break
-                pending += data
-                emitted += len(data)
-            while len(pending) >= chunk_bytes:
-                yield bytes(pending[:chunk_bytes])
-                del pending[:chunk_bytes]
-            if emitted == budget:
+            yield from window.chunks()
+            if window.full:
                 break
         else:
             if resampler is not None:
-                for out in resampler.resample(None):
-                    data = memoryview(out.planes[0])[: out.samples * SAMPLE_WIDTH]
-                    if drop:
-                        skipped = min(drop, len(data))
-                        data = data[skipped:]
-                        drop -= skipped
-                    if budget >= 0:
-                        data = data[: budget - emitted]
-                    pending += data
-                    emitted += len(data)
-        if emitted == 0 and job.start == 0:
+                window.add(resampler.resample(None))
+        if window.emitted == 0 and job.start == 0:
             raise _no_sound(job)
         if job.bad_packets:
             log.warning(
@@ -458,9 +465,7 @@ def _generate(job: _Job) -> Iterator[bytes]:
                 job.bad_packets,
                 job.packets,
             )
-        while pending:
-            yield bytes(pending[:chunk_bytes])
-            del pending[:chunk_bytes]
+        yield from window.chunks(final=True)
     except AudioError:
         raise
     except OSError as exc:  # PyAV's I/O errors are OSError subclasses too

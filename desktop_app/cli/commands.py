@@ -25,7 +25,12 @@ def add_transcribe_parser(sub: Any) -> None:
         help="transcribe audio/video files",
         description="Transcribe audio or video files (or URLs, where the engine accepts them).",
     )
-    p.add_argument("inputs", nargs="*", metavar="INPUT", help="files or http(s) URLs")
+    p.add_argument(
+        "inputs",
+        nargs="*",
+        metavar="INPUT",
+        help="files, http(s) URLs or obs://KEY (Object Storage), where the engine accepts them",
+    )
     p.add_argument(
         "--resume",
         action="store_true",
@@ -200,8 +205,20 @@ def build_config(args: argparse.Namespace, provider: type[Provider]) -> Provider
 
 
 def to_source(text: str) -> MediaSource:
+    """An INPUT as a source: http(s) URL, ``obs://KEY`` (a key in the Object Storage bucket
+    linked to the engine, e.g. CLOVA Speech), or a local path."""
     if text.startswith(("http://", "https://")):
         return MediaSource(url=text)
+    if text.startswith("obs://"):
+        key = text[len("obs://") :].strip()
+        if not key:
+            raise ConfigurationError(
+                f"'{text}' names no Object Storage key",
+                fix="Write obs://KEY, e.g. obs://meetings/2024-05-01.m4a.",
+                message_ko=f"'{text}'에 Object Storage 키가 없습니다",
+                fix_ko="obs://키 형식으로 쓰세요(예: obs://meetings/2024-05-01.m4a).",
+            )
+        return MediaSource(data_key=key)
     return MediaSource(path=Path(text))
 
 
@@ -273,13 +290,20 @@ async def _transcribe_all(
     return status
 
 
+def _same_source_key(source: str) -> str:
+    """Compare file sources by their absolute path, URLs and storage keys as written."""
+    if "://" in source:
+        return source
+    return str(Path(source).expanduser().resolve())
+
+
 def run_resume(args: argparse.Namespace) -> int:
     """Collect every journaled remote job, writing outputs as for new inputs."""
     journal = JobJournal()
     jobs = journal.pending()
     if args.inputs:
-        wanted = {str(Path(item)) for item in args.inputs} | set(args.inputs)
-        jobs = [job for job in jobs if job.source in wanted]
+        wanted = {_same_source_key(item) for item in args.inputs}
+        jobs = [job for job in jobs if _same_source_key(job.source) in wanted]
     if not jobs:
         print("sori: no unfinished cloud jobs to resume", file=sys.stderr)
         return 0
@@ -318,5 +342,5 @@ def run_resume(args: argparse.Namespace) -> int:
     try:
         return asyncio.run(collect())
     except KeyboardInterrupt:
-        error("interrupted; run 'sori transcribe --resume' again to continue")
+        error("interrupted; the cloud jobs that were running were cancelled")
         return 130

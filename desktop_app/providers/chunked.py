@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 
 from desktop_app.audio import SAMPLE_RATE
 from desktop_app.audio.decode import decode_pcm, probe
@@ -45,16 +46,27 @@ class EncodedPiece:
 PieceRecognizer = Callable[[EncodedPiece], Awaitable[Transcript]]
 
 
+def _frame_levels(pcm: bytes, frame: int) -> npt.NDArray[np.float64]:
+    """dB level of each whole frame, computed block by block so a long piece never needs a
+    float copy of all its samples at once."""
+    samples = np.frombuffer(pcm[: len(pcm) // 2 * 2], dtype="<i2")
+    count = samples.size // frame
+    levels = np.empty(count, dtype=np.float64)
+    block = max(1, (SAMPLE_RATE * 5) // frame)  # frames per 5 s block
+    for first in range(0, count, block):
+        last = min(count, first + block)
+        part = samples[first * frame : last * frame].astype(np.float32).reshape(-1, frame)
+        levels[first:last] = 10 * np.log10(np.mean(part * part, axis=1, dtype=np.float64) + 1e-9)
+    return levels
+
+
 def voiced_bounds(pcm: bytes, frame_seconds: float = 0.02) -> tuple[float, float]:
     """Seconds where the loud part of ``pcm`` starts and ends (frames within 30 dB of its
     loudest frame), so a piece's text can be timed to its speech, not to the pauses around it."""
     frame = max(1, int(SAMPLE_RATE * frame_seconds))
-    samples = np.frombuffer(pcm[: len(pcm) // 2 * 2], dtype="<i2").astype(np.float64)
-    count = samples.size // frame
-    if count == 0:
-        return 0.0, samples.size / SAMPLE_RATE
-    power = np.mean(samples[: count * frame].reshape(count, frame) ** 2, axis=1) + 1e-9
-    level = 10 * np.log10(power)
+    level = _frame_levels(pcm, frame)
+    if level.size == 0:
+        return 0.0, len(pcm) / 2 / SAMPLE_RATE
     loud = np.flatnonzero(level >= level.max() - 30.0)
     return float(loud[0] * frame_seconds), float((loud[-1] + 1) * frame_seconds)
 
@@ -63,7 +75,7 @@ def is_silent(pcm: bytes) -> bool:
     samples = np.frombuffer(pcm[: len(pcm) // 2 * 2], dtype="<i2")
     if samples.size == 0:
         return True
-    peak = float(np.max(np.abs(samples.astype(np.int32))))
+    peak = max(int(samples.max()), -int(samples.min()))
     return peak <= 0 or 20 * np.log10(peak / 32768.0) < SILENT_PEAK_DB
 
 
@@ -104,13 +116,15 @@ async def transcribe_in_pieces(
             return None
         if is_silent(piece.pcm):
             return piece, None
+        used: PieceFormat = fmt
         data = encode_pcm(piece.pcm, fmt)
         if max_bytes is not None and len(data) > max_bytes:
             # Rare for FLAC at 16 kHz mono; fall back to the most compact format we have.
-            data = encode_pcm(piece.pcm, "mp3")
+            used = "mp3"
+            data = encode_pcm(piece.pcm, used)
         start, end = voiced_bounds(piece.pcm)
         encoded = EncodedPiece(
-            piece.index, piece.offset_seconds, piece.duration_seconds, data, fmt, start, end
+            piece.index, piece.offset_seconds, piece.duration_seconds, data, used, start, end
         )
         return piece, encoded
 

@@ -179,6 +179,7 @@ class LocalProvider(Provider):
                 lambda: _recognize_file(model, path, stop, relay), "sori-vosk-1", stop
             )
             pieces = [(0.0, segments)]
+        stop.set()  # the work is done: drop any report still on its way, 1.0 comes last
         if fed == 0:
             raise EmptyAudioError(
                 f"'{path.name}' contains no audio samples",

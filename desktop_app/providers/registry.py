@@ -18,6 +18,10 @@ DEFAULT_PROVIDER = "local"
 BUILTIN_MODULES: tuple[str, ...] = (
     "desktop_app.providers.local",
     "desktop_app.providers.clova_csr",
+    "desktop_app.providers.clova_speech",
+    "desktop_app.providers.clova_stream",
+    "desktop_app.providers.nhn",
+    "desktop_app.providers.rtzr",
 )
 
 _classes: dict[str, type[Provider]] = {}

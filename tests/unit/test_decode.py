@@ -235,6 +235,20 @@ def test_any_sample_rate_is_resampled(rate: int, tmp_path: Path) -> None:
     assert match > (0.9 if rate == 8000 else 0.99)  # 8 kHz keeps only the band below 4 kHz
 
 
+def test_8_bit_wav(tmp_path: Path) -> None:
+    source = samples(speech_pcm())
+    unsigned = (np.round(source / 256) + 128).clip(0, 255).astype(np.uint8)
+    path = tmp_path / "old.wav"
+    with wave.open(str(path), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(1)
+        wav.setframerate(SAMPLE_RATE)
+        wav.writeframes(unsigned.tobytes())
+    audio = samples(b"".join(decode_pcm(path)))
+    assert len(audio) == len(source)
+    assert np.max(np.abs(audio - source)) <= 128  # the 8 bits that were thrown away
+
+
 def test_stream_that_changes_rate_and_channels_midway(tmp_path: Path) -> None:
     first = make_media(tmp_path / "a.aac", "aac", pcm=speech_pcm(), sample_rate=22050)
     second = make_media(

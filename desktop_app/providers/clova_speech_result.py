@@ -1,0 +1,151 @@
+"""Turn a CLOVA Speech ``COMPLETED`` body into a :class:`~desktop_app.core.transcript.Transcript`.
+
+The body (sync answer, or the final ``GET /recognizer/{token}``) holds ``segments``, each with
+``start``/``end`` in milliseconds, ``text``, ``confidence``, ``words`` as
+``[[startMs, endMs, text], ...]`` (empty without ``wordAlignment``) and, with diarization,
+``speaker: {label, name}`` (older answers only ``diarization: {label}``). The top-level
+``speakers`` list gives the speakers in the service's order. Speakers keep the service's label as
+their id and its name as display name, or ``화자 N`` when it sent none. ``events`` (sound event
+detection) have no place in the transcript model and are left out. When a body has no segments
+but a full ``text``, that text becomes one segment spanning the audio.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from desktop_app.core.errors import ServerError
+from desktop_app.core.transcript import Segment, Speaker, Transcript, Word
+
+ENGINE = "clova-speech"
+
+
+def unreadable(what: str) -> ServerError:
+    return ServerError(
+        f"{ENGINE}: the service sent {what} Sori cannot read",
+        message_ko=f"{ENGINE}: 서비스가 보낸 {what}을(를) 해석할 수 없습니다",
+    )
+
+
+def read_body(response: httpx.Response) -> dict[str, Any]:
+    """A JSON object answer, or :class:`ServerError` (transient, so the request is retried)."""
+    try:
+        body = response.json()
+    except ValueError:
+        raise unreadable("an answer") from None
+    if not isinstance(body, dict):
+        raise unreadable("an answer")
+    return body
+
+
+def _seconds(value: Any) -> float:
+    if isinstance(value, bool):
+        raise TypeError("a boolean is not a time")
+    return float(value) / 1000.0
+
+
+def _label(item: dict[str, Any]) -> tuple[str | None, str | None]:
+    """A segment's speaker label and name, from ``speaker`` or the older ``diarization``."""
+    for key in ("speaker", "diarization"):
+        value = item.get(key)
+        if isinstance(value, dict) and value.get("label") not in (None, ""):
+            name = value.get("name")
+            return str(value["label"]), (str(name) if name else None)
+    return None, None
+
+
+def default_name(label: str) -> str:
+    return f"화자 {label}"
+
+
+def _words(raw: Any) -> list[Word]:
+    words: list[Word] = []
+    if not isinstance(raw, list):
+        return words
+    for entry in raw:
+        if not isinstance(entry, (list, tuple)) or len(entry) < 3:
+            continue
+        try:
+            start, end = _seconds(entry[0]), _seconds(entry[1])
+        except (TypeError, ValueError):
+            continue
+        text = str(entry[2]).strip()
+        if text:
+            words.append(Word(start, max(start, end), text))
+    return words
+
+
+def _confidence(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value)
+
+
+def to_transcript(
+    body: dict[str, Any],
+    *,
+    source: str,
+    language: str,
+    duration: float | None,
+) -> Transcript:
+    """Map a completed job's body; raises :class:`ServerError` when segments are unreadable."""
+    raw_segments = body.get("segments") or []
+    if not isinstance(raw_segments, list):
+        raise unreadable("a result")
+    segments: list[Segment] = []
+    names: dict[str, str | None] = {}
+    for item in raw_segments:
+        if not isinstance(item, dict):
+            raise unreadable("a result")
+        try:
+            start, end = _seconds(item["start"]), _seconds(item["end"])
+        except (KeyError, TypeError, ValueError):
+            raise unreadable("a result") from None
+        text = str(item.get("text") or "").strip()
+        words = _words(item.get("words"))
+        if not text and not words:
+            continue
+        label, name = _label(item)
+        if label is not None and names.get(label) is None:
+            names[label] = name
+        segments.append(
+            Segment(
+                start=start,
+                end=max(start, end),
+                text=text or " ".join(w.text for w in words),
+                speaker=label,
+                confidence=_confidence(item.get("confidence")),
+                words=words,
+            )
+        )
+    segments.sort(key=lambda s: (s.start, s.end))
+    full = str(body.get("text") or "").strip()
+    if not segments and full:
+        segments.append(
+            Segment(0.0, duration or 0.0, full, confidence=_confidence(body.get("confidence")))
+        )
+    return Transcript(
+        segments=segments,
+        speakers=_speakers(body.get("speakers"), names),
+        language=language,
+        engine=ENGINE,
+        source=source,
+        duration=duration,
+    )
+
+
+def _speakers(listed: Any, seen: dict[str, str | None]) -> list[Speaker]:
+    """The service's speaker list first (in its order), then labels only segments carry."""
+    speakers: dict[str, Speaker] = {}
+    for item in listed if isinstance(listed, list) else []:
+        if not isinstance(item, dict) or item.get("label") in (None, ""):
+            continue
+        label = str(item["label"])
+        name = item.get("name") or seen.get(label)
+        speakers[label] = Speaker(label, str(name) if name else default_name(label))
+    for label, name in seen.items():
+        if label not in speakers:
+            speakers[label] = Speaker(label, name or default_name(label))
+    return list(speakers.values())
