@@ -45,7 +45,10 @@ def main() -> None:
                 provider = ClovaCsrProvider(
                     ProviderConfig(
                         endpoint=server.base_url,
-                        credentials={"client_id": CSR_CLIENT_ID, "client_secret": CSR_CLIENT_SECRET},
+                        credentials={
+                            "client_id": CSR_CLIENT_ID,
+                            "client_secret": CSR_CLIENT_SECRET,
+                        },
                         settings={"concurrency": concurrency},
                     )
                 )
@@ -60,7 +63,9 @@ def main() -> None:
                     f"{results[concurrency][1]} requests, {len(transcript.segments)} segments"
                 )
         speedup = results[1][0] / results[4][0]
-        print(f"{args.minutes:g}-minute file, {args.delay:g} s per request: speed-up {speedup:.2f}x")
+        print(
+            f"{args.minutes:g}-minute file, {args.delay:g} s per request: speed-up {speedup:.2f}x"
+        )
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import BinaryIO, cast
 
 import psutil
 
@@ -83,7 +84,7 @@ def main() -> None:
                 async with make_client(f"http://127.0.0.1:{port}", timeout=600) as client:
                     with ProgressFile(big, reports.append) as handle:
                         response = await client.post(
-                            "/upload", files={"file": (handle.name, handle)}
+                            "/upload", files={"file": (handle.name, cast(BinaryIO, handle))}
                         )
                 return int(response.json()["bytes"])
 
@@ -92,9 +93,13 @@ def main() -> None:
             elapsed = time.perf_counter() - started
             done.set()
             sampler.join()
-        print(f"uploaded {sent / 2**20:.0f} MiB in {elapsed:.1f} s ({sent / 2**20 / elapsed:.0f} MiB/s)")
-        print(f"idle RSS {idle / 2**20:.1f} MiB, peak {peak / 2**20:.1f} MiB, "
-              f"increase {(peak - idle) / 2**20:.1f} MiB; {len(reports)} progress reports")
+        print(
+            f"uploaded {sent / 2**20:.0f} MiB in {elapsed:.1f} s ({sent / 2**20 / elapsed:.0f} MiB/s)"
+        )
+        print(
+            f"idle RSS {idle / 2**20:.1f} MiB, peak {peak / 2**20:.1f} MiB, "
+            f"increase {(peak - idle) / 2**20:.1f} MiB; {len(reports)} progress reports"
+        )
     finally:
         server.terminate()
         server.wait()

@@ -33,7 +33,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType, TracebackType
-from typing import Any
+from typing import Any, Self
 
 from desktop_app.audio import BYTES_PER_SECOND
 from desktop_app.audio.convert import SILENT, Level, PcmConverter, measure_level
@@ -128,7 +128,7 @@ class AudioSource(ABC):
         """:meth:`close` without blocking the event loop."""
         self.close()
 
-    async def __aenter__(self) -> AudioSource:
+    async def __aenter__(self) -> Self:
         await self.start()
         return self
 
@@ -140,7 +140,7 @@ class AudioSource(ABC):
     ) -> None:
         await self.aclose()
 
-    def __aiter__(self) -> AudioSource:
+    def __aiter__(self) -> Self:
         return self
 
     async def __anext__(self) -> bytes:
@@ -344,6 +344,7 @@ class MicrophoneSource(AudioSource):
         self._capacity = threading.Semaphore(self._capacity_chunks)
         self._ready: asyncio.Queue[tuple[bytes | BaseException | None, bool]] = asyncio.Queue()
         self._stream: Any = None
+        self._stream_lock = threading.Lock()
         self._converter: threading.Thread | None = None
         self._capture_over = threading.Event()
         self._ended = False
@@ -362,7 +363,14 @@ class MicrophoneSource(AudioSource):
         info = await asyncio.to_thread(find_input_device, self.device)
         self.device_info = info
         self.label = info.name
-        await asyncio.to_thread(self._open_stream, sd, info)
+        opening = asyncio.ensure_future(asyncio.to_thread(self._open_stream, sd, info))
+        try:
+            await asyncio.shield(opening)
+        except asyncio.CancelledError:
+            # The opening thread finds the source closed and releases the device itself.
+            await asyncio.to_thread(self.close)
+            opening.add_done_callback(lambda done: done.cancelled() or done.exception())
+            raise
 
     def _open_stream(self, sd: ModuleType, info: InputDevice) -> None:
         """Open and start the PortAudio stream; runs on a worker thread."""
@@ -397,16 +405,20 @@ class MicrophoneSource(AudioSource):
         except (sd.PortAudioError, ValueError) as exc:
             raise self._cannot_open(info, str(exc)) from exc
         stream_opened()
-        self._stream = stream
-        self._converter = threading.Thread(
-            target=self._convert, args=(converter,), name="sori-mic-convert", daemon=True
-        )
-        self._converter.start()
-        try:
-            stream.start()
-        except sd.PortAudioError as exc:
-            self.close()
-            raise self._cannot_open(info, str(exc)) from exc
+        with self._stream_lock:
+            if self._closed:  # closed (or cancelled) while the device was being opened
+                _release(stream)
+                return
+            try:
+                stream.start()
+            except sd.PortAudioError as exc:
+                _release(stream)
+                raise self._cannot_open(info, str(exc)) from exc
+            self._stream = stream
+            self._converter = threading.Thread(
+                target=self._convert, args=(converter,), name="sori-mic-convert", daemon=True
+            )
+            self._converter.start()
         log.info("Recording from %s (%d Hz, %d ch)", info.name, rate, channels)
 
     def _cannot_open(self, info: InputDevice, detail: str) -> EngineUnavailableError:
@@ -512,19 +524,14 @@ class MicrophoneSource(AudioSource):
         """Nothing to do: the audio callback drops blocks while paused."""
 
     def _shut(self) -> None:
-        stream, self._stream = self._stream, None
+        with self._stream_lock:
+            stream, self._stream = self._stream, None
+            converter = self._converter
         if stream is not None:
-            try:
-                stream.stop()
-                stream.close()
-            except Exception as exc:  # PortAudio errors while stopping change nothing now
-                log.warning("Closing the input stream failed: %s", exc)
-            finally:
-                stream_closed()
+            _release(stream)
         self._capture_over.set()
         with contextlib.suppress(queue.Full):
             self._raw.put_nowait(None)
-        converter = self._converter
         if converter is not None and converter is not threading.current_thread():
             converter.join(timeout=5.0)
         if converter is None and self._loop is not None:
@@ -532,3 +539,14 @@ class MicrophoneSource(AudioSource):
 
     async def aclose(self) -> None:
         await asyncio.to_thread(self.close)
+
+
+def _release(stream: Any) -> None:
+    """Stop and close a PortAudio stream (waiting for its last callback) and unregister it."""
+    try:
+        stream.stop()
+        stream.close()
+    except Exception as exc:  # PortAudio errors while stopping change nothing any more
+        log.warning("Closing the input stream failed: %s", exc)
+    finally:
+        stream_closed()

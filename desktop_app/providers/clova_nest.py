@@ -356,6 +356,11 @@ def _named_key(status: str) -> str | None:
 
 def rpc_error(code: grpc.StatusCode, details: str | None) -> SoriError:
     """Map the gRPC status that ended a call to our exception tree."""
+    if status_lost(code, details):
+        return NetworkError(
+            f"{ENGINE}: the connection to CLOVA Speech was lost while sending",
+            message_ko=f"{ENGINE}: 전송 중에 CLOVA Speech와의 연결이 끊어졌습니다",
+        )
     said = f" ({details})" if details else ""
     if code in (grpc.StatusCode.UNAUTHENTICATED, grpc.StatusCode.PERMISSION_DENIED):
         verb = "refused" if code is grpc.StatusCode.UNAUTHENTICATED else "does not allow"
@@ -372,8 +377,7 @@ def rpc_error(code: grpc.StatusCode, details: str | None) -> SoriError:
         grpc.StatusCode.ABORTED,
         grpc.StatusCode.CANCELLED,
         grpc.StatusCode.DEADLINE_EXCEEDED,
-        # Core reports INTERNAL when a message could not be sent on a stream that broke.
-        grpc.StatusCode.INTERNAL,
+        grpc.StatusCode.INTERNAL,  # also how HTTP/2 stream resets show up
     )
     if code in dropped or (code is grpc.StatusCode.UNKNOWN and "stream removed" in said.lower()):
         return NetworkError(
@@ -392,6 +396,12 @@ def rpc_error(code: grpc.StatusCode, details: str | None) -> SoriError:
         f"{ENGINE}: CLOVA Speech ended the stream with an error [{code.name}]{said}",
         message_ko=f"{ENGINE}: CLOVA Speech가 오류로 스트림을 끝냈습니다 [{code.name}]{said}",
     )
+
+
+def status_lost(code: grpc.StatusCode, details: str | None) -> bool:
+    """gRPC's own INTERNAL for a send on a stream that had already ended: the server's real
+    status (if any) is lost, and what is known is that the stream is gone."""
+    return code is grpc.StatusCode.INTERNAL and "Internal error from Core" in (details or "")
 
 
 # -- results ---------------------------------------------------------------------------------

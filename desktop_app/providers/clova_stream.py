@@ -69,6 +69,7 @@ from desktop_app.providers.clova_nest import (
     refusal_error,
     response_types,
     rpc_error,
+    status_lost,
 )
 from desktop_app.providers.proto import nest_pb2, nest_pb2_grpc
 from desktop_app.providers.registry import register
@@ -289,7 +290,7 @@ class NestSession:
                 check_config_ack(parse_contents(first.contents))
             except grpc.aio.AioRpcError as exc:
                 call.cancel()
-                if _status_lost(exc) and attempt < START_ATTEMPTS:
+                if status_lost(exc.code(), exc.details()) and attempt < START_ATTEMPTS:
                     log.debug("recognize call ended before its CONFIG was sent; opening again")
                     continue
                 raise rpc_error(exc.code(), exc.details()) from None
@@ -408,13 +409,6 @@ class NestSession:
             await call.done_writing()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(asyncio.shield(receiver), CLOSE_TIMEOUT)
-
-
-def _status_lost(exc: grpc.aio.AioRpcError) -> bool:
-    """gRPC's own INTERNAL for a send on a stream the server had already ended."""
-    return exc.code() is grpc.StatusCode.INTERNAL and "Internal error from Core" in (
-        exc.details() or ""
-    )
 
 
 async def file_chunks(path: Path, count: Callable[[int], None]) -> AsyncGenerator[bytes, None]:

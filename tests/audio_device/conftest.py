@@ -22,7 +22,11 @@ def _pulse_ready() -> str | None:
         return "pactl/paplay are not installed"
     try:
         sinks = subprocess.run(
-            ["pactl", "list", "short", "sinks"], capture_output=True, text=True, timeout=10
+            ["pactl", "list", "short", "sinks"],
+            check=False,
+            capture_output=True,
+            text=True,
+            timeout=10,
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
         return f"pactl does not work: {exc}"

@@ -53,7 +53,7 @@ def test_transcribe_to_stdout(korean_clip: Path) -> None:
 @pytest.mark.vosk
 def test_transcribe_every_format_into_a_folder(korean_clip: Path, tmp_path: Path) -> None:
     formats = ["txt", "srt", "vtt", "json", "md", "csv", "docx"]
-    args = ["transcribe", korean_clip, "-o", tmp_path / "out"]
+    args: list[str | Path] = ["transcribe", korean_clip, "-o", tmp_path / "out"]
     for fmt in formats:
         args += ["--format", fmt]
     result = sori(*args)

@@ -28,8 +28,8 @@ next ``times`` calls): ``drop_after(chunks)`` aborts with ``UNAVAILABLE`` after 
 many DATA requests; ``no_more_slot()`` answers the CONFIG with status ``No more slot``;
 ``lifespan_expired(after_chunks)`` answers ``Lifespan expired`` as a ``recognize`` error;
 ``abort(code)`` ends the call with a gRPC status as soon as it starts; ``section_failure(section,
-status)`` fails one config section; ``delay(seconds)`` waits before every answer until
-``clear()``. Every call is recorded in :attr:`ClovaGrpcEmulator.calls`.
+status)`` fails one config section; ``delay(seconds)`` waits before every answer (with
+``final_only=True`` only before ``epFlag`` answers) until ``clear()``. Every call is recorded in :attr:`ClovaGrpcEmulator.calls`.
 
 Use :func:`start_clova_grpc` in tests (``endpoint`` is ``grpc://127.0.0.1:PORT``; with ``tls``
 it serves TLS and ``endpoint`` is ``grpcs://127.0.0.1:PORT``). By hand:
@@ -80,6 +80,7 @@ class StreamFaults:
         self._lock = threading.Lock()
         self._rules: list[_Rule] = []
         self._delay = 0.0
+        self._final_delay = 0.0
 
     def _add(self, rule: _Rule) -> None:
         with self._lock:
@@ -102,19 +103,23 @@ class StreamFaults:
     ) -> None:
         self._add(_Rule("section", times, section=section, status=status))
 
-    def delay(self, seconds: float) -> None:
+    def delay(self, seconds: float, *, final_only: bool = False) -> None:
+        """Wait before every answer (or only before ``epFlag`` answers) until :meth:`clear`."""
         with self._lock:
-            self._delay = seconds
+            if final_only:
+                self._final_delay = seconds
+            else:
+                self._delay = seconds
 
-    @property
-    def delay_seconds(self) -> float:
+    def delay_for(self, answer: dict[str, Any]) -> float:
         with self._lock:
-            return self._delay
+            final = answer.get("transcription", {}).get("epFlag") is True
+            return self._delay + (self._final_delay if final else 0.0)
 
     def clear(self) -> None:
         with self._lock:
             self._rules.clear()
-            self._delay = 0.0
+            self._delay = self._final_delay = 0.0
 
     def take_for_call(self) -> dict[str, _Rule]:
         """One use of the first pending rule of each kind, for a new call."""
@@ -181,12 +186,12 @@ class ClovaGrpcEmulator(nest_pb2_grpc.NestServiceServicer):
             record.outcome = str(ended)
         except grpc.aio.AbortError:
             raise
+        except asyncio.CancelledError:
+            record.outcome = "cancelled by the client"
+            raise
         except Exception as exc:
             self.internal_errors.append(f"{type(exc).__name__}: {exc}")
             record.outcome = "internal error"
-            raise
-        except asyncio.CancelledError:
-            record.outcome = "cancelled by the client"
             raise
         finally:
             pump.cancel()
@@ -330,12 +335,15 @@ class ClovaGrpcEmulator(nest_pb2_grpc.NestServiceServicer):
     async def _answer(
         self, context: grpc.aio.ServicerContext, record: CallRecord, answer: dict[str, Any]
     ) -> None:
-        delay = self.faults.delay_seconds
+        delay = self.faults.delay_for(answer)
         if delay > 0:
             await asyncio.sleep(delay)
-        record.answers.append(answer)
         contents = json.dumps(answer, ensure_ascii=False)
-        await context.write(nest_pb2.NestResponse(contents=contents))
+        try:
+            await context.write(nest_pb2.NestResponse(contents=contents))
+        except Exception as exc:  # gRPC fails writes to a stream the client has dropped
+            raise _Ended("cancelled by the client") from exc
+        record.answers.append(answer)
 
 
 async def _pump(requests: Any, inbox: asyncio.Queue[Any]) -> None:

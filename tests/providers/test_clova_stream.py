@@ -214,10 +214,10 @@ async def test_tiny_chunks_are_gathered_and_odd_bytes_kept_aligned(
     [
         (lambda f: f.no_more_slot(), RateLimitError, "slot"),
         (lambda f: f.lifespan_expired(after_chunks=3), NetworkError, "time limit"),
-        (lambda f: f.drop_after(5), NetworkError, "UNAVAILABLE"),
+        (lambda f: f.drop_after(5), NetworkError, "lost"),
         (lambda f: f.abort(grpc.StatusCode.RESOURCE_EXHAUSTED), RateLimitError, "slot"),
         (lambda f: f.abort(grpc.StatusCode.PERMISSION_DENIED), AuthError, "secret key"),
-        (lambda f: f.abort(grpc.StatusCode.UNAVAILABLE), NetworkError, "UNAVAILABLE"),
+        (lambda f: f.abort(grpc.StatusCode.UNAVAILABLE), NetworkError, "lost"),
         (lambda f: f.abort(grpc.StatusCode.UNIMPLEMENTED), ConfigurationError, "endpoint"),
         (lambda f: f.section_failure("keywordBoosting"), ServerError, "keywordBoosting"),
         (lambda f: f.section_failure("forbidden", "Not supported"), ConfigurationError,
@@ -323,18 +323,21 @@ async def test_cancelling_the_consumer_leaves_nothing_behind(server: ClovaGrpcSe
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
-    assert asyncio.all_tasks() == {asyncio.current_task()}
+    # Only gRPC's own bookkeeping of the cancelled call may still be running.
+    others = asyncio.all_tasks() - {asyncio.current_task()}
+    assert [t for t in others if "grpc" not in repr(t.get_coro())] == []
     assert server.last_call().outcome == "cancelled by the client"
 
 
 async def test_a_slow_last_answer_ends_the_stream_after_the_timeout(
     server: ClovaGrpcServer,
 ) -> None:
-    server.faults.delay(0.2)
+    server.faults.delay(30, final_only=True)
     pcm = speech_pcm()[: 16000 * 2]  # 1 s: the first region is still open at the end
-    events = await collect(provider(server, final_timeout=0.01), pcm, size=32000)
-    assert events, "partials that arrived are kept"
-    assert all(e.final for e in latest(events).values())
+    events = await collect(provider(server, final_timeout=0.5), pcm, size=32000)
+    partial, settled_partial = events
+    assert not partial.final and partial.segment.text.startswith("구간 1")
+    assert settled_partial == StreamEvent(partial.key, partial.segment, final=True)
 
 
 def test_plaintext_is_for_this_computer_only() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def window(qtbot: QtBot) -> MainWindow:
+def window(qtbot: QtBot) -> Iterator[MainWindow]:
     create_application()
     win = MainWindow()
     qtbot.addWidget(win)
@@ -58,9 +59,8 @@ def test_drop_transcribe_read_and_export(
     assert state_text(window, 0).startswith("Done")
     window.queue.selectRow(0)
     assert window.transcript_view.rowCount() >= 1
-    texts = [
-        window.transcript_view.item(r, 2).text() for r in range(window.transcript_view.rowCount())
-    ]
+    items = [window.transcript_view.item(r, 2) for r in range(window.transcript_view.rowCount())]
+    texts = [item.text() for item in items if item is not None]
     assert HANGUL.search(" ".join(texts))
     assert window.export_button.isEnabled()
     entry = window.selected_entry()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import BinaryIO, cast
 
 import httpx
 import pytest
@@ -98,7 +99,7 @@ async def test_retries_transient_failures_then_succeeds(server: tuple[str, dict[
             error = http_status_error(response, "test")
             if error:
                 raise error
-            return response.json()  # type: ignore[no-any-return]
+            return response.json()
 
         result = await with_retries(
             call, RetryPolicy(attempts=4, base_delay=0.01), on_retry=lambda e, d: retries.append(d)
@@ -142,7 +143,9 @@ async def test_upload_streams_from_disk_with_progress(
     reports: list[Progress] = []
     async with make_client(base) as client:
         with ProgressFile(big, reports.append) as handle:
-            response = await client.post("/upload", files={"media": (handle.name, handle)})
+            response = await client.post(
+                "/upload", files={"media": (handle.name, cast(BinaryIO, handle))}
+            )
     assert response.json()["bytes"] == big.stat().st_size
     fractions = [r.fraction for r in reports]
     assert fractions[-1] == 1.0

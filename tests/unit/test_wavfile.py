@@ -64,7 +64,7 @@ class FullDisk(io.BytesIO):
     def write(self, data: object) -> int:
         view = memoryview(data)  # type: ignore[arg-type]
         room = self.capacity - self.tell()
-        if room <= 0 and len(view):
+        if room <= 0 and len(view) > 0:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         return super().write(view[: max(room, 0)])
 
@@ -83,7 +83,7 @@ class FullDiskFile(io.FileIO):
     def write(self, data: object) -> int:
         view = memoryview(data)  # type: ignore[arg-type]
         room = self.capacity - self.tell()
-        if room <= 0 and len(view):
+        if room <= 0 and len(view) > 0:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         return super().write(view[: max(room, 0)])
 
@@ -99,7 +99,11 @@ def wav_frames(data: bytes | Path) -> bytes:
     """The samples a standard WAV reader sees (it trusts the header)."""
     source: BinaryIO = io.BytesIO(data) if isinstance(data, bytes) else open(data, "rb")  # noqa: SIM115
     with source, wave.open(source, "rb") as reader:
-        assert (reader.getframerate(), reader.getnchannels(), reader.getsampwidth()) == (16000, 1, 2)
+        assert (reader.getframerate(), reader.getnchannels(), reader.getsampwidth()) == (
+            16000,
+            1,
+            2,
+        )
         return reader.readframes(reader.getnframes())
 
 
@@ -283,7 +287,9 @@ async def test_recorder_default_location_and_names(korean_clip: Path) -> None:
     assert recording_path('a/b:c*?"<>|.wav', saved.parent).name == "a_b_c_.wav"
 
 
-async def test_recorder_refuses_to_overwrite_a_chosen_path(tmp_path: Path, korean_clip: Path) -> None:
+async def test_recorder_refuses_to_overwrite_a_chosen_path(
+    tmp_path: Path, korean_clip: Path
+) -> None:
     target = tmp_path / "keep.wav"
     target.write_bytes(b"precious")
     with pytest.raises(RecordingWriteError):
@@ -317,8 +323,17 @@ async def test_recorder_stops_with_a_clear_error_on_a_full_disk(
 
 def test_killed_recording_is_recovered_to_every_sample(tmp_path: Path, korean_clip: Path) -> None:
     child = subprocess.Popen(
-        [sys.executable, "-m", "tests.audio_device.record_child", "--folder", str(tmp_path),
-         "--input-file", str(korean_clip), "--speed", "2"],
+        [
+            sys.executable,
+            "-m",
+            "tests.audio_device.record_child",
+            "--folder",
+            str(tmp_path),
+            "--input-file",
+            str(korean_clip),
+            "--speed",
+            "2",
+        ],
         cwd=REPO,
         stdout=subprocess.PIPE,
         text=True,
