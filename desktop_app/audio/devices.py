@@ -37,7 +37,6 @@ class InputDevice(NamedTuple):
     default_samplerate: float
     channels: int
     is_default: bool
-    host_api: str = ""
 
 
 def load_sounddevice() -> ModuleType:
@@ -94,21 +93,28 @@ def _input_devices(sd: ModuleType) -> list[InputDevice]:
         default_id = _default_input_id(sd)
     except sd.PortAudioError as exc:
         raise _no_portaudio(str(exc)) from exc
+    inputs = [
+        (index, info)
+        for index, info in enumerate(devices)
+        if int(info.get("max_input_channels", 0)) > 0
+    ]
+    # Windows lists one microphone once per sound system (MME, WASAPI, ...): name them apart.
+    names = [str(info["name"]) for _, info in inputs]
     found: list[InputDevice] = []
-    for index, info in enumerate(devices):
-        channels = int(info.get("max_input_channels", 0))
-        if channels <= 0:
-            continue
-        api_index = int(info.get("hostapi", -1))
-        api = str(host_apis[api_index]["name"]) if 0 <= api_index < len(host_apis) else ""
+    for index, info in inputs:
+        name = str(info["name"])
+        if names.count(name) > 1:
+            api_index = int(info.get("hostapi", -1))
+            if 0 <= api_index < len(host_apis):
+                name = f"{name} [{host_apis[api_index]['name']}]"
+        number = int(info.get("index", index))
         found.append(
             InputDevice(
-                id=int(info.get("index", index)),
-                name=str(info["name"]),
+                id=number,
+                name=name,
                 default_samplerate=float(info.get("default_samplerate") or 0.0),
-                channels=channels,
-                is_default=int(info.get("index", index)) == default_id,
-                host_api=api,
+                channels=int(info["max_input_channels"]),
+                is_default=number == default_id,
             )
         )
     return found

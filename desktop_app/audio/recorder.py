@@ -135,13 +135,13 @@ class _Marker:
 
     def release(self, *, remove: bool) -> None:
         """Unlock; ``remove`` deletes the marker (the recording is complete and consistent)."""
-        if remove:
-            with contextlib.suppress(OSError):
-                self.path.unlink()
         if self._descriptor is not None:
             with contextlib.suppress(OSError):
                 os.close(self._descriptor)
             self._descriptor = None
+        if remove:  # after closing: an open file cannot be deleted everywhere
+            with contextlib.suppress(OSError):
+                self.path.unlink()
 
 
 class _DiskThread:
@@ -182,6 +182,9 @@ class _DiskThread:
         else:
             self.done.set_result(None)
         finally:
+            if not writer.closed:  # an unexpected failure: at least close the file
+                with contextlib.suppress(Exception):
+                    writer.close()
             self._marker.release(remove=writer.closed and writer.clean)
 
 
@@ -210,7 +213,6 @@ class Recorder:
         self._requested = Path(path) if path is not None else None
         self._name = name
         self._folder = folder
-        self._overwrite = overwrite
         self._sync_interval = sync_interval
         self._opener = opener or (lambda p: _open_new(p, overwrite=overwrite))
         self._path: Path | None = None
@@ -367,38 +369,43 @@ def recover_recordings(folder: Path | None = None) -> list[RepairResult]:
     for marker in sorted(folder.glob(f"*.wav{MARKER_SUFFIX}")):
         wav = marker.with_name(marker.name[: -len(MARKER_SUFFIX)])
         try:
-            descriptor = os.open(marker, os.O_RDWR)
-        except OSError:
-            continue
-        try:
-            if fcntl is not None:
-                try:
-                    fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                except OSError:
-                    continue  # still being recorded
-            result = _recover_one(wav)
-            if result is not None:
-                results.append(result)
-            with contextlib.suppress(OSError):
+            if fcntl is None:
+                # Where files cannot be locked, a marker its recorder holds open cannot be
+                # deleted: deleting it first is the test that nobody is recording.
                 marker.unlink()
+                _recover_one(wav, results)
+            else:
+                _recover_locked(marker, wav, results)
         except OSError as exc:
             log.warning("Could not recover %s: %s", wav, exc)
-        finally:
-            os.close(descriptor)
     return results
 
 
-def _recover_one(wav: Path) -> RepairResult | None:
+def _recover_locked(marker: Path, wav: Path, results: list[RepairResult]) -> None:
+    descriptor = os.open(marker, os.O_RDWR)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return  # still being recorded
+        _recover_one(wav, results)
+        marker.unlink()
+    finally:
+        os.close(descriptor)
+
+
+def _recover_one(wav: Path, results: list[RepairResult]) -> None:
+    """Repair one file (OSError when it cannot be read or written: try again next time)."""
     if not wav.exists():
-        return None
+        return
     try:
         result = repair_wav(wav)
     except EmptyAudioError:
         log.info("Removed %s: the recording ended before any audio was saved", wav)
         wav.unlink()
-        return None
+        return
     except AudioError as exc:
         log.warning("Could not repair %s: %s", wav, exc)
-        return None
+        return
     log.info("Recovered an unfinished recording: %s (%.1f s)", wav, result.seconds)
-    return result
+    results.append(result)

@@ -12,9 +12,9 @@ import sys
 from collections.abc import Sequence
 
 from desktop_app import __version__
-from desktop_app.cli import commands, credentials
+from desktop_app.cli import commands, credentials, live
 
-SUBCOMMANDS = ("transcribe", "providers", "credentials")
+SUBCOMMANDS = ("transcribe", "live", "providers", "credentials")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"sori {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_transcribe_parser(sub)
+    live.add_parser(sub)
     commands.add_providers_parser(sub)
     credentials.add_parser(sub)
     return parser

@@ -118,7 +118,7 @@ def run_providers(args: argparse.Namespace) -> int:
         if caps.max_duration:
             limits.append(f"{caps.max_duration:g} s per request (longer audio is split)")
         if caps.max_bytes:
-            limits.append(f"{caps.max_bytes / 1e6:g} MB per request")
+            limits.append(f"{caps.max_bytes / 2**20:.3g} MiB per request")
         if limits:
             print(f"{'':<14} limits: {'; '.join(limits)}")
         if caps.credentials:
@@ -131,7 +131,7 @@ def run_providers(args: argparse.Namespace) -> int:
     return 0
 
 
-def _parse_extra(items: list[str], provider: type[Provider]) -> dict[str, Any]:
+def parse_extra(items: list[str], provider: type[Provider]) -> dict[str, Any]:
     specs = {spec.name: spec for spec in provider.capabilities.extra_options}
     extra: dict[str, Any] = {}
     for item in items:
@@ -182,7 +182,7 @@ def build_options(args: argparse.Namespace, provider: type[Provider]) -> Transcr
         keywords=[Keyword.parse(k) for k in args.keyword],
         biasing=[parse_biasing(b) for b in args.biasing],
         forbidden=[w.strip() for w in args.forbidden if w.strip()],
-        extra=_parse_extra(args.option, provider),
+        extra=parse_extra(args.option, provider),
     )
 
 

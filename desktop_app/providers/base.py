@@ -167,6 +167,17 @@ class Provider(ABC):
         """Transcribe live 16 kHz mono s16 PCM as it arrives."""
         raise UnsupportedOptionError("live mode", self.name)
 
+    async def check_connection(self) -> None:
+        """Make one cheap real call proving the endpoint and credentials work (Settings' Test
+        connection); returns quietly on success and raises the :class:`SoriError` that says
+        what is wrong otherwise."""
+        raise UnsupportedOptionError("a connection test", self.name)
+
+    @classmethod
+    def can_check_connection(cls) -> bool:
+        """Whether this engine offers :meth:`check_connection`."""
+        return cls.check_connection is not Provider.check_connection
+
     async def aclose(self) -> None:  # noqa: B027 - optional hook
         """Release connections and models."""
 

@@ -192,6 +192,24 @@ class ClovaCsrProvider(Provider):
                 max_bytes=MAX_BYTES,
             )
 
+    async def check_connection(self) -> None:
+        """Send half a second of silence once: a transcript, or the speech service's own
+        complaint about the audio (it got past the key check), proves host and keys."""
+        silence = encode_pcm(bytes(16_000), "flac")  # 0.5 s of 16 kHz mono s16
+        headers = self._headers()
+        async with make_client(self.base_url(), timeout=30.0) as client:
+            try:
+                response = await client.post(
+                    "/recog/v1/stt", params={"lang": "Kor"}, content=silence, headers=headers
+                )
+            except httpx.HTTPError as exc:
+                raise transport_error(exc, self.name) from None
+        if response.status_code == 200:
+            return
+        error = clova_error(response, self.name, "clova-csr")
+        if error.code not in ("STT003", "STT006", "STT007"):
+            raise error
+
     def stream(
         self, audio: AsyncIterator[bytes], options: TranscriptionOptions
     ) -> AsyncIterator[StreamEvent]:

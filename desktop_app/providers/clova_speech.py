@@ -464,6 +464,25 @@ class ClovaSpeechProvider(Provider):
         language = normalise_language(long_language(job.options.language))
         return to_transcript(body, source=source, language=language, duration=job.duration)
 
+    async def check_connection(self) -> None:
+        """Ask for a job that cannot exist: the service saying it does not know the token
+        proves the InvokeURL and the secret (a wrong key gives 401, a wrong InvokeURL the
+        gateway's not-found code 300)."""
+        headers = self._headers()
+        async with make_client(self.invoke_url(), timeout=30.0) as client:
+            try:
+                response = await client.get("/recognizer/sori-connection-check", headers=headers)
+            except httpx.HTTPError as exc:
+                raise transport_error(exc, self.name) from None
+        if response.status_code == 200:
+            return
+        error = speech_error(response)
+        unknown_job = error.code == TOKEN_INVALID or (
+            response.status_code == 404 and error.code != "300"
+        )
+        if not unknown_job:
+            raise error
+
     # -- short form ----------------------------------------------------------------------------
     async def recognize_short(self, data: bytes, lang: str = "ko") -> str:
         """One clip to text with the short-form API: ``data`` is a complete audio file (WAV,

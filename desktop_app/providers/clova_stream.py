@@ -246,7 +246,7 @@ class NestSession:
                     async for event in events:
                         yield event
             finally:
-                call.cancel()
+                await _finish(call)
         finally:
             await channel.close()
 
@@ -289,20 +289,20 @@ class NestSession:
                     )
                 check_config_ack(parse_contents(first.contents))
             except grpc.aio.AioRpcError as exc:
-                call.cancel()
+                await _finish(call)
                 if status_lost(exc.code(), exc.details()) and attempt < START_ATTEMPTS:
                     log.debug("recognize call ended before its CONFIG was sent; opening again")
                     continue
                 raise rpc_error(exc.code(), exc.details()) from None
             except TimeoutError:
-                call.cancel()
+                await _finish(call)
                 raise NetworkError(
                     f"{ENGINE}: CLOVA Speech did not answer within {self._config_timeout:g} s",
                     message_ko=f"{ENGINE}: CLOVA Speech가 {self._config_timeout:g}초 안에 "
                     "응답하지 않았습니다",
                 ) from None
             except BaseException:
-                call.cancel()
+                await _finish(call)
                 raise
             return call, answers
         raise AssertionError("unreachable: the last attempt returns or raises")
@@ -409,6 +409,14 @@ class NestSession:
             await call.done_writing()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(asyncio.shield(receiver), CLOSE_TIMEOUT)
+
+
+async def _finish(call: Any) -> None:
+    """Cancel ``call`` (nothing happens if it has ended) and wait until gRPC has recorded its
+    end, so that no event of it is delivered after this event loop has gone."""
+    call.cancel()
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(call.code(), CLOSE_TIMEOUT)
 
 
 async def file_chunks(path: Path, count: Callable[[int], None]) -> AsyncGenerator[bytes, None]:

@@ -242,6 +242,10 @@ class LocalProvider(Provider):
         await wait_workers(workers, stop)
         return [results[index] for index in sorted(results)], fed_total[0]
 
+    async def check_connection(self) -> None:
+        """Nothing to connect to: check that the speech model folder is there and complete."""
+        resolve_model_path(self.config.settings.get("model_path"))
+
     async def stream(
         self, audio: AsyncIterator[bytes], options: TranscriptionOptions
     ) -> AsyncIterator[StreamEvent]:

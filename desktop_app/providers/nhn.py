@@ -356,6 +356,17 @@ class NhnProvider(Provider):
             duration=length if length is not None else duration,
         )
 
+    async def check_connection(self) -> None:
+        """Ask for the status of a task that cannot exist: "unknown task" (4010006) proves the
+        host, the app key and the secret key; wrong keys give 4010001."""
+        async with self._session(self.base_url()) as session:
+            url = f"{session.root}/async/00000000-0000-0000-0000-000000000000/status"
+            body = await self._send(session, "GET", url)
+        try:
+            check_header(body, self.name)
+        except NhnTaskLostError:
+            return
+
     # -- local files -----------------------------------------------------------------------
     async def _transcribe_file(
         self,

@@ -372,6 +372,15 @@ class RtzrProvider(Provider):
         progress(Progress("done", 1.0))
         return body
 
+    async def check_connection(self) -> None:
+        """Sign in afresh (a cached token would prove nothing new): a token proves the
+        address, the Client ID and the Client Secret."""
+        base = self.base_url()
+        auth = self._auth(base)
+        auth.forget()
+        async with self._client(base) as client:
+            await auth.token(client)
+
     # -- Provider ----------------------------------------------------------------------------
     async def transcribe(
         self,

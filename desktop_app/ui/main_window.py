@@ -38,7 +38,26 @@ from desktop_app.providers import registry
 from desktop_app.providers.base import MediaSource
 from desktop_app.ui.bridge import JobRunner
 
-MEDIA_SUFFIXES = [".wav", ".mp3", ".m4a", ".aac", ".ac3", ".ogg", ".oga", ".opus", ".flac", ".webm", ".amr", ".mp4", ".mov", ".mkv", ".avi", ".wma", ".wmv", ".flv"]
+MEDIA_SUFFIXES = [
+    ".wav",
+    ".mp3",
+    ".m4a",
+    ".aac",
+    ".ac3",
+    ".ogg",
+    ".oga",
+    ".opus",
+    ".flac",
+    ".webm",
+    ".amr",
+    ".mp4",
+    ".mov",
+    ".mkv",
+    ".avi",
+    ".wma",
+    ".wmv",
+    ".flv",
+]
 
 STAGE_TEXT = {
     "decoding": "Decoding",

@@ -151,6 +151,8 @@ def test_devices_are_listed_and_chosen() -> None:
     assert available, reason
     devices = list_input_devices()
     assert any(device.is_default for device in devices)
+    for number, name, rate, channels, _ in devices:  # plain tuples for simple callers
+        assert isinstance(number, int) and name and rate > 0 and channels > 0
     pulse = find_input_device("pulse")
     assert pulse.name == "pulse"
     assert find_input_device(pulse.id) == pulse
@@ -175,6 +177,18 @@ async def test_close_ends_the_stream_and_its_threads(tmp_path: Path) -> None:
     assert not [t for t in threading.enumerate() if t.name == "sori-mic-convert"]
     with pytest.raises(StopAsyncIteration):
         await anext(source)
+
+
+async def test_a_consumer_that_falls_behind_loses_counted_blocks_not_memory() -> None:
+    source = MicrophoneSource("pulse", samplerate=SAMPLE_RATE, channels=1, buffer_seconds=0.3)
+    async with source:
+        await anext(source)
+        await asyncio.sleep(1.5)  # busy elsewhere while 15 blocks arrive
+        source.close()
+        late = [chunk async for chunk in source]
+    assert source.overflows > 0
+    # What waited is bounded by the buffers (0.3 s twice, plus a block in each hand).
+    assert len(late) <= 2 * 3 + 2
 
 
 @pytest.mark.slow

@@ -213,10 +213,10 @@ class StreamRecognizer:
             if self._start is None:
                 self._start = frame
             self._last_voiced = frame
-            if self._frame - self._start >= self.settings.duration_frames:
-                return self._close("durationThreshold")
         elif self._start is not None and frame - self._last_voiced >= self.settings.gap_frames:
             return self._close("gap")
+        if self._start is not None and self._frame - self._start >= self.settings.duration_frames:
+            return self._close("durationThreshold")
         return []
 
     def _text(self, number: int, start: int, end: int) -> str:

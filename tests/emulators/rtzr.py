@@ -1,5 +1,7 @@
-"""Emulator of the Return Zero (RTZR / VITO) OpenAPI: authentication and batch (file) STT
-(API-NOTES §5, seeds/rtzr-batch-stt.txt). Streaming will join this server later.
+"""Emulator of the Return Zero (RTZR / VITO) OpenAPI: authentication, batch (file) STT and
+real-time streaming (API-NOTES §5, seeds/rtzr-batch-stt.txt). The WebSocket endpoint
+``GET /v1/transcribe:streaming`` lives in :mod:`tests.emulators.rtzr_stream` and is mounted here,
+so REST and ``ws://`` share one base URL and one token store (see that module for its rules).
 
 ``POST /v1/authenticate`` (``application/x-www-form-urlencoded`` ``client_id``, ``client_secret``)
 → ``{"access_token": JWT, "expire_at": unix seconds}``; the token is an HS256 JWT (``sub``,
@@ -60,6 +62,7 @@ from tests.emulators import audio
 from tests.emulators.audio import AudioAnalysis, UndecodableAudio
 from tests.emulators.credentials import RTZR_CLIENT_ID, RTZR_CLIENT_SECRET
 from tests.emulators.recognition import recognize
+from tests.emulators.rtzr_stream import STREAM_PATH, RtzrStreaming, StreamFaults, StreamRecord
 from tests.emulators.server import (
     RECORD_KEY,
     BadBody,
@@ -205,6 +208,15 @@ class RtzrEmulator(BaseEmulator):
         self.tokens_issued = 0
         self._key = secrets.token_bytes(32)
         self._revoked_up_to = 0
+        self.streaming = RtzrStreaming(self._authorize_stream, self.code_error)
+
+    @property
+    def stream_faults(self) -> StreamFaults:
+        return self.streaming.faults
+
+    @property
+    def streams(self) -> list[StreamRecord]:
+        return self.streaming.streams
 
     def expire_all_tokens(self) -> None:
         """Every token issued so far is expired from now on."""
@@ -219,6 +231,12 @@ class RtzrEmulator(BaseEmulator):
         router.add_post("/v1/authenticate", self._authenticate)
         router.add_post("/v1/transcribe", self._transcribe)
         router.add_get("/v1/transcribe/{id}", self._poll)
+        self.streaming.add_routes(router)
+
+    def build_app(self) -> web.Application:
+        app = super().build_app()
+        app.on_shutdown.append(self.streaming.shutdown)
+        return app
 
     def credentials(self) -> dict[str, str]:
         return {"client_id": RTZR_CLIENT_ID, "client_secret": RTZR_CLIENT_SECRET}
@@ -228,6 +246,7 @@ class RtzrEmulator(BaseEmulator):
             "authenticate (POST form)": f"{base_url}/v1/authenticate",
             "transcribe (POST multipart config+file)": f"{base_url}/v1/transcribe",
             "poll (GET)": f"{base_url}/v1/transcribe/{{id}}",
+            "streaming (WebSocket)": "ws" + f"{base_url}{STREAM_PATH}".removeprefix("http"),
         }
 
     def status_error(self, status: int) -> web.Response:
@@ -271,6 +290,13 @@ class RtzrEmulator(BaseEmulator):
             raise Rejected("H0002")
         if claims["exp"] <= time.time() or claims["jti"] <= self._revoked_up_to:
             raise Rejected("H0002", "token expired")
+
+    def _authorize_stream(self, request: web.Request) -> web.Response | None:
+        try:
+            self._check_token(request)
+        except Rejected as rejected:
+            return self.code_error(rejected.code, rejected.msg)
+        return None
 
     # -- handlers --------------------------------------------------------------------------
     async def _authenticate(self, request: web.Request) -> web.Response:

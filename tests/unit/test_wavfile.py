@@ -278,6 +278,25 @@ async def test_recorder_passes_chunks_on_and_saves_them(tmp_path: Path, korean_c
         await anext(recorder.record(FileSource(korean_clip)))
 
 
+async def test_recorder_pause_holds_the_source(tmp_path: Path, korean_clip: Path) -> None:
+    recorder = Recorder(folder=tmp_path, name="paused")
+    states: list[bool] = []
+
+    def resume() -> None:
+        states.append(recorder.paused)
+        recorder.resume()
+
+    async with FileSource(korean_clip, realtime=False) as source:
+        async for _ in recorder.record(source):
+            if recorder.elapsed == pytest.approx(0.3):
+                recorder.pause()
+                states.append(source.paused)
+                asyncio.get_running_loop().call_later(0.05, resume)
+    assert states == [True, True]
+    assert not recorder.paused
+    assert wav_frames(tmp_path / "paused.wav") == speech_pcm()  # a file waits, loses nothing
+
+
 async def test_recorder_default_location_and_names(korean_clip: Path) -> None:
     async with FileSource(korean_clip, realtime=False) as source:
         saved = await Recorder().save(source)

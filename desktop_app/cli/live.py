@@ -1,0 +1,207 @@
+"""``sori live``: record (or play a file) and print the text as it is spoken.
+
+Final lines are printed to stdout as they arrive; while a terminal is attached, the provisional
+text of the current utterance is drawn on one updating line below them. The recording is saved
+(its path is printed on stderr at the end). Ctrl-C stops the audio, waits for the last results
+and writes the outputs; a second Ctrl-C abandons the wait.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import shutil
+import signal
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from desktop_app.cli.commands import error, parse_extra
+from desktop_app.cli.output import plan_outputs, write_outputs
+from desktop_app.core.errors import SoriError, UnsupportedOptionError
+from desktop_app.core.options import Keyword, TranscriptionOptions
+from desktop_app.export import FORMATS
+from desktop_app.live.assembler import TranscriptAssembler
+from desktop_app.providers import registry
+from desktop_app.providers.base import MediaSource, StreamEvent
+from desktop_app.providers.factory import provider_config
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "live",
+        help="transcribe from the microphone (or a file played live)",
+        description="Record and print text as it is spoken. Ctrl-C stops and saves.",
+    )
+    p.add_argument("--provider", default=registry.DEFAULT_PROVIDER, metavar="NAME")
+    p.add_argument("--input-file", metavar="FILE", help="play this file instead of recording")
+    p.add_argument("--fast", action="store_true", help="with --input-file: do not wait real time")
+    p.add_argument("--device", metavar="ID", help="input device number or name (default: system)")
+    p.add_argument("--list-devices", action="store_true", help="list input devices and exit")
+    p.add_argument("--language", metavar="CODE")
+    p.add_argument("--keyword", action="append", default=[], metavar="WORD[:WEIGHT]")
+    p.add_argument("--forbidden", action="append", default=[], metavar="WORD")
+    p.add_argument("--option", action="append", default=[], metavar="KEY=VALUE")
+    p.add_argument("--endpoint", metavar="URL", help="grpc://127.0.0.1:PORT or http://… for tests")
+    p.add_argument(
+        "--format", dest="formats", action="append", choices=list(FORMATS), metavar="FMT"
+    )
+    p.add_argument("-o", "--output", metavar="PATH", help="write the transcript here at the end")
+    p.add_argument("--recording", metavar="FILE.wav", help="where to save the recording")
+    p.add_argument("-q", "--quiet", action="store_true", help="print final lines only")
+    p.set_defaults(handler=run_live)
+
+
+def list_devices() -> int:
+    from desktop_app.audio.devices import list_input_devices
+
+    try:
+        devices = list_input_devices()
+    except SoriError as exc:
+        error(exc.describe())
+        return exc.exit_code
+    for device in devices:
+        mark = "*" if device.is_default else " "
+        print(
+            f"{mark} {device.id:>3}  {device.name}  "
+            f"({device.channels} ch, {device.default_samplerate:g} Hz)"
+        )
+    return 0
+
+
+class LiveScreen:
+    """Prints finals as lines and redraws the provisional line (terminal only)."""
+
+    def __init__(self, out: TextIO, *, show_partial: bool) -> None:
+        self.out = out
+        self.show_partial = show_partial and out.isatty()
+        self.assembler = TranscriptAssembler()
+        self._printed: set[int] = set()
+        self._partial_drawn = False
+
+    def _clear_partial(self) -> None:
+        if self._partial_drawn:
+            width = shutil.get_terminal_size((80, 20)).columns
+            self.out.write("\r" + " " * (width - 1) + "\r")
+            self._partial_drawn = False
+
+    def update(self, event: StreamEvent) -> None:
+        self.assembler.apply(event)
+        self._clear_partial()
+        if event.final and event.segment.text.strip() and event.key not in self._printed:
+            self._printed.add(event.key)
+            self.out.write(event.segment.text.strip() + "\n")
+        partial = self.assembler.partial_text
+        if self.show_partial and partial:
+            width = shutil.get_terminal_size((80, 20)).columns
+            text = partial if len(partial) < width - 2 else "…" + partial[-(width - 3) :]
+            self.out.write("\r" + text)
+            self._partial_drawn = True
+        self.out.flush()
+
+    def close(self) -> None:
+        self._clear_partial()
+        self.out.flush()
+
+
+def run_live(args: argparse.Namespace) -> int:
+    if args.list_devices:
+        return list_devices()
+    try:
+        provider_cls = registry.provider_class(args.provider)
+        if not provider_cls.capabilities.live:
+            raise UnsupportedOptionError("live mode", provider_cls.name)
+        options = TranscriptionOptions(
+            language=args.language,
+            keywords=[Keyword.parse(k) for k in args.keyword],
+            forbidden=[w.strip() for w in args.forbidden if w.strip()],
+            extra=parse_extra(args.option, provider_cls),
+        )
+        provider_cls.check_options(options)
+        if provider_cls.capabilities.offline and args.endpoint:
+            raise UnsupportedOptionError("--endpoint", provider_cls.name, detail="it runs offline")
+        if args.fast and not args.input_file:
+            raise UnsupportedOptionError("--fast", "the microphone", detail="use --input-file")
+        plan = None
+        if args.output or args.formats:
+            label = Path(args.input_file or "live").name
+            plan = plan_outputs([MediaSource(path=Path(label))], args.formats, args.output)
+    except SoriError as exc:
+        error(exc.describe())
+        return exc.exit_code
+    return asyncio.run(_live(args, provider_cls, options, plan))
+
+
+async def _live(
+    args: argparse.Namespace, provider_cls: Any, options: TranscriptionOptions, plan: Any
+) -> int:
+    from desktop_app.audio.recorder import Recorder, recover_recordings
+    from desktop_app.audio.sources import AudioSource, FileSource, MicrophoneSource
+    from desktop_app.live.session import LiveSession
+
+    for repaired in await asyncio.to_thread(recover_recordings):
+        print(f"sori: repaired an interrupted recording: {repaired.path}", file=sys.stderr)
+    source: AudioSource
+    if args.input_file:
+        source = FileSource(args.input_file, realtime=not args.fast)
+    else:
+        device: int | str | None = args.device
+        if isinstance(device, str) and device.isdigit():
+            device = int(device)
+        source = MicrophoneSource(device)
+    provider = provider_cls(provider_config(provider_cls.name, endpoint=args.endpoint))
+    screen = LiveScreen(sys.stdout, show_partial=not args.quiet)
+    session = LiveSession(
+        provider,
+        source,
+        options,
+        recorder=Recorder(args.recording) if args.recording else Recorder(),
+        on_event=screen.update,
+        on_reconnect=lambda exc, n: print(
+            f"\nsori: connection lost ({exc.message}); reconnecting ({n})", file=sys.stderr
+        ),
+    )
+    loop = asyncio.get_running_loop()
+    task = asyncio.current_task()
+    interrupts = 0
+
+    def on_interrupt() -> None:
+        nonlocal interrupts
+        interrupts += 1
+        if interrupts == 1:
+            session.stop()
+        elif task is not None:
+            task.cancel()
+
+    with contextlib.suppress(NotImplementedError, RuntimeError):  # Windows, or not main thread
+        loop.add_signal_handler(signal.SIGINT, on_interrupt)
+    try:
+        result = await session.run()
+    except SoriError as exc:
+        screen.close()
+        error(exc.describe())
+        return exc.exit_code
+    except asyncio.CancelledError:
+        screen.close()
+        error("stopped without waiting for the last results")
+        return 130
+    finally:
+        await provider.aclose()
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.remove_signal_handler(signal.SIGINT)
+    screen.close()
+    status = 0
+    if result.error is not None:
+        error(result.error.describe())
+        status = result.error.exit_code
+    if result.recording is not None:
+        print(f"sori: recording saved: {result.recording}", file=sys.stderr)
+    if plan is not None:
+        try:
+            label = Path(args.input_file).name if args.input_file else str(result.recording)
+            write_outputs(result.transcript, MediaSource(path=Path(label)), plan)
+        except (SoriError, OSError) as exc:
+            error(f"cannot write the transcript: {exc}")
+            status = status or 1
+    return status
