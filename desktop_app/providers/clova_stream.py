@@ -13,15 +13,16 @@ One bidirectional ``NestService/recognize`` call per session, to
    then the call and the channel are closed.
 
 Results become :class:`~desktop_app.providers.base.StreamEvent` objects keyed by their
-``position`` in the running text (see :mod:`desktop_app.providers.clova_nest` for the partial /
-final rule and for revisions). A dropped connection raises
+``position`` in the running text (see :mod:`desktop_app.providers.clova_results` for the
+partial / final rule and for revisions). A dropped connection raises
 :class:`~desktop_app.core.errors.NetworkError` at once, with no retry here: the live session layer
 reconnects and resends the audio that has no final result yet. :meth:`transcribe` sends a file's
 decoded PCM through the same path as fast as the service takes it.
 
 Endpoint (``--endpoint``): ``host:port`` or ``grpcs://host:port`` (TLS, certificates always
 checked), ``grpc://127.0.0.1:port`` (plaintext, loopback only, for the emulator). Settings:
-``final_timeout`` (10 s), ``config_timeout`` (15 s), ``ca_file`` (PEM roots to trust instead of
+``final_timeout`` (10 s), ``config_timeout`` (15 s), ``write_timeout`` (30 s: a request that
+cannot be sent for that long counts as a dropped connection), ``ca_file`` (PEM roots to trust instead of
 the system's, e.g. a company proxy), ``keepalive_seconds`` (HTTP/2 pings to notice a dead
 connection; off by default because servers may close connections that ping more often than they
 allow).
@@ -59,18 +60,17 @@ from desktop_app.providers.clova_nest import (
     EPD_OPTIONS,
     LANGUAGES,
     NestTarget,
-    PositionAssembler,
     build_config,
     check_config_ack,
     is_refusal,
     parse_contents,
     parse_endpoint,
-    parse_result,
     refusal_error,
     response_types,
     rpc_error,
     status_lost,
 )
+from desktop_app.providers.clova_results import PositionAssembler, parse_result
 from desktop_app.providers.proto import nest_pb2, nest_pb2_grpc
 from desktop_app.providers.registry import register
 
@@ -81,7 +81,9 @@ MAX_SEND_BYTES: Final = BYTES_PER_SECOND  # 1 s, as the service's own sample sen
 FILE_CHUNK_SECONDS: Final = 1.0
 FINAL_TIMEOUT: Final = 10.0
 CONFIG_TIMEOUT: Final = 15.0
-CLOSE_TIMEOUT: Final = 2.0
+CLOSE_TIMEOUT: Final = 1.0
+# A DATA request that cannot be sent for this long means the connection is dead.
+WRITE_TIMEOUT: Final = 30.0
 # Attempts to open a call whose end status gRPC lost (see NestSession._start).
 START_ATTEMPTS: Final = 3
 
@@ -141,6 +143,7 @@ class ClovaStreamProvider(Provider):
             root_certificates=self._root_certificates(),
             final_timeout=float(settings.get("final_timeout", FINAL_TIMEOUT)),
             config_timeout=float(settings.get("config_timeout", CONFIG_TIMEOUT)),
+            write_timeout=float(settings.get("write_timeout", WRITE_TIMEOUT)),
             keepalive_seconds=float(settings.get("keepalive_seconds", 0) or 0),
         )
 
@@ -222,6 +225,7 @@ class NestSession:
         root_certificates: bytes | None = None,
         final_timeout: float = FINAL_TIMEOUT,
         config_timeout: float = CONFIG_TIMEOUT,
+        write_timeout: float = WRITE_TIMEOUT,
         keepalive_seconds: float = 0.0,
     ) -> None:
         self.target = target
@@ -230,6 +234,7 @@ class NestSession:
         self._root_certificates = root_certificates
         self._final_timeout = final_timeout
         self._config_timeout = config_timeout
+        self._write_timeout = write_timeout
         self._keepalive_seconds = keepalive_seconds
         self.sent_bytes = 0
         self.data_requests = 0
@@ -315,6 +320,14 @@ class NestSession:
         assembler = PositionAssembler()
         sender = asyncio.create_task(self._send(call, audio, outbox), name="clova-send")
         receiver = asyncio.create_task(self._receive(answers, outbox), name="clova-receive")
+
+        def report_crash(task: asyncio.Task[None]) -> None:
+            error = None if task.cancelled() else task.exception()
+            if error is not None:
+                outbox.put_nowait(error)
+
+        sender.add_done_callback(report_crash)
+        receiver.add_done_callback(report_crash)
         deadline: float | None = None
         try:
             while True:
@@ -378,6 +391,14 @@ class NestSession:
             outbox.put_nowait(FLUSHED)
         except (grpc.aio.AioRpcError, asyncio.InvalidStateError):
             return  # the call has ended; the receiver reports why
+        except TimeoutError:
+            outbox.put_nowait(
+                NetworkError(
+                    f"{ENGINE}: CLOVA Speech stopped taking audio for {self._write_timeout:g} s",
+                    message_ko=f"{ENGINE}: CLOVA Speech가 {self._write_timeout:g}초 동안 "
+                    "오디오를 받지 않았습니다",
+                )
+            )
         except Exception as exc:  # the audio source failed: the session fails with its error
             outbox.put_nowait(exc)
 
@@ -386,7 +407,7 @@ class NestSession:
         request = nest_pb2.NestRequest(
             type=nest_pb2.DATA, data=nest_pb2.NestData(chunk=pcm, extra_contents=extra)
         )
-        await call.write(request)
+        await asyncio.wait_for(call.write(request), self._write_timeout)
         self.data_requests += 1
         self.sent_bytes += len(pcm)
 

@@ -22,6 +22,7 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "desktop_app.providers.clova_stream",
     "desktop_app.providers.nhn",
     "desktop_app.providers.rtzr",
+    "desktop_app.providers.rtzr_stream",
 )
 
 _classes: dict[str, type[Provider]] = {}

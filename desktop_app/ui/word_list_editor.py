@@ -150,20 +150,24 @@ class WordListEditor(QWidget):
         self.save_button.setAccessibleName(self.tr("Save the entries to a text file"))
 
     # ----------------------------------------------------------------- parsing
-    def parse(self, text: str) -> list[str]:
+    def parse(self, text: str, *, drop_weights: bool = False) -> list[str]:
         """Entries in ``text`` in their stored form, or a ConfigurationError for the first bad
-        one. Keywords and forbidden words may be separated by commas or new lines."""
+        one. Keywords and forbidden words may be separated by commas or new lines. With
+        ``drop_weights``, weights are removed where the engine takes none instead of refused
+        (lists remembered from, or saved for, another engine)."""
         raw = text.splitlines() if self.kind == "biasing" else text.replace("\n", ",").split(",")
         items = [item.strip() for item in raw if item.strip()]
-        return [self._parse_one(item) for item in items]
+        return [self._parse_one(item, drop_weights) for item in items]
 
-    def _parse_one(self, item: str) -> str:
+    def _parse_one(self, item: str, drop_weights: bool) -> str:
         if self.kind == "biasing":
             return parse_biasing(item)
         if self.kind == "forbidden":
             return item
         keyword = Keyword.parse(item)
         if keyword.weight is not None and not self.weights:
+            if drop_weights:
+                return keyword.word
             raise ConfigurationError(
                 f"This engine boosts words without weights: write '{keyword.word}' alone",
                 message_ko=f"이 엔진은 가중치 없이 단어만 받습니다. '{keyword.word}'만 쓰세요",
@@ -191,7 +195,7 @@ class WordListEditor(QWidget):
         kept: list[str] = []
         for entry in entries:
             try:
-                parsed = self.parse(str(entry))
+                parsed = self.parse(str(entry), drop_weights=True)
             except ConfigurationError:
                 continue
             kept.extend(item for item in parsed if item not in kept)
@@ -302,7 +306,7 @@ class WordListEditor(QWidget):
             if not stripped or stripped.startswith("#"):
                 continue
             try:
-                found.extend(self.parse(stripped))
+                found.extend(self.parse(stripped, drop_weights=True))
             except ConfigurationError:
                 bad.append(number)
         added = self.add_entries(found)
@@ -322,13 +326,8 @@ class WordListEditor(QWidget):
         data = "".join(f"{entry}\n" for entry in self._entries).encode("utf-8")
         try:
             write_atomically(path, [data])
-        except (OSError, ConfigurationError) as exc:
-            reason = (
-                exc.describe(current_language())
-                if isinstance(exc, ConfigurationError)
-                else (exc.strerror or str(exc))
-            )
-            self.file_message.show_error(self.tr("Cannot save %s: %s") % (path.name, reason))
+        except ConfigurationError as exc:
+            self.file_message.show_error(exc.describe(current_language()))
             return False
         self.file_message.show_success(self.tr("Saved %s.") % path.name)
         return True

@@ -25,7 +25,8 @@ Built from the documents, not from our client. One call goes like this:
 Error answers end the call with status OK after the JSON (what the real service does next is not
 documented). Faults (:class:`StreamFaults`, settable from any thread; each rule is used by the
 next ``times`` calls): ``drop_after(chunks)`` aborts with ``UNAVAILABLE`` after answering that
-many DATA requests; ``no_more_slot()`` answers the CONFIG with status ``No more slot``;
+many DATA requests; ``stall_after(chunks)`` stops reading requests after that many (the
+client's sends then block); ``no_more_slot()`` answers the CONFIG with status ``No more slot``;
 ``lifespan_expired(after_chunks)`` answers ``Lifespan expired`` as a ``recognize`` error;
 ``abort(code)`` ends the call with a gRPC status as soon as it starts; ``section_failure(section,
 status)`` fails one config section; ``delay(seconds)`` waits before every answer (with
@@ -88,6 +89,10 @@ class StreamFaults:
 
     def drop_after(self, chunks: int, *, times: int = 1) -> None:
         self._add(_Rule("drop", times, chunks=chunks))
+
+    def stall_after(self, chunks: int, *, times: int = 1) -> None:
+        """Stop reading requests (and answering) after that many DATA requests."""
+        self._add(_Rule("stall", times, chunks=chunks))
 
     def no_more_slot(self, *, times: int = 1) -> None:
         self._add(_Rule("no_more_slot", times))
@@ -179,7 +184,7 @@ class ClovaGrpcEmulator(nest_pb2_grpc.NestServiceServicer):
         inbox: asyncio.Queue[Any] = asyncio.Queue()
         pump = asyncio.create_task(_pump(request_iterator, inbox))
         try:
-            await self._serve(record, inbox, context)
+            await self._serve(record, inbox, context, pump)
             if record.outcome == "running":
                 record.outcome = "ok"
         except _Ended as ended:
@@ -187,7 +192,8 @@ class ClovaGrpcEmulator(nest_pb2_grpc.NestServiceServicer):
         except grpc.aio.AbortError:
             raise
         except asyncio.CancelledError:
-            record.outcome = "cancelled by the client"
+            if record.outcome == "running":
+                record.outcome = "cancelled by the client"
             raise
         except Exception as exc:
             self.internal_errors.append(f"{type(exc).__name__}: {exc}")
@@ -198,7 +204,11 @@ class ClovaGrpcEmulator(nest_pb2_grpc.NestServiceServicer):
             record.finished.set()
 
     async def _serve(
-        self, record: CallRecord, inbox: asyncio.Queue[Any], context: grpc.aio.ServicerContext
+        self,
+        record: CallRecord,
+        inbox: asyncio.Queue[Any],
+        context: grpc.aio.ServicerContext,
+        pump: asyncio.Task[None],
     ) -> None:
         faults = self.faults.take_for_call()
         uid = uuid.uuid4().hex
@@ -243,6 +253,11 @@ class ClovaGrpcEmulator(nest_pb2_grpc.NestServiceServicer):
                 bodies += recognizer.flush(extra["seqId"], ep_flag=True, epd_type="endPoint")
             for body in bodies:
                 await self._transcription(context, record, uid, body, settings.skip_empty)
+            stall = faults.get("stall")
+            if stall is not None and record.chunks >= stall.chunks:
+                record.outcome = "stalled"
+                pump.cancel()
+                await asyncio.Event().wait()  # until the client gives up and cancels
             drop = faults.get("drop")
             if drop is not None and record.chunks >= drop.chunks:
                 record.outcome = "aborted UNAVAILABLE"

@@ -20,15 +20,17 @@ from desktop_app.core.errors import (
 from desktop_app.core.options import Keyword, TranscriptionOptions
 from desktop_app.core.transcript import Word
 from desktop_app.providers.clova_nest import (
-    NestResult,
-    PositionAssembler,
     build_config,
     check_config_ack,
     parse_contents,
-    parse_result,
     refusal_error,
     rpc_error,
     status_error,
+)
+from desktop_app.providers.clova_results import (
+    NestResult,
+    PositionAssembler,
+    parse_result,
     words_from_align,
 )
 

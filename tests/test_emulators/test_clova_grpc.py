@@ -17,13 +17,12 @@ from tests.emulators.clova_grpc import ClovaGrpcServer, start_clova_grpc
 from tests.emulators.clova_grpc_rules import StreamRecognizer, StreamSettings, parse_config
 from tests.emulators.credentials import CLOVA_SPEECH_SECRET
 from tests.emulators.recognition import expected_segments
-from tests.media import speech_pcm
-from tests.providers.test_clova_stream import wav_bytes
+from tests.media import SPEECH_WAV, speech_pcm
 
 # grpc.aio hands the completion of a call's last operations to the loop that started it, a
 # moment after the call ends; one loop per module (like the app's one engine loop) keeps those
 # from landing on a loop that a finished test has already closed.
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+module_loop = pytest.mark.asyncio(loop_scope="module")
 
 AUTH = (("authorization", f"Bearer {CLOVA_SPEECH_SECRET}"),)
 KO = json.dumps({"transcription": {"language": "ko"}})
@@ -90,12 +89,14 @@ async def exchange(
         (json.dumps({"translation": {"targets": []}}), "Targets are empty"),
     ],
 )
+@module_loop
 async def test_config_refusals(server: ClovaGrpcServer, text: str, status: str) -> None:
     answers, code = await exchange(server, [config(text)])
     assert code is grpc.StatusCode.OK
     assert [(a["responseType"], a["config"]["status"]) for a in answers] == [(["config"], status)]
 
 
+@module_loop
 async def test_config_success_lists_each_section(server: ClovaGrpcServer) -> None:
     text = json.dumps({"transcription": {"language": "en"}, "forbidden": {"forbiddens": "x"}})
     answers, code = await exchange(server, [config(text)])
@@ -123,6 +124,7 @@ async def test_config_success_lists_each_section(server: ClovaGrpcServer) -> Non
         ([config(KO), data(b"\0\0\0")], {"status": "Invalid format", "audio": {"status": "Invalid format"}}),
     ],
 )  # fmt: skip
+@module_loop
 async def test_request_refusals(
     server: ClovaGrpcServer, requests: list[nest_pb2.NestRequest], recognize: dict[str, Any]
 ) -> None:
@@ -133,11 +135,13 @@ async def test_request_refusals(
 
 
 @pytest.mark.parametrize("metadata", [(), (("authorization", "Bearer wrong"),)])
+@module_loop
 async def test_authentication(server: ClovaGrpcServer, metadata: Any) -> None:
     answers, code = await exchange(server, [config(KO)], metadata)
     assert (answers, code) == ([], grpc.StatusCode.UNAUTHENTICATED)
 
 
+@module_loop
 async def test_ep_flag_answers_with_its_seq_id_even_without_speech(
     server: ClovaGrpcServer,
 ) -> None:
@@ -149,6 +153,7 @@ async def test_ep_flag_answers_with_its_seq_id_even_without_speech(
     assert answer["position"] == 0 and answer["endTimestamp"] == 1000
 
 
+@module_loop
 async def test_silence_from_the_client_closes_the_region_as_unvoice(
     server: ClovaGrpcServer,
 ) -> None:
@@ -178,7 +183,7 @@ def test_online_recognition_follows_the_file_rule_for_any_chunking(size: int) ->
         bodies += recognizer.feed(pcm[start : start + size])
     bodies += recognizer.flush(5, ep_flag=True, epd_type="endPoint")
     finals = [b for b in bodies if "epdType" in b and b["text"]]
-    expected = expected_segments(wav_bytes(pcm), keyword="회의")
+    expected = expected_segments(SPEECH_WAV, keyword="회의")
     assert [b["text"].strip() for b in finals] == [e.text for e in expected]
     assert [(b["startTimestamp"], b["endTimestamp"]) for b in finals] == [
         (e.start_ms, e.end_ms) for e in expected
@@ -198,6 +203,7 @@ def test_duration_threshold_cuts_long_speech() -> None:
     assert cut and all(b["endTimestamp"] - b["startTimestamp"] <= 1000 for b in cut)
 
 
+@module_loop
 async def test_faults_apply_to_the_next_call_only(server: ClovaGrpcServer) -> None:
     server.faults.no_more_slot()
     first, _ = await exchange(server, [config(KO)])

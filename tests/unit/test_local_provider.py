@@ -32,10 +32,13 @@ from desktop_app.providers.base import MediaSource, ProviderConfig, StreamEvent
 from desktop_app.providers.local import LocalProvider, ProgressRelay
 from desktop_app.providers.threads import WorkerStopped, start_worker, wait_workers
 from desktop_app.providers.vosk_engine import (
+    PieceRecognizer,
     group_words,
     load_model,
+    recognize,
     resolve_model_path,
     segments_from_result,
+    slices,
     vosk_module,
 )
 
@@ -386,6 +389,24 @@ async def test_cancel_stops_the_workers(long_wav: Path, model: Any, threads: int
     await asyncio.sleep(0.3)
     assert len(reports) == count
     assert reports[-1].fraction is not None and reports[-1].fraction < 1.0
+
+
+@pytest.mark.vosk
+def test_a_renewed_recognizer_keeps_the_timeline(korean_clip: Path, model: Any) -> None:
+    clip = read_wav(korean_clip)
+    pcm = clip + room_noise(2.0, np.random.default_rng(4)) + clip
+    recognizer = PieceRecognizer(model, renew_after=1.0)
+    segments, fed = recognize(recognizer, slices(pcm, 6400), threading.Event(), lambda _: None)
+    assert fed == len(pcm)
+    assert recognizer._base > 0  # replaced after the first utterance
+    second_start = (len(clip) / BYTES_PER_SECOND) + 2.0
+    later = [s for s in segments if s.start >= second_start - 0.1]
+    assert later and HANGUL.search(" ".join(s.text for s in later))
+    assert segments[-1].end <= len(pcm) / BYTES_PER_SECOND + 0.05
+    # Pieces after the first are relative to their own start.
+    again, _ = recognize(recognizer, slices(clip, 6400), threading.Event(), lambda _: None)
+    assert again and 0.0 <= again[0].start < 1.0
+    assert again[-1].end <= len(clip) / BYTES_PER_SECOND + 0.05
 
 
 # --- live ----------------------------------------------------------------------------------------
