@@ -16,12 +16,13 @@ import logging
 from PySide6.QtCore import QObject, Signal
 
 from desktop_app.core.errors import CancelledByUserError, SoriError
+from desktop_app.core.journal import RemoteJob
 from desktop_app.core.loop import EngineLoop
 from desktop_app.core.options import TranscriptionOptions
 from desktop_app.core.progress import Progress
 from desktop_app.core.transcript import Transcript
 from desktop_app.providers import registry
-from desktop_app.providers.base import MediaSource, Provider, ProviderConfig
+from desktop_app.providers.base import MediaSource, ProviderConfig
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,22 @@ class JobRunner(QObject):
         self._loop: EngineLoop | None = None
         self._ids = itertools.count(1)
         self._futures: dict[int, concurrent.futures.Future[Transcript]] = {}
-        self._providers: dict[str, Provider] = {}
+        self._slots: dict[str, asyncio.Semaphore] = {}
+
+    @staticmethod
+    def parallel_jobs(provider_name: str) -> int:
+        """How many jobs of one engine run at once: the offline engine already uses every
+        core for one file; cloud engines wait on the network and take a few."""
+        caps = registry.provider_class(provider_name).capabilities
+        return 1 if caps.offline else 3
+
+    def _slot(self, provider_name: str) -> asyncio.Semaphore:
+        # Created on the engine loop thread, where it is used.
+        slot = self._slots.get(provider_name)
+        if slot is None:
+            slot = asyncio.Semaphore(self.parallel_jobs(provider_name))
+            self._slots[provider_name] = slot
+        return slot
 
     def _engine_loop(self) -> EngineLoop:
         if self._loop is None:
@@ -68,25 +84,40 @@ class JobRunner(QObject):
         self._futures[job_id] = future
         return job_id
 
+    def resume(self, job: RemoteJob, config: ProviderConfig | None = None) -> int:
+        """Collect a remote job accepted in an earlier session (polling, no new upload)."""
+        job_id = next(self._ids)
+        coro = self._run(job_id, job.engine, None, None, config, remote=job)
+        self._futures[job_id] = self._engine_loop().submit(coro)
+        return job_id
+
     async def _run(
         self,
         job_id: int,
         provider_name: str,
-        source: MediaSource,
-        options: TranscriptionOptions,
+        source: MediaSource | None,
+        options: TranscriptionOptions | None,
         config: ProviderConfig | None,
+        *,
+        remote: RemoteJob | None = None,
     ) -> Transcript:
         def report(p: Progress) -> None:
             fraction = -1.0 if p.fraction is None else float(p.fraction)
             self.progress.emit(job_id, p.stage, fraction)
 
         try:
-            provider = self._providers.get(provider_name)
-            if provider is None:
-                provider = registry.create(provider_name, config)
-                self._providers[provider_name] = provider
-            provider.check_options(options, source)
-            transcript = await provider.transcribe(source, options, report)
+            provider = registry.create(provider_name, config)
+            try:
+                if remote is not None:
+                    transcript = await provider.resume(remote, report)
+                else:
+                    assert source is not None and options is not None
+                    provider.check_options(options, source)
+                    report(Progress("queued", None))
+                    async with self._slot(provider_name):
+                        transcript = await provider.transcribe(source, options, report)
+            finally:
+                await provider.aclose()
         except (asyncio.CancelledError, CancelledByUserError):
             self.cancelled.emit(job_id)
             raise
@@ -121,20 +152,6 @@ class JobRunner(QObject):
         for future in list(self._futures.values()):
             future.cancel()
         if self._loop is not None:
-            loop = self._loop
-            providers = list(self._providers.values())
-
-            async def close_all() -> None:
-                for provider in providers:
-                    await provider.aclose()
-
-            try:
-                loop.submit(close_all()).result(timeout=2)
-            except (
-                concurrent.futures.TimeoutError,
-                concurrent.futures.CancelledError,
-                RuntimeError,
-            ):
-                log.warning("engines did not close in time")
-            loop.stop()
+            # Stopping lets the cancelled jobs run their clean-up before the thread ends.
+            self._loop.stop()
             self._loop = None

@@ -10,6 +10,7 @@ to the button. The GUI thread never waits: the check runs as a task on the
 from __future__ import annotations
 
 import concurrent.futures
+import functools
 import logging
 
 from PySide6.QtCore import QObject, Signal
@@ -52,12 +53,12 @@ class ConnectionTester(QObject):
         self.cancel(engine)
         future = self._engine_loop().submit(self._check(engine, provider))
         self._running[engine] = future
-        future.add_done_callback(lambda done, name=engine: self._forget(name, done))
+        future.add_done_callback(functools.partial(self._forget, engine))
 
     def _forget(self, engine: str, future: concurrent.futures.Future[None]) -> None:
-        # Runs on the engine thread; dict operations are atomic under the GIL.
+        # Runs on the engine thread; single dict operations are atomic under the GIL.
         if self._running.get(engine) is future:
-            del self._running[engine]
+            self._running.pop(engine, None)
 
     async def _check(self, engine: str, provider: Provider) -> None:
         try:

@@ -1,0 +1,308 @@
+"""The Settings dialog: general choices, and one page per engine with its keys and address.
+
+Pages are listed on the left: General (default engine, output folder, interface language), then
+every engine (:mod:`desktop_app.ui.settings_engine_page`). Save writes keys to the OS keyring
+and everything else to the settings file, or keeps the dialog open with the problem shown on
+its page. When no secure keyring exists, a banner says so, key fields are disabled, and nothing
+secret is written anywhere.
+
+Settings file keys used here: ``default_engine``, ``output_folder`` and ``ui_language``
+(``ko``, ``en``, or absent for the system language; applied when Sori starts).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.loop import EngineLoop
+from desktop_app.core.secrets import CREDENTIAL_GROUPS, CredentialStore
+from desktop_app.core.settings import Settings
+from desktop_app.providers import registry
+from desktop_app.providers.base import Provider
+from desktop_app.ui import i18n
+from desktop_app.ui.connection_test import ConnectionTester
+from desktop_app.ui.i18n import current_language
+from desktop_app.ui.inline_message import InlineMessage
+from desktop_app.ui.settings_engine_page import EnginePage
+
+DEFAULT_ENGINE = "default_engine"
+OUTPUT_FOLDER = "output_folder"
+GENERAL_PAGE = "general"
+LANGUAGE_CHOICES = (("system", ""), ("ko", "한국어"), ("en", "English"))
+
+
+def has_credentials(cls: type[Provider], store: CredentialStore) -> bool:
+    """Whether every key the engine needs is set (keyring or environment)."""
+    if cls.credential_group is None:
+        return True
+    fields = CREDENTIAL_GROUPS[cls.credential_group]
+    return all(store.get(cls.credential_group, field.name) for field in fields)
+
+
+class GeneralPage(QWidget):
+    """Default engine, output folder and interface language. GUI thread only."""
+
+    def __init__(
+        self, settings: Settings, store: CredentialStore, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.setObjectName(f"page:{GENERAL_PAGE}")
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        column.addLayout(form)
+
+        self.engine_box = QComboBox()
+        self.engine_box.setObjectName("default_engine")
+        self.engine_box.setAccessibleName(self.tr("Default engine"))
+        for cls in registry.provider_classes():
+            if cls.capabilities.offline:
+                state = self.tr("offline, no account")
+            elif has_credentials(cls, store):
+                state = self.tr("keys set")
+            else:
+                state = self.tr("keys missing")
+            self.engine_box.addItem(f"{cls.display_name} — {state}", cls.name)
+        chosen = str(settings.get(DEFAULT_ENGINE) or registry.DEFAULT_PROVIDER)
+        self.engine_box.setCurrentIndex(max(0, self.engine_box.findData(chosen)))
+        label = QLabel(self.tr("Default &engine:"))
+        label.setBuddy(self.engine_box)
+        form.addRow(label, self.engine_box)
+
+        self.output_edit = QLineEdit(str(settings.get(OUTPUT_FOLDER) or ""))
+        self.output_edit.setObjectName("output_folder")
+        self.output_edit.setPlaceholderText(self.tr("Next to each source file"))
+        self.output_edit.setAccessibleName(self.tr("Output folder"))
+        self.output_edit.setClearButtonEnabled(True)
+        browse = QPushButton(self.tr("Browse…"))
+        browse.setObjectName("browse_output")
+        browse.setAutoDefault(False)
+        browse.setAccessibleName(self.tr("Choose the output folder"))
+        browse.clicked.connect(self._choose_output)
+        row = QHBoxLayout()
+        row.addWidget(self.output_edit, 1)
+        row.addWidget(browse)
+        label = QLabel(self.tr("&Output folder:"))
+        label.setBuddy(self.output_edit)
+        form.addRow(label, row)
+        self.output_message = InlineMessage()
+        self.output_message.setObjectName("output_message")
+        form.addRow(self.output_message)
+
+        self.language_box = QComboBox()
+        self.language_box.setObjectName("ui_language")
+        self.language_box.setAccessibleName(self.tr("Interface language"))
+        for code, name in LANGUAGE_CHOICES:
+            self.language_box.addItem(name or self.tr("System language"), code)
+        self.initial_language = str(settings.get(i18n.SETTING) or "system")
+        self.language_box.setCurrentIndex(max(0, self.language_box.findData(self.initial_language)))
+        label = QLabel(self.tr("Interface &language:"))
+        label.setBuddy(self.language_box)
+        form.addRow(label, self.language_box)
+        self.language_note = InlineMessage()
+        self.language_note.setObjectName("language_note")
+        form.addRow(self.language_note)
+        self.language_box.currentIndexChanged.connect(self._language_picked)
+        column.addStretch()
+
+    def _choose_output(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, self.tr("Choose the output folder"), self.output_edit.text() or str(Path.home())
+        )
+        if folder:
+            self.output_edit.setText(folder)
+
+    def _language_picked(self) -> None:
+        if self.language_box.currentData() == self.initial_language:
+            self.language_note.clear_message()
+        else:
+            self.language_note.show_info(
+                self.tr("The new language is used the next time Sori starts.")
+            )
+
+    @property
+    def language_changed(self) -> bool:
+        return self.language_box.currentData() != self.initial_language
+
+    def save(self) -> bool:
+        self.output_message.clear_message()
+        folder = self.output_edit.text().strip()
+        if folder and Path(folder).expanduser().exists() and not Path(folder).expanduser().is_dir():
+            self.output_message.show_error(
+                self.tr("%s is a file, not a folder. Choose a folder.") % folder
+            )
+            return False
+        self.settings.set(DEFAULT_ENGINE, self.engine_box.currentData())
+        self.settings.set(OUTPUT_FOLDER, str(Path(folder).expanduser()) if folder else None)
+        language = self.language_box.currentData()
+        self.settings.set(i18n.SETTING, None if language == "system" else language)
+        return True
+
+
+class SettingsDialog(QDialog):
+    """Application settings. GUI thread only; connection tests run on the engine loop (the
+    one given, so the window's loop can be shared, or a private one)."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        store: CredentialStore | None = None,
+        loop: EngineLoop | None = None,
+        parent: QWidget | None = None,
+        page: str = GENERAL_PAGE,
+    ) -> None:
+        super().__init__(parent)
+        self.settings = settings if settings is not None else Settings()
+        self.store = store if store is not None else CredentialStore()
+        self.keyring_ok, self.keyring_problem = self.store.available()
+        self.tester = ConnectionTester(loop, current_language(), self)
+        self.setWindowTitle(self.tr("Settings"))
+        self.setObjectName("settings_dialog")
+        self.pages: dict[str, QWidget] = {}
+        self._build()
+        self.resize(880, 620)
+        self.select_page(page)
+
+    def _build(self) -> None:
+        column = QVBoxLayout(self)
+        self.banner: QFrame | None = None
+        if not self.keyring_ok:
+            self.banner = self._keyring_banner()
+            column.addWidget(self.banner)
+        row = QHBoxLayout()
+        self.page_list = QListWidget()
+        self.page_list.setObjectName("page_list")
+        self.page_list.setAccessibleName(self.tr("Settings pages"))
+        self.page_list.setMaximumWidth(250)
+        self.page_list.setMinimumWidth(190)
+        self.stack = QStackedWidget()
+        row.addWidget(self.page_list)
+        row.addWidget(self.stack, 1)
+        column.addLayout(row, 1)
+
+        self.general = GeneralPage(self.settings, self.store)
+        self._add_page(GENERAL_PAGE, self.tr("General"), self.general)
+        for cls in registry.provider_classes():
+            page = EnginePage(
+                cls, self.settings, self.store, self.tester, keyring_ok=self.keyring_ok
+            )
+            page.show_engine.connect(self.select_page)
+            self._add_page(cls.name, cls.display_name, page)
+        self.page_list.currentRowChanged.connect(self.stack.setCurrentIndex)
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        column.addWidget(self.buttons)
+
+    def _add_page(self, name: str, title: str, page: QWidget) -> None:
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        page.setContentsMargins(8, 0, 4, 0)
+        scroll.setWidget(page)
+        self.stack.addWidget(scroll)
+        self.page_list.addItem(title)
+        self.pages[name] = page
+
+    def _keyring_banner(self) -> QFrame:
+        banner = QFrame()
+        banner.setObjectName("keyring_banner")
+        dark = self.palette().color(QPalette.ColorRole.Window).lightness() < 128
+        background, border, text = (
+            ("#4a3b00", "#b38f00", "#ffe8a3") if dark else ("#fff4ce", "#e0b400", "#4d3a00")
+        )
+        banner.setStyleSheet(
+            f"#keyring_banner {{ background: {background}; border: 1px solid {border}; "
+            f"border-radius: 6px; }} #keyring_banner QLabel {{ color: {text}; }}"
+        )
+        layout = QVBoxLayout(banner)
+        headline = QLabel(
+            self.tr(
+                "⚠ No secure keyring is available, so keys cannot be saved. Sori never stores "
+                "keys anywhere else."
+            )
+        )
+        headline.setObjectName("keyring_banner_text")
+        headline.setWordWrap(True)
+        font = headline.font()
+        font.setBold(True)
+        headline.setFont(font)
+        detail = QLabel(self.keyring_problem)
+        detail.setWordWrap(True)
+        detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(headline)
+        layout.addWidget(detail)
+        banner.setAccessibleName(headline.text())
+        return banner
+
+    # ----------------------------------------------------------------- pages
+    def select_page(self, name: str) -> None:
+        names = list(self.pages)
+        if name in names:
+            self.page_list.setCurrentRow(names.index(name))
+
+    def current_page_name(self) -> str:
+        return list(self.pages)[self.stack.currentIndex()]
+
+    def engine_page(self, name: str) -> EnginePage:
+        page = self.pages[name]
+        assert isinstance(page, EnginePage)
+        return page
+
+    # ----------------------------------------------------------------- saving
+    @property
+    def language_changed(self) -> bool:
+        return self.general.language_changed
+
+    def save(self) -> bool:
+        """Save every page; on a problem, show that page and return False."""
+        first_problem: str | None = None
+        if not self.general.save():
+            first_problem = GENERAL_PAGE
+        for name, page in self.pages.items():
+            if isinstance(page, EnginePage) and not page.save() and first_problem is None:
+                first_problem = name
+        try:
+            self.settings.save()
+        except OSError as exc:
+            self.general.output_message.show_error(
+                self.tr("The settings file could not be written: %s") % (exc.strerror or exc)
+            )
+            first_problem = first_problem or GENERAL_PAGE
+        if first_problem is not None:
+            self.select_page(first_problem)
+            return False
+        return True
+
+    def accept(self) -> None:
+        if self.save():
+            super().accept()
+
+    def done(self, result: int) -> None:
+        self.tester.shutdown()
+        super().done(result)

@@ -1,0 +1,480 @@
+"""One engine's page in Settings: its keys, where it is reached, and a connection test.
+
+Keys are read from and written to the OS keyring only (:class:`CredentialStore`). A stored key
+is never shown again: its field stays empty, the placeholder shows it masked, and a line under
+it says where it comes from (the keyring, or a ``SORI_…`` environment variable, which wins).
+Typing a new value and saving replaces it; Delete removes the engine's keys from the keyring.
+
+Connection settings go to the engine's section of the settings file: ``endpoint`` (the
+InvokeURL for CLOVA Speech), ``host`` where the engine offers one, ``poll_interval`` for
+engines that poll, ``model_path`` for the offline engine.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.errors import ConfigurationError, SoriError
+from desktop_app.core.secrets import CREDENTIAL_GROUPS, CredentialField, CredentialStore, mask
+from desktop_app.core.settings import Settings
+from desktop_app.providers import factory, registry
+from desktop_app.providers.base import Provider, ProviderConfig
+from desktop_app.providers.http import check_endpoint
+from desktop_app.ui.connection_test import ConnectionTester
+from desktop_app.ui.i18n import current_language
+from desktop_app.ui.inline_message import InlineMessage
+
+# Engines that poll a remote job, with their default interval in seconds.
+POLL_DEFAULTS = {"clova-speech": 3.0, "nhn": 3.0, "rtzr": 5.0}
+DEFAULT_ENDPOINTS = {
+    "clova-csr": "https://naveropenapi.apigw.ntruss.com",
+    "clova-speech": "https://clovaspeech-gw.ncloud.com/external/v1/…",
+    "clova-stream": "clovaspeech-gw.ncloud.com:50051",
+    "nhn": "https://api-speech.nhncloudservice.com",
+    "rtzr": "https://openapi.vito.ai",
+}
+# A connection test should answer in moments, not after an upload's patience.
+TEST_SETTINGS = {"timeout": 30.0, "retry_attempts": 2}
+
+
+def validate_endpoint(engine: str, text: str) -> str:
+    """The endpoint as stored, or a ConfigurationError saying what is wrong with it."""
+    if engine == "clova-stream":
+        from desktop_app.providers.clova_nest import parse_endpoint
+
+        parse_endpoint(text)
+        return text.strip()
+    return check_endpoint(text)
+
+
+class EnginePage(QWidget):
+    """Settings of one engine. GUI thread only.
+
+    Signals:
+      show_engine(name)  the user asked to go to another engine's page (shared keys)
+    """
+
+    show_engine = Signal(str)
+
+    def __init__(
+        self,
+        cls: type[Provider],
+        settings: Settings,
+        store: CredentialStore,
+        tester: ConnectionTester,
+        *,
+        keyring_ok: bool,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.cls = cls
+        self.engine = cls.name
+        self.settings = settings
+        self.store = store
+        self.tester = tester
+        self.keyring_ok = keyring_ok
+        self.group = cls.credential_group
+        self.credential_edits: dict[str, QLineEdit] = {}
+        self.credential_status: dict[str, QLabel] = {}
+        self.endpoint_edit: QLineEdit | None = None
+        self.host_box: QComboBox | None = None
+        self.poll_spin: QDoubleSpinBox | None = None
+        self.model_edit: QLineEdit | None = None
+        self.test_button: QPushButton | None = None
+        self.delete_button: QPushButton | None = None
+        self.setObjectName(f"page:{self.engine}")
+        self._build()
+        self.refresh_credentials()
+        tester.finished.connect(self._test_finished)
+
+    # ----------------------------------------------------------------- layout
+    def _build(self) -> None:
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        title = QLabel(self.cls.display_name)
+        font = QFont(title.font())
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        font.setBold(True)
+        title.setFont(font)
+        column.addWidget(title)
+        blurb = QLabel(self._blurb())
+        blurb.setWordWrap(True)
+        column.addWidget(blurb)
+        if self.group is not None:
+            column.addWidget(self._build_credentials())
+        column.addWidget(self._build_connection())
+        if self.cls.can_check_connection():
+            row = QHBoxLayout()
+            self.test_button = QPushButton(self.tr("&Test connection"))
+            self.test_button.setObjectName("test_connection")
+            self.test_button.setAutoDefault(False)
+            self.test_button.setAccessibleName(self.tr("Test connection"))
+            self.test_button.setToolTip(
+                self.tr("Makes one small request with the keys and address above.")
+                if not self.cls.capabilities.offline
+                else self.tr("Checks that the speech model is installed.")
+            )
+            self.test_button.clicked.connect(self.start_test)
+            row.addWidget(self.test_button)
+            row.addStretch()
+            column.addLayout(row)
+        self.test_result = InlineMessage()
+        self.test_result.setObjectName("test_result")
+        column.addWidget(self.test_result)
+        column.addStretch()
+
+    def _blurb(self) -> str:
+        blurbs = {
+            "local": self.tr(
+                "Recognises Korean on this computer with Vosk. Needs no account and no "
+                "internet connection."
+            ),
+            "clova-csr": self.tr(
+                "NAVER Cloud CLOVA Speech Recognition: short clips; Sori cuts long recordings "
+                "at pauses. Keys from the NAVER Cloud console (Application > Client ID/Secret)."
+            ),
+            "clova-speech": self.tr(
+                "NAVER Cloud CLOVA Speech long-form: files, URLs, speakers and word times. "
+                "Needs the InvokeURL and secret key of your CLOVA Speech domain."
+            ),
+            "clova-stream": self.tr(
+                "NAVER Cloud CLOVA Speech real-time recognition over gRPC: text while you speak."
+            ),
+            "nhn": self.tr(
+                "NHN Cloud Speech to Text: files and public URLs, with biasing word pairs. Keys "
+                "from the NHN Cloud console (Speech to Text > URL & Appkey)."
+            ),
+            "rtzr": self.tr(
+                "Return Zero (VITO): long files, speakers, keywords and word times. Keys from "
+                "the RTZR developer console."
+            ),
+        }
+        return blurbs.get(self.engine, self.cls.description)
+
+    def _build_credentials(self) -> QWidget:
+        assert self.group is not None
+        box = QGroupBox(self.tr("Keys"))
+        box.setObjectName("credentials")
+        form = QFormLayout(box)
+        if self.group != self.engine:
+            owner = self.group
+            owner_name = registry.provider_class(owner).display_name
+            note = QLabel(self.tr("This engine uses the keys of %s.") % owner_name)
+            note.setWordWrap(True)
+            go = QPushButton(self.tr("Edit those keys"))
+            go.setAutoDefault(False)
+            go.clicked.connect(lambda: self.show_engine.emit(owner))
+            form.addRow(note)
+            form.addRow(go)
+            return box
+        for field in CREDENTIAL_GROUPS[self.group]:
+            edit = QLineEdit()
+            edit.setObjectName(f"credential:{field.name}")
+            edit.setEchoMode(
+                QLineEdit.EchoMode.Password if field.secret else QLineEdit.EchoMode.Normal
+            )
+            edit.setClearButtonEnabled(True)
+            edit.setAccessibleName(self._field_label(field))
+            edit.setEnabled(self.keyring_ok)
+            status = QLabel()
+            status.setObjectName(f"status:{field.name}")
+            status.setEnabled(False)  # drawn as secondary text
+            label = QLabel(self._field_label(field) + ":")
+            label.setBuddy(edit)
+            cell = QWidget()
+            cell_layout = QVBoxLayout(cell)
+            cell_layout.setContentsMargins(0, 0, 0, 0)
+            cell_layout.setSpacing(2)
+            cell_layout.addWidget(edit)
+            cell_layout.addWidget(status)
+            form.addRow(label, cell)
+            self.credential_edits[field.name] = edit
+            self.credential_status[field.name] = status
+        self.delete_button = QPushButton(self.tr("&Delete saved keys"))
+        self.delete_button.setObjectName("delete_credentials")
+        self.delete_button.setAutoDefault(False)
+        self.delete_button.setAccessibleName(self.tr("Delete the keys saved in the keyring"))
+        self.delete_button.clicked.connect(self.confirm_delete)
+        row = QHBoxLayout()
+        row.addStretch()
+        row.addWidget(self.delete_button)
+        form.addRow(row)
+        self.credential_message = InlineMessage()
+        self.credential_message.setObjectName("credential_message")
+        form.addRow(self.credential_message)
+        return box
+
+    def _field_label(self, field: CredentialField) -> str:
+        return field.label_ko if current_language() == "ko" else field.label
+
+    def _build_connection(self) -> QWidget:
+        stored = self.settings.engine(self.engine)
+        offline = self.cls.capabilities.offline
+        box = QGroupBox(self.tr("Speech model") if offline else self.tr("Connection"))
+        box.setObjectName("connection")
+        form = QFormLayout(box)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        if offline:
+            self.model_edit = QLineEdit(str(stored.get("model_path") or ""))
+            self.model_edit.setObjectName("model_path")
+            self.model_edit.setPlaceholderText(self.tr("Built-in Korean model"))
+            self.model_edit.setAccessibleName(self.tr("Model folder"))
+            browse = QPushButton(self.tr("Browse…"))
+            browse.setAutoDefault(False)
+            browse.setAccessibleName(self.tr("Choose the model folder"))
+            browse.clicked.connect(self._choose_model)
+            row = QHBoxLayout()
+            row.addWidget(self.model_edit, 1)
+            row.addWidget(browse)
+            label = QLabel(self.tr("&Model folder:"))
+            label.setBuddy(self.model_edit)
+            form.addRow(label, row)
+        else:
+            self.endpoint_edit = QLineEdit(str(stored.get("endpoint") or ""))
+            self.endpoint_edit.setObjectName("endpoint")
+            self.endpoint_edit.setPlaceholderText(DEFAULT_ENDPOINTS.get(self.engine, ""))
+            self.endpoint_edit.setClearButtonEnabled(True)
+            if self.engine == "clova-speech":
+                text = self.tr("&InvokeURL:")
+                self.endpoint_edit.setAccessibleName(self.tr("InvokeURL"))
+            else:
+                text = self.tr("&Endpoint (optional):")
+                self.endpoint_edit.setAccessibleName(self.tr("Endpoint"))
+                self.endpoint_edit.setToolTip(self.tr("Leave empty to use the service's address."))
+            label = QLabel(text)
+            label.setBuddy(self.endpoint_edit)
+            form.addRow(label, self.endpoint_edit)
+            environment = factory.ENDPOINT_ENVIRONMENT.get(self.engine)
+            if environment and os.environ.get(environment):
+                note = QLabel(
+                    self.tr("Set by the environment variable %s, which wins.") % environment
+                )
+                note.setObjectName("endpoint_environment")
+                note.setWordWrap(True)
+                note.setEnabled(False)
+                form.addRow("", note)
+        self.endpoint_message = InlineMessage()
+        self.endpoint_message.setObjectName("endpoint_message")
+        form.addRow(self.endpoint_message)
+        host_spec = next((s for s in self.cls.capabilities.extra_options if s.name == "host"), None)
+        if host_spec is not None:
+            self.host_box = QComboBox()
+            self.host_box.setObjectName("host")
+            self.host_box.setAccessibleName(self.tr("Host"))
+            for choice in host_spec.choices:
+                self.host_box.addItem(self._host_name(choice), choice)
+            current = str(stored.get("host") or host_spec.default)
+            self.host_box.setCurrentIndex(max(0, self.host_box.findData(current)))
+            label = QLabel(self.tr("&Host:"))
+            label.setBuddy(self.host_box)
+            form.addRow(label, self.host_box)
+        if self.engine in POLL_DEFAULTS:
+            self.poll_spin = QDoubleSpinBox()
+            self.poll_spin.setObjectName("poll_interval")
+            self.poll_spin.setRange(0.5, 120.0)
+            self.poll_spin.setDecimals(1)
+            self.poll_spin.setSingleStep(0.5)
+            self.poll_spin.setSuffix(self.tr(" s"))
+            self.poll_spin.setAccessibleName(self.tr("Seconds between status checks"))
+            value = stored.get("poll_interval", POLL_DEFAULTS[self.engine])
+            try:
+                self.poll_spin.setValue(float(value))
+            except (TypeError, ValueError):
+                self.poll_spin.setValue(POLL_DEFAULTS[self.engine])
+            label = QLabel(self.tr("Check &progress every:"))
+            label.setBuddy(self.poll_spin)
+            form.addRow(label, self.poll_spin)
+        return box
+
+    def _host_name(self, choice: str) -> str:
+        names = {
+            "public": self.tr("Public cloud"),
+            "gov": self.tr("Government cloud (Korean only)"),
+            "fin": self.tr("Financial cloud (Korean only)"),
+            "current": self.tr("Current address (api-speech.nhncloudservice.com)"),
+            "former": self.tr("Former address (speech.api.nhncloudservice.com)"),
+        }
+        return names.get(choice, choice)
+
+    def _choose_model(self) -> None:
+        assert self.model_edit is not None
+        folder = QFileDialog.getExistingDirectory(
+            self, self.tr("Choose a Vosk model folder"), self.model_edit.text() or str(Path.home())
+        )
+        if folder:
+            self.model_edit.setText(folder)
+
+    # ----------------------------------------------------------------- credentials
+    def refresh_credentials(self) -> None:
+        """Show where each key comes from, masked; the fields themselves stay empty."""
+        if self.group is None or not self.credential_edits:
+            return
+        anything_stored = False
+        for field in CREDENTIAL_GROUPS[self.group]:
+            edit = self.credential_edits[field.name]
+            status = self.credential_status[field.name]
+            source = self.store.source(self.group, field.name)
+            value = self.store.get(self.group, field.name) if source else None
+            if value:
+                edit.setPlaceholderText(mask(value) if field.secret else value)
+            elif not self.keyring_ok:
+                edit.setPlaceholderText(self.tr("The keyring is not available"))
+            else:
+                edit.setPlaceholderText(self.tr("Paste it from the provider's console"))
+            if source == "environment":
+                status.setText(self.tr("From the environment variable %s") % field.env)
+            elif source == "keyring":
+                status.setText(self.tr("Stored in the keyring"))
+                anything_stored = True
+            else:
+                status.setText(self.tr("Not set"))
+        if self.delete_button is not None:
+            self.delete_button.setEnabled(self.keyring_ok and anything_stored)
+
+    def typed_credentials(self) -> dict[str, str]:
+        return {
+            name: edit.text().strip()
+            for name, edit in self.credential_edits.items()
+            if edit.text().strip()
+        }
+
+    def confirm_delete(self) -> None:
+        answer = QMessageBox.question(
+            self,
+            self.tr("Delete saved keys"),
+            self.tr("Delete the keys of %s from the keyring?") % self.cls.display_name,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.delete_credentials()
+
+    def delete_credentials(self) -> None:
+        assert self.group is not None
+        try:
+            for name in self.credential_edits:
+                self.store.delete(self.group, name)
+        except SoriError as exc:
+            self.credential_message.show_error(exc.describe(current_language()))
+        else:
+            self.credential_message.show_success(self.tr("The saved keys were deleted."))
+        for edit in self.credential_edits.values():
+            edit.clear()
+        self.refresh_credentials()
+
+    # ----------------------------------------------------------------- saving
+    def endpoint_text(self) -> str | None:
+        """The typed endpoint, checked (ConfigurationError when malformed), or None."""
+        if self.endpoint_edit is None or not self.endpoint_edit.text().strip():
+            return None
+        return validate_endpoint(self.engine, self.endpoint_edit.text())
+
+    def connection_settings(self) -> dict[str, Any]:
+        """The non-secret settings of this page (None where the default applies)."""
+        values: dict[str, Any] = {}
+        if self.endpoint_edit is not None:
+            values["endpoint"] = self.endpoint_text()
+        if self.host_box is not None:
+            values["host"] = self.host_box.currentData()
+        if self.poll_spin is not None:
+            default = POLL_DEFAULTS[self.engine]
+            value = round(self.poll_spin.value(), 1)
+            values["poll_interval"] = None if value == default else value
+        if self.model_edit is not None:
+            values["model_path"] = self.model_edit.text().strip() or None
+        return values
+
+    def save(self) -> bool:
+        """Write keys to the keyring and settings to ``self.settings`` (not yet to disk).
+        Returns False, with the problem shown on the page, when something cannot be saved."""
+        ok = True
+        self.endpoint_message.clear_message()
+        try:
+            values = self.connection_settings()
+        except ConfigurationError as exc:
+            self.endpoint_message.show_error(exc.describe(current_language()))
+            ok = False
+        else:
+            for key, value in values.items():
+                self.settings.set_engine(self.engine, key, value)
+        typed = self.typed_credentials()
+        if typed and self.group is not None:
+            try:
+                for name, value in typed.items():
+                    self.store.set(self.group, name, value)
+            except SoriError as exc:
+                self.credential_message.show_error(exc.describe(current_language()))
+                ok = False
+            else:
+                for name in typed:
+                    self.credential_edits[name].clear()
+                self.credential_message.clear_message()
+            self.refresh_credentials()
+        return ok
+
+    # ----------------------------------------------------------------- connection test
+    def test_config(self) -> ProviderConfig:
+        """A config from what is on the page, with stored values where fields are empty."""
+        credentials: dict[str, str] = {}
+        if self.group is not None:
+            for field in CREDENTIAL_GROUPS[self.group]:
+                edit = self.credential_edits.get(field.name)
+                typed = edit.text().strip() if edit is not None else ""
+                value = typed or self.store.get(self.group, field.name)
+                if value:
+                    credentials[field.name] = value
+        settings = self.settings.engine(self.engine)
+        settings.pop("endpoint", None)
+        page = self.connection_settings()
+        endpoint = page.pop("endpoint", None)
+        settings.update({key: value for key, value in page.items() if value is not None})
+        settings.update(TEST_SETTINGS)
+        if endpoint is None:
+            environment = factory.ENDPOINT_ENVIRONMENT.get(self.engine, "")
+            endpoint = os.environ.get(environment) if environment else None
+            endpoint = endpoint or self.settings.engine(self.engine).get("endpoint") or None
+        return ProviderConfig(endpoint=endpoint, credentials=credentials, settings=settings)
+
+    def start_test(self) -> None:
+        if self.test_button is None:
+            return
+        self.test_result.clear_message()
+        try:
+            provider = self.cls(self.test_config())
+        except ConfigurationError as exc:
+            self.endpoint_message.show_error(exc.describe(current_language()))
+            return
+        self.endpoint_message.clear_message()
+        self.test_button.setEnabled(False)
+        self.test_result.show_info(self.tr("Testing…"))
+        self.tester.language = current_language()
+        self.tester.start(self.engine, provider)
+
+    def _test_finished(self, engine: str, ok: bool, message: str) -> None:
+        if engine != self.engine:
+            return
+        if self.test_button is not None:
+            self.test_button.setEnabled(True)
+        if ok and self.cls.capabilities.offline:
+            self.test_result.show_success(self.tr("The speech model is ready."))
+        elif ok:
+            self.test_result.show_success(self.tr("Connected: the address and keys work."))
+        else:
+            self.test_result.show_error(message)
