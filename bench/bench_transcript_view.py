@@ -24,10 +24,10 @@ import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen" if not os.environ.get("DISPLAY") else "xcb")
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication
 
-from desktop_app.ui.transcript_view import TranscriptView  # noqa: E402
-from tests.ui.samples import long_transcript  # noqa: E402
+from desktop_app.ui.transcript_view import TranscriptView
+from tests.ui.samples import long_transcript
 
 
 def _settle(app: QApplication) -> None:

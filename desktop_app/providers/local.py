@@ -1,7 +1,8 @@
 """The offline engine ``local``: Vosk with the Korean model, no account and no network.
 
-Files are decoded with PyAV to 16 kHz mono PCM on worker threads and fed to Vosk. Short files go
-through one recognizer. Long files are cut at pauses into pieces of 25-40 s that several
+Files are decoded with PyAV to 16 kHz mono PCM on worker threads and fed to Vosk, through warm
+recognizers borrowed from a per-model pool (a new one is slow for its first seconds of audio;
+see :mod:`desktop_app.providers.vosk_engine`). Short files go through one recognizer. Long files are cut at pauses into pieces of 25-40 s that several
 recognizers (one per thread, all sharing the one loaded model; Vosk releases the GIL while it
 computes) work on at once, fed through a small queue as decoding goes so memory stays bounded;
 the pieces' transcripts are then merged in order. Live audio goes to one recognizer that sends
@@ -47,9 +48,10 @@ from desktop_app.providers.threads import (
 )
 from desktop_app.providers.vosk_engine import (
     FEED_BYTES,
-    PieceRecognizer,
+    RecognizerPool,
     load_model,
     recognize,
+    recognizer_pool,
     resolve_model_path,
     slices,
 )
@@ -150,9 +152,16 @@ class LocalProvider(Provider):
     def _language(self, options: TranscriptionOptions) -> str:
         return normalise_language(options.language) if options.language else "ko"
 
+    def _model_folder(self) -> Path:
+        return resolve_model_path(self.config.settings.get("model_path"))
+
+    def _load_pool(self) -> RecognizerPool:
+        """Blocking: the warm recognizers of the configured model, loading it on first use."""
+        return recognizer_pool(self._model_folder())
+
     def _load_model(self) -> Any:
-        """Blocking: resolve and load (or reuse) the configured model."""
-        return load_model(resolve_model_path(self.config.settings.get("model_path")))
+        """Blocking: the configured model, loaded once per process."""
+        return load_model(self._model_folder())
 
     async def transcribe(
         self,
@@ -167,16 +176,16 @@ class LocalProvider(Provider):
         progress(Progress("processing", 0.0, "loading the speech model"))
         # Not stopped on cancellation: a load cannot be interrupted, and finishing it only fills
         # the shared model cache for the next job.
-        preparing = start_worker(lambda: (probe(path), self._load_model()), "sori-vosk-load")
-        info, model = await asyncio.wrap_future(preparing)
+        preparing = start_worker(lambda: (probe(path), self._load_pool()), "sori-vosk-load")
+        info, pool = await asyncio.wrap_future(preparing)
         stop = threading.Event()
         relay = ProgressRelay(loop, progress, info.duration, stop)
         long_file = info.duration is None or info.duration >= PARALLEL_MIN_SECONDS
         if self.threads > 1 and long_file:
-            pieces, fed = await self._recognize_parallel(path, model, relay, stop)
+            pieces, fed = await self._recognize_parallel(path, pool, relay, stop)
         else:
             segments, fed = await run_blocking(
-                lambda: _recognize_file(model, path, stop, relay), "sori-vosk-1", stop
+                lambda: _recognize_file(pool, path, stop, relay), "sori-vosk-1", stop
             )
             pieces = [(0.0, segments)]
         stop.set()  # the work is done: drop any report still on its way, 1.0 comes last
@@ -199,7 +208,7 @@ class LocalProvider(Provider):
         )
 
     async def _recognize_parallel(
-        self, path: Path, model: Any, relay: ProgressRelay, stop: threading.Event
+        self, path: Path, pool: RecognizerPool, relay: ProgressRelay, stop: threading.Event
     ) -> tuple[list[tuple[float, list[Segment]]], int]:
         """Decode and split on one thread, recognize pieces on ``self.threads`` threads."""
         waiting: queue.Queue[AudioPiece] = queue.Queue(maxsize=self.threads)
@@ -220,7 +229,7 @@ class LocalProvider(Provider):
                 decoded.set()
 
         def consume() -> None:
-            recognizer = PieceRecognizer(model)
+            recognizer = pool.take()
             while True:
                 if stop.is_set():
                     raise WorkerStopped
@@ -228,6 +237,7 @@ class LocalProvider(Provider):
                     piece = waiting.get(timeout=0.1)
                 except queue.Empty:
                     if decoded.is_set() and waiting.empty():
+                        pool.give_back(recognizer)
                         return
                     continue
                 segments, fed = recognize(
@@ -257,11 +267,14 @@ class LocalProvider(Provider):
 
 
 def _recognize_file(
-    model: Any, path: Path, stop: threading.Event, relay: ProgressRelay
+    pool: RecognizerPool, path: Path, stop: threading.Event, relay: ProgressRelay
 ) -> tuple[list[Segment], int]:
     """One recognizer over the whole file (blocking, worker thread)."""
+    recognizer = pool.take()
     with _decoded(path) as chunks:
-        return recognize(PieceRecognizer(model), chunks, stop, relay.add)
+        result = recognize(recognizer, chunks, stop, relay.add)
+    pool.give_back(recognizer)
+    return result
 
 
 @contextlib.contextmanager

@@ -216,10 +216,14 @@ class RtzrStreamProvider(Provider):
                     message_ko=f"'{path.name}'에 오디오 샘플이 없습니다",
                 )
 
+            reported = [0.0]
+
             def report(sent: int) -> None:
                 if audio.duration:
-                    fraction = min(0.999, sent / BYTES_PER_SECOND / audio.duration)
-                    progress(Progress("processing", fraction))
+                    fraction = round(min(0.999, sent / BYTES_PER_SECOND / audio.duration), 3)
+                    if fraction > reported[0]:  # at most a thousand reports per file
+                        reported[0] = fraction
+                        progress(Progress("processing", fraction))
 
             session.on_sent = report
             async with contextlib.aclosing(session.events(_prepend(first, audio))) as events:
@@ -351,7 +355,7 @@ class RtzrStreamSession:
     ) -> AsyncGenerator[StreamEvent, None]:
         loop = asyncio.get_running_loop()
         outbox: asyncio.Queue[_Item] = asyncio.Queue()
-        tracker = ResultTracker(self.engine)
+        tracker = ResultTracker()
         sender = asyncio.create_task(self._send(ws, audio, outbox), name="rtzr-send")
         receiver = asyncio.create_task(self._receive(ws, outbox), name="rtzr-receive")
         deadline: float | None = None

@@ -229,7 +229,6 @@ def parse_words(items: Any) -> list[Word]:
 class ResultTracker:
     """Keyed events from result frames of one connection. Used on the engine loop thread."""
 
-    engine: str
     _open: dict[int, Segment] = field(default_factory=dict)
     _next_key: int = 0
     _last_end: float = 0.0

@@ -43,7 +43,7 @@ from desktop_app.ui import i18n
 from desktop_app.ui.connection_test import ConnectionTester
 from desktop_app.ui.i18n import current_language
 from desktop_app.ui.inline_message import InlineMessage
-from desktop_app.ui.settings_engine_page import EnginePage
+from desktop_app.ui.settings_engine_page import EnginePage, align_form_labels, page_title
 
 DEFAULT_ENGINE = "default_engine"
 OUTPUT_FOLDER = "output_folder"
@@ -70,6 +70,7 @@ class GeneralPage(QWidget):
         self.setObjectName(f"page:{GENERAL_PAGE}")
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(page_title(self.tr("General")))
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         column.addLayout(form)
@@ -126,6 +127,7 @@ class GeneralPage(QWidget):
         form.addRow(self.language_note)
         self.language_box.currentIndexChanged.connect(self._language_picked)
         column.addStretch()
+        align_form_labels(self)
 
     def _choose_output(self) -> None:
         folder = QFileDialog.getExistingDirectory(
@@ -195,8 +197,10 @@ class SettingsDialog(QDialog):
         self.page_list = QListWidget()
         self.page_list.setObjectName("page_list")
         self.page_list.setAccessibleName(self.tr("Settings pages"))
-        self.page_list.setMaximumWidth(250)
+        self.page_list.setMaximumWidth(240)
         self.page_list.setMinimumWidth(190)
+        self.page_list.setSpacing(1)
+        self.page_list.setStyleSheet("QListWidget::item { padding: 5px 6px; }")
         self.stack = QStackedWidget()
         row.addWidget(self.page_list)
         row.addWidget(self.stack, 1)

@@ -38,7 +38,9 @@ from desktop_app.core.secrets import CREDENTIAL_GROUPS, CredentialField, Credent
 from desktop_app.core.settings import Settings
 from desktop_app.providers import factory, registry
 from desktop_app.providers.base import Provider, ProviderConfig
+from desktop_app.providers.clova_csr import HOSTS as CSR_HOSTS
 from desktop_app.providers.http import check_endpoint
+from desktop_app.providers.nhn import HOSTS as NHN_HOSTS
 from desktop_app.ui.connection_test import ConnectionTester
 from desktop_app.ui.i18n import current_language
 from desktop_app.ui.inline_message import InlineMessage
@@ -51,9 +53,35 @@ DEFAULT_ENDPOINTS = {
     "clova-stream": "clovaspeech-gw.ncloud.com:50051",
     "nhn": "https://api-speech.nhncloudservice.com",
     "rtzr": "https://openapi.vito.ai",
+    "rtzr-stream": "https://openapi.vito.ai",
 }
+HOST_ADDRESSES = {"clova-csr": CSR_HOSTS, "nhn": NHN_HOSTS}
 # A connection test should answer in moments, not after an upload's patience.
 TEST_SETTINGS = {"timeout": 30.0, "retry_attempts": 2}
+
+
+def page_title(text: str) -> QLabel:
+    """A page's heading: the page's name, larger and bold."""
+    title = QLabel(text)
+    font = QFont(title.font())
+    font.setPointSizeF(font.pointSizeF() * 1.25)
+    font.setBold(True)
+    title.setFont(font)
+    return title
+
+
+def align_form_labels(page: QWidget) -> None:
+    """Give the labels of every form on ``page`` one width, so fields line up across groups."""
+    labels: list[QLabel] = []
+    for form in page.findChildren(QFormLayout):
+        for row in range(form.rowCount()):
+            item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            label = item.widget() if item is not None else None
+            if isinstance(label, QLabel):
+                labels.append(label)
+    width = max((label.sizeHint().width() for label in labels), default=0)
+    for label in labels:
+        label.setMinimumWidth(width)
 
 
 def validate_endpoint(engine: str, text: str) -> str:
@@ -110,12 +138,7 @@ class EnginePage(QWidget):
     def _build(self) -> None:
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
-        title = QLabel(self.cls.display_name)
-        font = QFont(title.font())
-        font.setPointSizeF(font.pointSizeF() * 1.25)
-        font.setBold(True)
-        title.setFont(font)
-        column.addWidget(title)
+        column.addWidget(page_title(self.cls.display_name))
         blurb = QLabel(self._blurb())
         blurb.setWordWrap(True)
         column.addWidget(blurb)
@@ -141,6 +164,7 @@ class EnginePage(QWidget):
         self.test_result.setObjectName("test_result")
         column.addWidget(self.test_result)
         column.addStretch()
+        align_form_labels(self)
 
     def _blurb(self) -> str:
         blurbs = {
@@ -167,6 +191,9 @@ class EnginePage(QWidget):
                 "Return Zero (VITO): long files, speakers, keywords and word times. Keys from "
                 "the RTZR developer console."
             ),
+            "rtzr-stream": self.tr(
+                "Return Zero (VITO) real-time recognition over a WebSocket: text while you speak."
+            ),
         }
         return blurbs.get(self.engine, self.cls.description)
 
@@ -181,10 +208,14 @@ class EnginePage(QWidget):
             note = QLabel(self.tr("This engine uses the keys of %s.") % owner_name)
             note.setWordWrap(True)
             go = QPushButton(self.tr("Edit those keys"))
+            go.setObjectName("edit_shared_keys")
             go.setAutoDefault(False)
             go.clicked.connect(lambda: self.show_engine.emit(owner))
+            row = QHBoxLayout()
+            row.addWidget(go)
+            row.addStretch()
             form.addRow(note)
-            form.addRow(go)
+            form.addRow(row)
             return box
         for field in CREDENTIAL_GROUPS[self.group]:
             edit = QLineEdit()
@@ -287,6 +318,8 @@ class EnginePage(QWidget):
             label = QLabel(self.tr("&Host:"))
             label.setBuddy(self.host_box)
             form.addRow(label, self.host_box)
+            self.host_box.currentIndexChanged.connect(self._host_picked)
+            self._host_picked()
         if self.engine in POLL_DEFAULTS:
             self.poll_spin = QDoubleSpinBox()
             self.poll_spin.setObjectName("poll_interval")
@@ -314,6 +347,14 @@ class EnginePage(QWidget):
             "former": self.tr("Former address (speech.api.nhncloudservice.com)"),
         }
         return names.get(choice, choice)
+
+    def _host_picked(self) -> None:
+        """The endpoint's placeholder shows the chosen host's address (used when it is empty)."""
+        addresses = HOST_ADDRESSES.get(self.engine, {})
+        if self.host_box is not None and self.endpoint_edit is not None:
+            address = addresses.get(str(self.host_box.currentData()))
+            if address:
+                self.endpoint_edit.setPlaceholderText(address)
 
     def _choose_model(self) -> None:
         assert self.model_edit is not None

@@ -52,6 +52,7 @@ from desktop_app.ui.transcript_model import (
     Column,
     ModelIndex,
     is_dark,
+    muted_color,
     speaker_color,
 )
 
@@ -201,7 +202,7 @@ class SegmentDelegate(QStyledItemDelegate):
             QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
         )
         if index.column() == Column.TIME:
-            muted = palette.color(QPalette.ColorRole.PlaceholderText)
+            muted = muted_color(palette)
             painter.setPen(text_color if selected else muted)
             painter.setFont(opt.font)
             painter.drawText(inner, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, text)

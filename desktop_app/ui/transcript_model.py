@@ -79,6 +79,17 @@ def is_dark(palette: QPalette) -> bool:
     return palette.color(QPalette.ColorRole.Base).lightness() < 128
 
 
+def muted_color(palette: QPalette) -> QColor:
+    """Text colour toned halfway towards the background (for times and provisional text)."""
+    text = palette.color(QPalette.ColorRole.Text)
+    base = palette.color(QPalette.ColorRole.Base)
+    return QColor(
+        (text.red() * 11 + base.red() * 9) // 20,
+        (text.green() * 11 + base.green() * 9) // 20,
+        (text.blue() * 11 + base.blue() * 9) // 20,
+    )
+
+
 def format_timestamp(seconds: float, with_hours: bool = False) -> str:
     """``m:ss``, or ``h:mm:ss`` when asked or when the time reaches an hour."""
     whole = max(0, int(seconds))

@@ -124,6 +124,7 @@ class WordListEditor(QWidget):
     def _set_texts(self) -> None:
         if self.kind == "keywords":
             what = self.tr("Keyword to boost")
+            listed = self.tr("Boosted keywords")
             placeholder = (
                 self.tr("Word, or word:weight (e.g. 소리:2)") if self.weights else self.tr("Word")
             )
@@ -132,10 +133,12 @@ class WordListEditor(QWidget):
             )
         elif self.kind == "biasing":
             what = self.tr("Biasing pair")
-            placeholder = self.tr("Correct_Heard, e.g. 차단기_차단계")
+            listed = self.tr("Biasing pairs")
+            placeholder = self.tr("Correct_misheard, e.g. 차단기_차단계")
             headers = [self.tr("Correct word _ what the engine hears")]
         else:
             what = self.tr("Forbidden word")
+            listed = self.tr("Forbidden words")
             placeholder = self.tr("Word to leave out of the text")
             headers = [self.tr("Forbidden word")]
         self.entry.setPlaceholderText(placeholder)
@@ -143,7 +146,7 @@ class WordListEditor(QWidget):
         self.entry.setToolTip(placeholder)
         self.add_button.setAccessibleName(self.tr("Add to the list"))
         self.table.setHorizontalHeaderLabels(headers)
-        self.table.setAccessibleName(self.tr("%s list") % what)
+        self.table.setAccessibleName(listed)
         self.remove_button.setAccessibleName(self.tr("Remove the selected entries"))
         self.clear_button.setAccessibleName(self.tr("Remove all entries"))
         self.import_button.setAccessibleName(self.tr("Import entries from a text file"))

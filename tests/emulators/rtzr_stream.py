@@ -51,8 +51,8 @@ On ``EOS`` the open region is closed and answered, then the server closes with 1
 
 Faults (:class:`StreamFaults`; the handshake faults of :class:`~tests.emulators.faults.Faults`
 — ``http_error``, ``provider_error``, ``delay`` with ``match="streaming"`` — apply too):
-``drop_after(frames)`` closes the TCP connection without a close frame after answering that many
-audio frames; ``error_after(frames, code)`` sends ``{"code", "msg"}`` and closes with 1011;
+``drop_after(frames)`` ends the TCP connection (FIN, no close frame) after answering that many
+audio frames, ignoring anything sent later; ``error_after(frames, code)`` sends ``{"code", "msg"}`` and closes with 1011;
 ``close_after(frames, close_code, reason)`` closes with that code; ``delay(seconds,
 final_only=False)`` waits before each answer until :meth:`StreamFaults.clear`. Each stream is
 recorded as a :class:`StreamRecord` in :attr:`RtzrStreaming.streams`.
@@ -91,6 +91,7 @@ LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 MAX_KEYWORDS = 100
 MAX_KEYWORD_CHARS = 20
 MAX_MESSAGE = 1 << 22
+DROP_LINGER = 10.0  # seconds a cut connection waits for the client to hang up
 ERROR_MESSAGES = {"E500": "internal server error", "A0001": "usage exceeded"}
 
 Authorize = Callable[[web.Request], web.Response | None]
@@ -507,8 +508,7 @@ class RtzrStreaming:
     ) -> None:
         if rule.kind == "drop":
             record.outcome = "dropped"
-            if request.transport is not None:
-                request.transport.close()
+            await _cut(request, ws)
             raise _Over
         if rule.kind == "error":
             message = ERROR_MESSAGES.get(rule.code, "error")
@@ -540,3 +540,22 @@ class RtzrStreaming:
         record.outcome = outcome or f"closed {code} {reason}".strip()
         await ws.close(code=code, message=reason.encode())
         raise _Over
+
+
+async def _cut(request: web.Request, ws: web.WebSocketResponse) -> None:
+    """End the connection the way a failing network path does: FIN, no close frame. What the
+    client still sends is read and thrown away until it hangs up, because closing a socket with
+    unread data would reset it and lose the answers already on their way."""
+    transport = request.transport
+    if transport is None:
+        return
+    if transport.can_write_eof():
+        transport.write_eof()
+    try:
+        async with asyncio.timeout(DROP_LINGER):
+            async for _ in ws:
+                pass
+    except (TimeoutError, RuntimeError, ConnectionError):
+        pass
+    finally:
+        transport.close()

@@ -38,8 +38,12 @@ from desktop_app.providers.http import RetryPolicy
 from desktop_app.providers.rtzr_auth import clear_token_cache
 from desktop_app.providers.rtzr_stream import RtzrStreamProvider, stream_url
 from tests.emulators import RTZR_CLIENT_ID, RTZR_CLIENT_SECRET
-from tests.emulators.recognition import CONFIDENCE, RecognizedSegment, expected_segments
-from tests.emulators.recognition import segment_text
+from tests.emulators.recognition import (
+    CONFIDENCE,
+    RecognizedSegment,
+    expected_segments,
+    segment_text,
+)
 from tests.media import speech_pcm
 from tests.providers.rtzr_support import RtzrServer, rtzr_server
 
@@ -170,7 +174,11 @@ async def test_options_shape_the_query_and_the_text(rtzr_server: RtzrServer) -> 
     ("options", "model", "language"),
     [
         (TranscriptionOptions(language="ja"), "sommers_ja", None),
-        (TranscriptionOptions(language="ja-JP", extra={"model_name": "sommers_ja"}), "sommers_ja", None),
+        (
+            TranscriptionOptions(language="ja-JP", extra={"model_name": "sommers_ja"}),
+            "sommers_ja",
+            None,
+        ),
         (TranscriptionOptions(extra={"model_name": "sommers_ko"}), "sommers_ko", None),
         (TranscriptionOptions(language="en", extra={"model_name": "whisper"}), "whisper", "en"),
         (TranscriptionOptions(extra={"model_name": "whisper"}), "whisper", "ko"),
@@ -195,7 +203,7 @@ async def test_language_picks_the_model(
         (TranscriptionOptions(keywords=[Keyword("STT")]), ConfigurationError, "'STT'"),
         (TranscriptionOptions(language="ja", keywords=[Keyword("소리")]), ConfigurationError,
          "sommers_ko"),
-        (TranscriptionOptions(language="en"), ConfigurationError, "whisper"),
+        (TranscriptionOptions(language="en"), ConfigurationError, "'en'"),
         (TranscriptionOptions(language="detect", extra={"model_name": "whisper"}),
          ConfigurationError, "detect"),
         (TranscriptionOptions(language="ko", extra={"model_name": "sommers_ja"}),
@@ -331,8 +339,15 @@ async def test_error_frames_and_close_codes(
         faults.error_after(5, fault[1])
     else:
         faults.close_after(5, fault[1], fault[2])
+
+    async def still_talking() -> AsyncIterator[bytes]:  # EOS is never sent
+        async for chunk in chunks(speech_pcm()[: CHUNK * 10]):
+            yield chunk
+        await asyncio.Event().wait()
+
     with pytest.raises(kind) as caught:
-        await collect(provider(rtzr_server), speech_pcm())
+        async for _ in provider(rtzr_server).stream(still_talking(), TranscriptionOptions()):
+            pass
     assert type(caught.value) is kind and detail in caught.value.message
     assert caught.value.message_ko
 
@@ -477,7 +492,9 @@ def _run_cli(server: RtzrServer, *args: str) -> subprocess.CompletedProcess[str]
     )
     command = [sys.executable, "-m", "desktop_app", *args, "--provider", "rtzr-stream"]
     command += ["--endpoint", server.base_url]
-    return subprocess.run(command, capture_output=True, text=True, env=env, check=False, timeout=120)
+    return subprocess.run(
+        command, capture_output=True, text=True, env=env, check=False, timeout=120
+    )
 
 
 def test_command_line_transcribe_and_live(rtzr_server: RtzrServer, tmp_path: Path) -> None:

@@ -7,11 +7,14 @@ engine was unsure of; ``long_transcript(n)`` builds ``n`` segments of varied len
 from __future__ import annotations
 
 import random
+from collections.abc import Set as AbstractSet
 
 from desktop_app.core.transcript import Segment, Speaker, Transcript, Word
 
 
-def words_for(text: str, start: float, end: float, unsure: set[int] = frozenset()) -> list[Word]:
+def words_for(
+    text: str, start: float, end: float, unsure: AbstractSet[int] = frozenset()
+) -> list[Word]:
     """Words evenly spread over ``start..end``; indexes in ``unsure`` get confidence 0.3."""
     tokens = text.split()
     step = (end - start) / len(tokens)
@@ -22,7 +25,7 @@ def words_for(text: str, start: float, end: float, unsure: set[int] = frozenset(
 
 
 def segment(
-    start: float, end: float, text: str, speaker: str | None, unsure: set[int] = frozenset()
+    start: float, end: float, text: str, speaker: str | None, unsure: AbstractSet[int] = frozenset()
 ) -> Segment:
     return Segment(start, end, text, speaker, None, words_for(text, start, end, unsure))
 
@@ -47,10 +50,39 @@ def meeting() -> Transcript:
     )
 
 
-_VOCABULARY = (
-    "오늘 회의 일정 배포 서버 테스트 문서 확인 공유 고객 요청 사항 다음 주 화요일 금요일 "
-    "정리 검토 결과 예산 보고서 디자인 개발 품질 지원 계획 진행 상황 담당 완료 예정"
-).split()
+_VOCABULARY = [
+    "오늘",
+    "회의",
+    "일정",
+    "배포",
+    "서버",
+    "테스트",
+    "문서",
+    "확인",
+    "공유",
+    "고객",
+    "요청",
+    "사항",
+    "다음",
+    "주",
+    "화요일",
+    "금요일",
+    "정리",
+    "검토",
+    "결과",
+    "예산",
+    "보고서",
+    "디자인",
+    "개발",
+    "품질",
+    "지원",
+    "계획",
+    "진행",
+    "상황",
+    "담당",
+    "완료",
+    "예정",
+]
 
 
 def long_transcript(count: int, seed: int = 7) -> Transcript:

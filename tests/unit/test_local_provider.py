@@ -36,6 +36,7 @@ from desktop_app.providers.vosk_engine import (
     group_words,
     load_model,
     recognize,
+    recognizer_pool,
     resolve_model_path,
     segments_from_result,
     slices,
@@ -322,6 +323,24 @@ async def test_short_korean_clip(korean_clip: Path, model: Any) -> None:
 
 
 @pytest.mark.vosk
+async def test_warm_recognizers_are_reused(korean_clip: Path, model: Any) -> None:
+    pool = recognizer_pool(resolve_model_path(None))
+    while pool.idle:
+        pool.take()
+    first = await transcribe(korean_clip)
+    assert pool.idle == 1
+    warm = pool.take()
+    assert warm.position > 0
+    pool.give_back(warm)
+    second = await transcribe(korean_clip)
+    assert pool.idle == 1 and pool.take() is warm
+    # A warm recognizer's earlier audio does not shift the new file's times.
+    duration = len(read_wav(korean_clip)) / BYTES_PER_SECOND
+    check_transcript(second, duration)
+    assert second.segments[0].start == pytest.approx(first.segments[0].start, abs=0.5)
+
+
+@pytest.mark.vosk
 async def test_bad_input_files(tmp_path: Path, model: Any) -> None:
     empty = write_wav(tmp_path / "empty.wav", b"")
     text = tmp_path / "notes.wav"
@@ -378,6 +397,9 @@ async def test_cancel_stops_the_workers(long_wav: Path, model: Any, threads: int
         if report.fraction and report.fraction > 0.02:
             underway.set()
 
+    pool = recognizer_pool(resolve_model_path(None))
+    while pool.idle:
+        pool.take()  # start with none waiting
     task = asyncio.create_task(transcribe(long_wav, threads=threads, progress=watch))
     await asyncio.wait_for(underway.wait(), timeout=120)
     task.cancel()
@@ -389,6 +411,7 @@ async def test_cancel_stops_the_workers(long_wav: Path, model: Any, threads: int
     await asyncio.sleep(0.3)
     assert len(reports) == count
     assert reports[-1].fraction is not None and reports[-1].fraction < 1.0
+    assert pool.idle == 0  # recognizers stopped mid-utterance are not lent out again
 
 
 @pytest.mark.vosk

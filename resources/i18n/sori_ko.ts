@@ -1,0 +1,1132 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ko" sourcelanguage="en">
+<context>
+    <name>DropZone</name>
+    <message>
+        <source>Drop audio or video files here</source>
+        <translation>오디오나 동영상 파일을 여기에 끌어다 놓으세요</translation>
+    </message>
+    <message>
+        <source>WAV, MP3, M4A, FLAC, OGG, Opus, WebM, AMR, MP4, MOV, MKV …</source>
+        <translation>WAV, MP3, M4A, FLAC, OGG, Opus, WebM, AMR, MP4, MOV, MKV …</translation>
+    </message>
+    <message>
+        <source>Open files…</source>
+        <translation>파일 열기…</translation>
+    </message>
+</context>
+<context>
+    <name>EngineOptionsPanel</name>
+    <message>
+        <source>Engine options</source>
+        <translation>엔진 옵션</translation>
+    </message>
+    <message>
+        <source>Keywords</source>
+        <translation>키워드</translation>
+    </message>
+    <message>
+        <source>Biasing</source>
+        <translation>바이어싱</translation>
+    </message>
+    <message>
+        <source>Forbidden words</source>
+        <translation>금칙어</translation>
+    </message>
+    <message>
+        <source>Word lists</source>
+        <translation>단어 목록</translation>
+    </message>
+    <message>
+        <source>Language of the speech</source>
+        <translation>음성의 언어</translation>
+    </message>
+    <message>
+        <source>This engine recognises one language only.</source>
+        <translation>이 엔진은 한 가지 언어만 인식합니다.</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>언어(&amp;L):</translation>
+    </message>
+    <message>
+        <source>Automatic</source>
+        <translation>자동</translation>
+    </message>
+    <message>
+        <source>&amp;Separate speakers (diarization)</source>
+        <translation>화자 분리(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Separate speakers</source>
+        <translation>화자 분리</translation>
+    </message>
+    <message>
+        <source>Number of speakers</source>
+        <translation>화자 수</translation>
+    </message>
+    <message>
+        <source>Automatic lets the engine decide.</source>
+        <translation>&apos;자동&apos;이면 엔진이 정합니다.</translation>
+    </message>
+    <message>
+        <source>Spea&amp;kers:</source>
+        <translation>화자 수(&amp;K):</translation>
+    </message>
+    <message>
+        <source>Fewest speakers</source>
+        <translation>최소 화자 수</translation>
+    </message>
+    <message>
+        <source>Most speakers</source>
+        <translation>최대 화자 수</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>~</translation>
+    </message>
+    <message>
+        <source>Command line: --option %s=…</source>
+        <translation>명령줄: --option %s=…</translation>
+    </message>
+    <message>
+        <source>Korean</source>
+        <translation>한국어</translation>
+    </message>
+    <message>
+        <source>English</source>
+        <translation>영어</translation>
+    </message>
+    <message>
+        <source>Japanese</source>
+        <translation>일본어</translation>
+    </message>
+    <message>
+        <source>Chinese (Simplified)</source>
+        <translation>중국어(간체)</translation>
+    </message>
+    <message>
+        <source>Chinese (Traditional)</source>
+        <translation>중국어(번체)</translation>
+    </message>
+    <message>
+        <source>Korean and English mixed</source>
+        <translation>한국어·영어 혼용</translation>
+    </message>
+    <message>
+        <source>Detect automatically</source>
+        <translation>자동 감지</translation>
+    </message>
+    <message>
+        <source>Several languages in one file</source>
+        <translation>한 파일에 여러 언어</translation>
+    </message>
+    <message>
+        <source>Long-form</source>
+        <translation>장문</translation>
+    </message>
+    <message>
+        <source>Short-form, in 60-second pieces</source>
+        <translation>단문(60초 단위로 나눠 보냄)</translation>
+    </message>
+    <message>
+        <source>Wait for the result</source>
+        <translation>결과가 나올 때까지 기다림</translation>
+    </message>
+    <message>
+        <source>Submit, then check back</source>
+        <translation>접수 후 상태 확인</translation>
+    </message>
+    <message>
+        <source>Sommers (Korean, Japanese)</source>
+        <translation>Sommers(한국어, 일본어)</translation>
+    </message>
+    <message>
+        <source>Whisper (many languages)</source>
+        <translation>Whisper(다국어)</translation>
+    </message>
+    <message>
+        <source>General</source>
+        <translation>일반</translation>
+    </message>
+    <message>
+        <source>Phone call</source>
+        <translation>전화 통화</translation>
+    </message>
+</context>
+<context>
+    <name>EnginePage</name>
+    <message>
+        <source>&amp;Test connection</source>
+        <translation>연결 테스트(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Test connection</source>
+        <translation>연결 테스트</translation>
+    </message>
+    <message>
+        <source>Makes one small request with the keys and address above.</source>
+        <translation>위의 키와 주소로 작은 요청을 한 번 보냅니다.</translation>
+    </message>
+    <message>
+        <source>Checks that the speech model is installed.</source>
+        <translation>음성 모델이 설치되어 있는지 확인합니다.</translation>
+    </message>
+    <message>
+        <source>Recognises Korean on this computer with Vosk. Needs no account and no internet connection.</source>
+        <translation>Vosk로 이 컴퓨터에서 한국어를 인식합니다. 계정도 인터넷 연결도 필요 없습니다.</translation>
+    </message>
+    <message>
+        <source>NAVER Cloud CLOVA Speech Recognition: short clips; Sori cuts long recordings at pauses. Keys from the NAVER Cloud console (Application &gt; Client ID/Secret).</source>
+        <translation>NAVER Cloud CLOVA Speech Recognition: 짧은 음성용이며, 긴 녹음은 Sori가 말이 끊기는 곳에서 나눠 보냅니다. 키는 NAVER Cloud 콘솔(Application &gt; Client ID/Secret)에서 받으세요.</translation>
+    </message>
+    <message>
+        <source>NAVER Cloud CLOVA Speech long-form: files, URLs, speakers and word times. Needs the InvokeURL and secret key of your CLOVA Speech domain.</source>
+        <translation>NAVER Cloud CLOVA Speech 장문 인식: 파일, URL, 화자 분리, 단어별 시간. CLOVA Speech 도메인의 InvokeURL과 시크릿 키가 필요합니다.</translation>
+    </message>
+    <message>
+        <source>NAVER Cloud CLOVA Speech real-time recognition over gRPC: text while you speak.</source>
+        <translation>NAVER Cloud CLOVA Speech 실시간 인식(gRPC): 말하는 동안 텍스트가 나옵니다.</translation>
+    </message>
+    <message>
+        <source>NHN Cloud Speech to Text: files and public URLs, with biasing word pairs. Keys from the NHN Cloud console (Speech to Text &gt; URL &amp; Appkey).</source>
+        <translation>NHN Cloud Speech to Text: 파일과 공개 URL, 바이어싱 단어 쌍을 지원합니다. 키는 NHN Cloud 콘솔(Speech to Text &gt; URL &amp; Appkey)에서 받으세요.</translation>
+    </message>
+    <message>
+        <source>Return Zero (VITO): long files, speakers, keywords and word times. Keys from the RTZR developer console.</source>
+        <translation>리턴제로(VITO): 긴 파일, 화자 분리, 키워드, 단어별 시간. 키는 RTZR 개발자 콘솔에서 받으세요.</translation>
+    </message>
+    <message>
+        <source>Return Zero (VITO) real-time recognition over a WebSocket: text while you speak.</source>
+        <translation>리턴제로(VITO) 실시간 인식(WebSocket): 말하는 동안 텍스트가 나옵니다.</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>키</translation>
+    </message>
+    <message>
+        <source>This engine uses the keys of %s.</source>
+        <translation>이 엔진은 %s의 키를 함께 씁니다.</translation>
+    </message>
+    <message>
+        <source>Edit those keys</source>
+        <translation>그 키 편집하기</translation>
+    </message>
+    <message>
+        <source>&amp;Delete saved keys</source>
+        <translation>저장된 키 삭제(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Delete the keys saved in the keyring</source>
+        <translation>키링에 저장된 키 삭제</translation>
+    </message>
+    <message>
+        <source>Speech model</source>
+        <translation>음성 모델</translation>
+    </message>
+    <message>
+        <source>Connection</source>
+        <translation>연결</translation>
+    </message>
+    <message>
+        <source>Built-in Korean model</source>
+        <translation>내장 한국어 모델</translation>
+    </message>
+    <message>
+        <source>Model folder</source>
+        <translation>모델 폴더</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>찾아보기…</translation>
+    </message>
+    <message>
+        <source>Choose the model folder</source>
+        <translation>모델 폴더 고르기</translation>
+    </message>
+    <message>
+        <source>&amp;Model folder:</source>
+        <translation>모델 폴더(&amp;M):</translation>
+    </message>
+    <message>
+        <source>&amp;InvokeURL:</source>
+        <translation>InvokeURL(&amp;I):</translation>
+    </message>
+    <message>
+        <source>InvokeURL</source>
+        <translation>InvokeURL</translation>
+    </message>
+    <message>
+        <source>&amp;Endpoint (optional):</source>
+        <translation>엔드포인트(선택)(&amp;E):</translation>
+    </message>
+    <message>
+        <source>Endpoint</source>
+        <translation>엔드포인트</translation>
+    </message>
+    <message>
+        <source>Leave empty to use the service&apos;s address.</source>
+        <translation>비워 두면 서비스의 기본 주소를 씁니다.</translation>
+    </message>
+    <message>
+        <source>Set by the environment variable %s, which wins.</source>
+        <translation>환경 변수 %s로 설정되어 있으며, 이 값이 우선합니다.</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>호스트</translation>
+    </message>
+    <message>
+        <source>&amp;Host:</source>
+        <translation>호스트(&amp;H):</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation>초</translation>
+    </message>
+    <message>
+        <source>Seconds between status checks</source>
+        <translation>상태 확인 간격(초)</translation>
+    </message>
+    <message>
+        <source>Check &amp;progress every:</source>
+        <translation>진행 상태 확인 간격(&amp;P):</translation>
+    </message>
+    <message>
+        <source>Public cloud</source>
+        <translation>일반(공용) 클라우드</translation>
+    </message>
+    <message>
+        <source>Government cloud (Korean only)</source>
+        <translation>공공기관용 클라우드(한국어만)</translation>
+    </message>
+    <message>
+        <source>Financial cloud (Korean only)</source>
+        <translation>금융 클라우드(한국어만)</translation>
+    </message>
+    <message>
+        <source>Current address (api-speech.nhncloudservice.com)</source>
+        <translation>현재 주소(api-speech.nhncloudservice.com)</translation>
+    </message>
+    <message>
+        <source>Former address (speech.api.nhncloudservice.com)</source>
+        <translation>이전 주소(speech.api.nhncloudservice.com)</translation>
+    </message>
+    <message>
+        <source>Choose a Vosk model folder</source>
+        <translation>Vosk 모델 폴더 고르기</translation>
+    </message>
+    <message>
+        <source>The keyring is not available</source>
+        <translation>키링을 쓸 수 없습니다</translation>
+    </message>
+    <message>
+        <source>Paste it from the provider&apos;s console</source>
+        <translation>서비스 콘솔에서 복사해 붙여 넣으세요</translation>
+    </message>
+    <message>
+        <source>From the environment variable %s</source>
+        <translation>환경 변수 %s의 값</translation>
+    </message>
+    <message>
+        <source>Stored in the keyring</source>
+        <translation>키링에 저장됨</translation>
+    </message>
+    <message>
+        <source>Not set</source>
+        <translation>설정 안 됨</translation>
+    </message>
+    <message>
+        <source>Delete saved keys</source>
+        <translation>저장된 키 삭제</translation>
+    </message>
+    <message>
+        <source>Delete the keys of %s from the keyring?</source>
+        <translation>키링에서 %s의 키를 삭제할까요?</translation>
+    </message>
+    <message>
+        <source>The saved keys were deleted.</source>
+        <translation>저장된 키를 삭제했습니다.</translation>
+    </message>
+    <message>
+        <source>Testing…</source>
+        <translation>테스트 중…</translation>
+    </message>
+    <message>
+        <source>The speech model is ready.</source>
+        <translation>음성 모델이 준비되어 있습니다.</translation>
+    </message>
+    <message>
+        <source>Connected: the address and keys work.</source>
+        <translation>연결 성공: 주소와 키가 올바릅니다.</translation>
+    </message>
+</context>
+<context>
+    <name>ExportDialog</name>
+    <message>
+        <source>Export transcript</source>
+        <translation>변환 결과 내보내기</translation>
+    </message>
+    <message>
+        <source>Formats</source>
+        <translation>형식</translation>
+    </message>
+    <message>
+        <source>Options</source>
+        <translation>옵션</translation>
+    </message>
+    <message>
+        <source>Timestamps in text files</source>
+        <translation>텍스트 파일에 타임스탬프 넣기</translation>
+    </message>
+    <message>
+        <source>Adds [hh:mm:ss] before each line of a TXT export; other formats keep times.</source>
+        <translation>TXT로 내보낼 때 줄마다 앞에 [hh:mm:ss]를 붙입니다. 다른 형식은 항상 시간을 담습니다.</translation>
+    </message>
+    <message>
+        <source>Speaker names</source>
+        <translation>화자 이름</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>폴더</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>찾아보기…</translation>
+    </message>
+    <message>
+        <source>File name</source>
+        <translation>파일 이름</translation>
+    </message>
+    <message>
+        <source>&amp;Folder:</source>
+        <translation>폴더(&amp;F):</translation>
+    </message>
+    <message>
+        <source>File &amp;name:</source>
+        <translation>파일 이름(&amp;N):</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>내보내기</translation>
+    </message>
+    <message>
+        <source>Open folder</source>
+        <translation>폴더 열기</translation>
+    </message>
+    <message>
+        <source>Choose at least one format.</source>
+        <translation>형식을 하나 이상 고르세요.</translation>
+    </message>
+    <message>
+        <source>Choose a folder.</source>
+        <translation>폴더를 고르세요.</translation>
+    </message>
+    <message>
+        <source>Enter a file name.</source>
+        <translation>파일 이름을 입력하세요.</translation>
+    </message>
+    <message>
+        <source>Will write: {0}</source>
+        <translation>저장할 파일: {0}</translation>
+    </message>
+    <message>
+        <source>Will replace: {0}</source>
+        <translation>덮어쓸 파일: {0}</translation>
+    </message>
+    <message>
+        <source>Export to folder</source>
+        <translation>내보낼 폴더</translation>
+    </message>
+    <message>
+        <source>Saved {0} of {1} files.</source>
+        <translation>파일 {1}개 중 {0}개를 저장했습니다.</translation>
+    </message>
+    <message>
+        <source>Saved {0} in {1}</source>
+        <translation>{1}에 {0}을(를) 저장했습니다</translation>
+    </message>
+</context>
+<context>
+    <name>FindBar</name>
+    <message>
+        <source>Find and replace</source>
+        <translation>찾아 바꾸기</translation>
+    </message>
+    <message>
+        <source>Find</source>
+        <translation>찾기</translation>
+    </message>
+    <message>
+        <source>Text to find</source>
+        <translation>찾을 텍스트</translation>
+    </message>
+    <message>
+        <source>Previous match (Shift+F3)</source>
+        <translation>이전 찾기(Shift+F3)</translation>
+    </message>
+    <message>
+        <source>Next match (F3)</source>
+        <translation>다음 찾기(F3)</translation>
+    </message>
+    <message>
+        <source>Replace with</source>
+        <translation>바꿀 내용</translation>
+    </message>
+    <message>
+        <source>Replacement text</source>
+        <translation>바꿀 텍스트</translation>
+    </message>
+    <message>
+        <source>Replace</source>
+        <translation>바꾸기</translation>
+    </message>
+    <message>
+        <source>Replace all</source>
+        <translation>모두 바꾸기</translation>
+    </message>
+    <message>
+        <source>Close (Escape)</source>
+        <translation>닫기(Esc)</translation>
+    </message>
+    <message>
+        <source>Replaced {0}</source>
+        <translation>{0}개 바꿈</translation>
+    </message>
+    <message>
+        <source>No matches</source>
+        <translation>찾는 내용 없음</translation>
+    </message>
+    <message>
+        <source>{0} of {1}</source>
+        <translation>{1}개 중 {0}번째</translation>
+    </message>
+    <message>
+        <source>1 match</source>
+        <translation>1개 찾음</translation>
+    </message>
+    <message>
+        <source>{0} matches</source>
+        <translation>{0}개 찾음</translation>
+    </message>
+</context>
+<context>
+    <name>GeneralPage</name>
+    <message>
+        <source>General</source>
+        <translation>일반</translation>
+    </message>
+    <message>
+        <source>Default engine</source>
+        <translation>기본 엔진</translation>
+    </message>
+    <message>
+        <source>offline, no account</source>
+        <translation>오프라인, 계정 불필요</translation>
+    </message>
+    <message>
+        <source>keys set</source>
+        <translation>키 설정됨</translation>
+    </message>
+    <message>
+        <source>keys missing</source>
+        <translation>키 없음</translation>
+    </message>
+    <message>
+        <source>Default &amp;engine:</source>
+        <translation>기본 엔진(&amp;E):</translation>
+    </message>
+    <message>
+        <source>Next to each source file</source>
+        <translation>원본 파일과 같은 폴더</translation>
+    </message>
+    <message>
+        <source>Output folder</source>
+        <translation>저장 폴더</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>찾아보기…</translation>
+    </message>
+    <message>
+        <source>Choose the output folder</source>
+        <translation>저장 폴더 고르기</translation>
+    </message>
+    <message>
+        <source>&amp;Output folder:</source>
+        <translation>저장 폴더(&amp;O):</translation>
+    </message>
+    <message>
+        <source>Interface language</source>
+        <translation>화면 언어</translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation>시스템 언어</translation>
+    </message>
+    <message>
+        <source>Interface &amp;language:</source>
+        <translation>화면 언어(&amp;L):</translation>
+    </message>
+    <message>
+        <source>The new language is used the next time Sori starts.</source>
+        <translation>바꾼 언어는 Sori를 다시 시작하면 적용됩니다.</translation>
+    </message>
+    <message>
+        <source>%s is a file, not a folder. Choose a folder.</source>
+        <translation>%s은(는) 폴더가 아니라 파일입니다. 폴더를 고르세요.</translation>
+    </message>
+</context>
+<context>
+    <name>LiveView</name>
+    <message>
+        <source>Text appears here as it is recognised.</source>
+        <translation>인식되는 대로 여기에 텍스트가 나타납니다.</translation>
+    </message>
+    <message>
+        <source>Live transcript</source>
+        <translation>실시간 변환 결과</translation>
+    </message>
+    <message>
+        <source>Grey italic text is provisional and may still change.</source>
+        <translation>회색 기울임꼴 텍스트는 임시 결과라서 바뀔 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>Jump to latest ↓</source>
+        <translation>최신 내용으로 ↓</translation>
+    </message>
+    <message>
+        <source>Jump to the latest text</source>
+        <translation>최신 텍스트로 이동</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Engine:</source>
+        <translation>엔진:</translation>
+    </message>
+    <message>
+        <source>Speech engine</source>
+        <translation>음성 인식 엔진</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation>작업 목록</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>파일</translation>
+    </message>
+    <message>
+        <source>Engine</source>
+        <translation>엔진</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <source>Transcript</source>
+        <translation>변환 결과</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>시간</translation>
+    </message>
+    <message>
+        <source>Speaker</source>
+        <translation>화자</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>텍스트</translation>
+    </message>
+    <message>
+        <source>Cancel job</source>
+        <translation>작업 취소</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>내보내기…</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>끝내기</translation>
+    </message>
+    <message>
+        <source>Ready. The offline engine needs no account.</source>
+        <translation>준비되었습니다. 오프라인 엔진은 계정 없이 쓸 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>Open audio or video</source>
+        <translation>오디오 또는 동영상 열기</translation>
+    </message>
+    <message>
+        <source>Media files</source>
+        <translation>미디어 파일</translation>
+    </message>
+    <message>
+        <source>Queued</source>
+        <translation>대기 중</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>완료</translation>
+    </message>
+    <message>
+        <source>Finished: %s</source>
+        <translation>완료: %s</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>실패</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>취소됨</translation>
+    </message>
+    <message>
+        <source>Export transcript</source>
+        <translation>변환 결과 내보내기</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>내보내기 실패</translation>
+    </message>
+    <message>
+        <source>Saved %s</source>
+        <translation>%s 저장됨</translation>
+    </message>
+    <message>
+        <source>Jobs are running</source>
+        <translation>작업이 진행 중입니다</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n job(s) are still running. Stop them and quit?</source>
+        <translation>
+            <numerusform>작업 %n개가 아직 진행 중입니다. 중지하고 끝낼까요?</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Player</name>
+    <message>
+        <source>Audio player</source>
+        <translation>오디오 플레이어</translation>
+    </message>
+    <message>
+        <source>Playback position</source>
+        <translation>재생 위치</translation>
+    </message>
+    <message>
+        <source>Playback time</source>
+        <translation>재생 시간</translation>
+    </message>
+    <message>
+        <source>Playback is not available: the Qt multimedia libraries could not load.</source>
+        <translation>재생할 수 없습니다: Qt 멀티미디어 라이브러리를 불러오지 못했습니다.</translation>
+    </message>
+    <message>
+        <source>No sound output device was found, so nothing can be heard; the position still follows the transcript.</source>
+        <translation>소리 출력 장치가 없어 들을 수는 없지만, 재생 위치는 변환 결과를 계속 따라갑니다.</translation>
+    </message>
+    <message>
+        <source>The audio file {0} is not there any more; playback is off.</source>
+        <translation>오디오 파일 {0}이(가) 더 이상 없어 재생을 끕니다.</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>일시 정지</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>재생</translation>
+    </message>
+    <message>
+        <source>Cannot play {0}: {1}</source>
+        <translation>{0}을(를) 재생할 수 없습니다: {1}</translation>
+    </message>
+    <message>
+        <source>unknown error</source>
+        <translation>알 수 없는 오류</translation>
+    </message>
+</context>
+<context>
+    <name>RecordPanel</name>
+    <message>
+        <source>Input device</source>
+        <translation>입력 장치</translation>
+    </message>
+    <message>
+        <source>● Record</source>
+        <translation>● 녹음</translation>
+    </message>
+    <message>
+        <source>Record and transcribe live (Ctrl+R)</source>
+        <translation>녹음하면서 실시간으로 변환(Ctrl+R)</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>녹음</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>일시 정지</translation>
+    </message>
+    <message>
+        <source>Input level</source>
+        <translation>입력 레벨</translation>
+    </message>
+    <message>
+        <source>Recording time</source>
+        <translation>녹음 시간</translation>
+    </message>
+    <message>
+        <source>Input:</source>
+        <translation>입력:</translation>
+    </message>
+    <message>
+        <source>Looking for microphones…</source>
+        <translation>마이크를 찾는 중…</translation>
+    </message>
+    <message>
+        <source>No microphone was found.</source>
+        <translation>마이크를 찾지 못했습니다.</translation>
+    </message>
+    <message>
+        <source>No input device</source>
+        <translation>입력 장치 없음</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>시스템 기본값</translation>
+    </message>
+    <message>
+        <source>Finishing…</source>
+        <translation>마무리하는 중…</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>계속</translation>
+    </message>
+    <message>
+        <source>■ Stop</source>
+        <translation>■ 중지</translation>
+    </message>
+</context>
+<context>
+    <name>SegmentEditor</name>
+    <message>
+        <source>Segment text</source>
+        <translation>구간 텍스트</translation>
+    </message>
+    <message>
+        <source>Enter saves, Escape cancels, Ctrl+Enter splits the segment at the cursor</source>
+        <translation>Enter는 저장, Esc는 취소, Ctrl+Enter는 커서 위치에서 구간 나누기</translation>
+    </message>
+    <message>
+        <source>Split segment here</source>
+        <translation>여기서 구간 나누기</translation>
+    </message>
+</context>
+<context>
+    <name>SegmentTable</name>
+    <message>
+        <source>Transcript segments</source>
+        <translation>변환 결과 구간</translation>
+    </message>
+    <message>
+        <source>Speaker</source>
+        <translation>화자</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>설정</translation>
+    </message>
+    <message>
+        <source>Settings pages</source>
+        <translation>설정 페이지</translation>
+    </message>
+    <message>
+        <source>General</source>
+        <translation>일반</translation>
+    </message>
+    <message>
+        <source>⚠ No secure keyring is available, so keys cannot be saved. Sori never stores keys anywhere else.</source>
+        <translation>⚠ 안전한 키링을 쓸 수 없어 키를 저장할 수 없습니다. Sori는 키를 다른 곳에 절대 저장하지 않습니다.</translation>
+    </message>
+    <message>
+        <source>The settings file could not be written: %s</source>
+        <translation>설정 파일을 쓸 수 없습니다: %s</translation>
+    </message>
+</context>
+<context>
+    <name>TranscriptModel</name>
+    <message>
+        <source>Time</source>
+        <translation>시간</translation>
+    </message>
+    <message>
+        <source>Speaker</source>
+        <translation>화자</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>텍스트</translation>
+    </message>
+    <message>
+        <source>Edit text</source>
+        <translation>텍스트 고치기</translation>
+    </message>
+    <message>
+        <source>Rename speaker</source>
+        <translation>화자 이름 바꾸기</translation>
+    </message>
+    <message>
+        <source>Change speaker</source>
+        <translation>화자 바꾸기</translation>
+    </message>
+    <message>
+        <source>Merge segments</source>
+        <translation>구간 합치기</translation>
+    </message>
+    <message>
+        <source>Split segment</source>
+        <translation>구간 나누기</translation>
+    </message>
+    <message>
+        <source>Replace all</source>
+        <translation>모두 바꾸기</translation>
+    </message>
+</context>
+<context>
+    <name>TranscriptView</name>
+    <message>
+        <source>Transcript</source>
+        <translation>변환 결과</translation>
+    </message>
+    <message>
+        <source>Find and replace…</source>
+        <translation>찾아 바꾸기…</translation>
+    </message>
+    <message>
+        <source>Find next</source>
+        <translation>다음 찾기</translation>
+    </message>
+    <message>
+        <source>Find previous</source>
+        <translation>이전 찾기</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>복사</translation>
+    </message>
+    <message>
+        <source>Merge with next segment</source>
+        <translation>다음 구간과 합치기</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>실행 취소</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>다시 실행</translation>
+    </message>
+    <message>
+        <source>Highlight uncertain words</source>
+        <translation>불확실한 단어 강조</translation>
+    </message>
+    <message>
+        <source>Rename speaker</source>
+        <translation>화자 이름 바꾸기</translation>
+    </message>
+    <message>
+        <source>New name for “{0}” (changes every segment):</source>
+        <translation>“{0}”의 새 이름(모든 구간에 적용):</translation>
+    </message>
+    <message>
+        <source>New speaker</source>
+        <translation>새 화자</translation>
+    </message>
+    <message>
+        <source>Name of the new speaker:</source>
+        <translation>새 화자의 이름:</translation>
+    </message>
+    <message>
+        <source>Speaker {0}</source>
+        <translation>화자 {0}</translation>
+    </message>
+    <message>
+        <source>Split segment</source>
+        <translation>구간 나누기</translation>
+    </message>
+    <message>
+        <source>Play from here</source>
+        <translation>여기서부터 재생</translation>
+    </message>
+    <message>
+        <source>Edit text</source>
+        <translation>텍스트 고치기</translation>
+    </message>
+    <message>
+        <source>Split here</source>
+        <translation>여기서 나누기</translation>
+    </message>
+    <message>
+        <source>Merge selected segments</source>
+        <translation>선택한 구간 합치기</translation>
+    </message>
+    <message>
+        <source>Rename “{0}”…</source>
+        <translation>“{0}” 이름 바꾸기…</translation>
+    </message>
+    <message>
+        <source>Assign to speaker</source>
+        <translation>화자 지정</translation>
+    </message>
+    <message>
+        <source>New speaker…</source>
+        <translation>새 화자…</translation>
+    </message>
+</context>
+<context>
+    <name>WordListEditor</name>
+    <message>
+        <source>Add</source>
+        <translation>추가</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>삭제</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>모두 지우기</translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation>가져오기…</translation>
+    </message>
+    <message>
+        <source>Save…</source>
+        <translation>저장…</translation>
+    </message>
+    <message>
+        <source>Keyword to boost</source>
+        <translation>강조할 키워드</translation>
+    </message>
+    <message>
+        <source>Boosted keywords</source>
+        <translation>강조 키워드</translation>
+    </message>
+    <message>
+        <source>Word, or word:weight (e.g. 소리:2)</source>
+        <translation>단어 또는 단어:가중치(예: 소리:2)</translation>
+    </message>
+    <message>
+        <source>Word</source>
+        <translation>단어</translation>
+    </message>
+    <message>
+        <source>Keyword</source>
+        <translation>키워드</translation>
+    </message>
+    <message>
+        <source>Weight</source>
+        <translation>가중치</translation>
+    </message>
+    <message>
+        <source>Biasing pair</source>
+        <translation>바이어싱 항목</translation>
+    </message>
+    <message>
+        <source>Correct word _ what the engine hears</source>
+        <translation>정답 _ 엔진이 잘못 듣는 말</translation>
+    </message>
+    <message>
+        <source>Forbidden word</source>
+        <translation>금칙어</translation>
+    </message>
+    <message>
+        <source>Word to leave out of the text</source>
+        <translation>결과에서 뺄 단어</translation>
+    </message>
+    <message>
+        <source>Add to the list</source>
+        <translation>목록에 추가</translation>
+    </message>
+    <message>
+        <source>Biasing pairs</source>
+        <translation>바이어싱 목록</translation>
+    </message>
+    <message>
+        <source>Correct_misheard, e.g. 차단기_차단계</source>
+        <translation>정답_인식값(예: 차단기_차단계)</translation>
+    </message>
+    <message>
+        <source>Forbidden words</source>
+        <translation>금칙어 목록</translation>
+    </message>
+    <message>
+        <source>Remove the selected entries</source>
+        <translation>선택한 항목 삭제</translation>
+    </message>
+    <message>
+        <source>Remove all entries</source>
+        <translation>모든 항목 삭제</translation>
+    </message>
+    <message>
+        <source>Import entries from a text file</source>
+        <translation>텍스트 파일에서 항목 가져오기</translation>
+    </message>
+    <message>
+        <source>Save the entries to a text file</source>
+        <translation>항목을 텍스트 파일로 저장</translation>
+    </message>
+    <message>
+        <source>%s is too large for a word list (more than 1 MB).</source>
+        <translation>%s은(는) 단어 목록으로 쓰기에 너무 큽니다(1MB 초과).</translation>
+    </message>
+    <message>
+        <source>%s is not a UTF-8 text file. Save it as UTF-8 and try again.</source>
+        <translation>%s은(는) UTF-8 텍스트 파일이 아닙니다. UTF-8로 저장한 뒤 다시 시도하세요.</translation>
+    </message>
+    <message>
+        <source>Cannot read %s: %s</source>
+        <translation>%s을(를) 읽을 수 없습니다: %s</translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported %n new entries from %1.</source>
+        <translation>
+            <numerusform>%1에서 새 항목 %n개를 가져왔습니다.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Skipped lines that are not valid: %s.</source>
+        <translation>올바르지 않아 건너뛴 줄: %s.</translation>
+    </message>
+    <message>
+        <source>Saved %s.</source>
+        <translation>%s을(를) 저장했습니다.</translation>
+    </message>
+    <message>
+        <source>Text files (*.txt);;All files (*)</source>
+        <translation>텍스트 파일 (*.txt);;모든 파일 (*)</translation>
+    </message>
+    <message>
+        <source>Import word list</source>
+        <translation>단어 목록 가져오기</translation>
+    </message>
+    <message>
+        <source>Save word list</source>
+        <translation>단어 목록 저장</translation>
+    </message>
+</context>
+</TS>
