@@ -24,10 +24,24 @@ import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen" if not os.environ.get("DISPLAY") else "xcb")
 
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication
 
 from desktop_app.ui.transcript_view import TranscriptView
 from tests.ui.samples import long_transcript
+
+
+class _PaintCounter(QObject):
+    """Counts paint events of the table's viewport (to be sure every step was painted)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.count += 1
+        return False
 
 
 def _settle(app: QApplication) -> None:
@@ -40,12 +54,15 @@ def measure(app: QApplication, segments: int) -> dict[str, float]:
     transcript = long_transcript(segments)
     view = TranscriptView()
     view.resize(1000, 700)
+    painted = _PaintCounter()
+    view.table.viewport().installEventFilter(painted)
     began = time.perf_counter()
     view.set_transcript(transcript)
     view.show()
     _settle(app)
-    view.table.viewport().repaint()
     shown = time.perf_counter() - began
+    if painted.count == 0:
+        raise RuntimeError("the view was not painted; the measurement would be meaningless")
 
     bar = view.table.verticalScrollBar()
     steps: list[float] = []
@@ -54,17 +71,16 @@ def measure(app: QApplication, segments: int) -> dict[str, float]:
         step_began = time.perf_counter()
         bar.setValue(bar.value() + max(1, bar.pageStep()))
         _settle(app)
-        view.table.viewport().repaint()
         steps.append(time.perf_counter() - step_began)
     traverse = time.perf_counter() - traverse_began
+    if painted.count < len(steps):
+        raise RuntimeError(f"only {painted.count} paints for {len(steps)} scroll steps")
 
     jump_began = time.perf_counter()
     bar.setValue(0)
     _settle(app)
-    view.table.viewport().repaint()
     bar.setValue(bar.maximum())
     _settle(app)
-    view.table.viewport().repaint()
     jump = time.perf_counter() - jump_began
     view.close()
     view.deleteLater()

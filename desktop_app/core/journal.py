@@ -21,6 +21,16 @@ from typing import Any
 from desktop_app.core.options import TranscriptionOptions
 from desktop_app.core.paths import data_dir
 
+# Cancelling a job's task with this message means "the app is closing", not "the user cancelled
+# the job": engines then keep the journal entry, so the job is collected on the next start.
+SHUTDOWN = "sori:shutdown"
+
+
+def is_shutdown(cancel: BaseException) -> bool:
+    """Whether a CancelledError came from the app closing (see :data:`SHUTDOWN`)."""
+    return SHUTDOWN in getattr(cancel, "args", ())
+
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS remote_jobs (
     fingerprint TEXT PRIMARY KEY,

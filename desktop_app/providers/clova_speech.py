@@ -55,7 +55,7 @@ from desktop_app.core.errors import (
     SoriError,
     UnsupportedOptionError,
 )
-from desktop_app.core.journal import RemoteJob, options_from_dict
+from desktop_app.core.journal import RemoteJob, is_shutdown, options_from_dict
 from desktop_app.core.options import TranscriptionOptions
 from desktop_app.core.progress import Progress, ProgressCallback, ignore_progress
 from desktop_app.core.transcript import Transcript
@@ -407,8 +407,9 @@ class ClovaSpeechProvider(Provider):
         """Poll until the job ends; keep the journal entry only while it may still be collected."""
         try:
             body = await self._poll(client, job, token)
-        except asyncio.CancelledError:
-            self._forget(token)
+        except asyncio.CancelledError as cancel:
+            if not is_shutdown(cancel):
+                self._forget(token)
             raise
         except SoriError as exc:
             if exc.code == TOKEN_INVALID:

@@ -53,7 +53,7 @@ import httpx
 
 from desktop_app.audio.decode import MediaInfo, probe
 from desktop_app.core.errors import ConfigurationError, SoriError
-from desktop_app.core.journal import RemoteJob, options_from_dict
+from desktop_app.core.journal import RemoteJob, is_shutdown, options_from_dict
 from desktop_app.core.options import TranscriptionOptions
 from desktop_app.core.progress import Progress, ProgressCallback, ignore_progress
 from desktop_app.core.transcript import Segment, Transcript
@@ -544,8 +544,9 @@ class NhnProvider(Provider):
                     raise failure
                 progress(Progress("queued" if status == "PENDING" else "processing", None))
                 await asyncio.sleep(self._poll_interval())
-        except (NhnTaskLostError, asyncio.CancelledError):
-            self._forget(current)
+        except (NhnTaskLostError, asyncio.CancelledError) as stop:
+            if not is_shutdown(stop):
+                self._forget(current)
             raise
         except SoriError as exc:
             if exc is not failure and self.config.journal is not None:

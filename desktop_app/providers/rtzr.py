@@ -41,7 +41,7 @@ from desktop_app.core.errors import (
     ServerError,
     UnsupportedOptionError,
 )
-from desktop_app.core.journal import RemoteJob, options_from_dict
+from desktop_app.core.journal import RemoteJob, is_shutdown, options_from_dict
 from desktop_app.core.options import TranscriptionOptions
 from desktop_app.core.progress import Progress, ProgressCallback, ignore_progress
 from desktop_app.core.transcript import Segment, Speaker, Transcript, Word
@@ -363,8 +363,9 @@ class RtzrProvider(Provider):
         user cancelled it). A crash or a lasting network failure leaves it there to resume."""
         try:
             body = await self._poll(client, auth, remote_id, progress, first_wait=first_wait)
-        except (asyncio.CancelledError, RemoteJobLostError):
-            self._forget(remote_id)
+        except (asyncio.CancelledError, RemoteJobLostError) as stop:
+            if not is_shutdown(stop):
+                self._forget(remote_id)
             raise
         self._forget(remote_id)
         if body["status"] == "failed":

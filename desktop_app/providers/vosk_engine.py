@@ -7,8 +7,9 @@ worker thread. A recognizer is quick to create but slow for its first seconds of
 Vosk builds its share of the decoding graph, so warm ones are kept in a :class:`RecognizerPool`
 and lent to jobs; each is used by one thread at a time.
 
-Vosk reports times from the start of the audio a recognizer was fed, across utterances, so one
-recognizer per piece gives piece-relative times and one per live session session-relative ones.
+Vosk reports times from the start of all the audio a recognizer was fed, across utterances;
+:class:`PieceRecognizer` keeps that running position, and :func:`recognize` turns it into times
+relative to the stretch of audio (a file or a piece) it was given.
 """
 
 from __future__ import annotations

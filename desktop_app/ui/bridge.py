@@ -16,13 +16,14 @@ import logging
 from PySide6.QtCore import QObject, Signal
 
 from desktop_app.core.errors import CancelledByUserError, SoriError
-from desktop_app.core.journal import RemoteJob
+from desktop_app.core.journal import SHUTDOWN, RemoteJob
 from desktop_app.core.loop import EngineLoop
 from desktop_app.core.options import TranscriptionOptions
 from desktop_app.core.progress import Progress
 from desktop_app.core.transcript import Transcript
 from desktop_app.providers import registry
 from desktop_app.providers.base import MediaSource, ProviderConfig
+from desktop_app.providers.factory import provider_config
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,7 @@ class JobRunner(QObject):
         self._ids = itertools.count(1)
         self._futures: dict[int, concurrent.futures.Future[Transcript]] = {}
         self._slots: dict[str, asyncio.Semaphore] = {}
+        self._tasks: dict[int, asyncio.Task[Transcript]] = {}
 
     @staticmethod
     def parallel_jobs(provider_name: str) -> int:
@@ -64,6 +66,11 @@ class JobRunner(QObject):
             slot = asyncio.Semaphore(self.parallel_jobs(provider_name))
             self._slots[provider_name] = slot
         return slot
+
+    @property
+    def engine_loop(self) -> EngineLoop:
+        """The background loop jobs run on (started on first use); shared with dialogs."""
+        return self._engine_loop()
 
     def _engine_loop(self) -> EngineLoop:
         if self._loop is None:
@@ -105,8 +112,13 @@ class JobRunner(QObject):
             fraction = -1.0 if p.fraction is None else float(p.fraction)
             self.progress.emit(job_id, p.stage, fraction)
 
+        task = asyncio.current_task()
+        if task is not None:
+            self._tasks[job_id] = task
         try:
-            provider = registry.create(provider_name, config)
+            provider = registry.provider_class(provider_name)(
+                config or provider_config(provider_name)
+            )
             try:
                 if remote is not None:
                     transcript = await provider.resume(remote, report)
@@ -136,6 +148,7 @@ class JobRunner(QObject):
             raise
         finally:
             self._futures.pop(job_id, None)
+            self._tasks.pop(job_id, None)
         self.finished.emit(job_id, transcript)
         return transcript
 
@@ -147,11 +160,19 @@ class JobRunner(QObject):
     def running_jobs(self) -> list[int]:
         return list(self._futures)
 
-    def shutdown(self) -> None:
-        """Cancel every job and stop the engine thread (called when the window closes)."""
-        for future in list(self._futures.values()):
-            future.cancel()
-        if self._loop is not None:
-            # Stopping lets the cancelled jobs run their clean-up before the thread ends.
-            self._loop.stop()
-            self._loop = None
+    def shutdown(self, timeout: float = 3.0) -> None:
+        """Stop every job because the app is closing (called when the window closes).
+
+        Jobs are cancelled with :data:`~desktop_app.core.journal.SHUTDOWN`, so cloud jobs the
+        services already accepted stay in the journal and are collected on the next start.
+        """
+        if self._loop is None:
+            return
+        loop = self._loop
+        for task in list(self._tasks.values()):
+            loop.call_soon(task.cancel, SHUTDOWN)
+        futures = list(self._futures.values())
+        if futures:
+            concurrent.futures.wait(futures, timeout=timeout)
+        loop.stop()
+        self._loop = None

@@ -124,6 +124,7 @@ class ExportDialog(QDialog):
         self._transcript = transcript
         self._language = language or current_language()
         self._task: _ExportTask | None = None
+        self._close_when_done: int | None = None
         self._settings = QSettings()
         self._build()
         self._restore(folder)
@@ -260,19 +261,21 @@ class ExportDialog(QDialog):
             problem = self.tr("Choose at least one format.")
         elif not self.folder_edit.text().strip():
             problem = self.tr("Choose a folder.")
-        elif not safe_stem(self.name_edit.text()):
+        elif not any(ch.isalnum() for ch in safe_stem(self.name_edit.text())):
             problem = self.tr("Enter a file name.")
         self.export_button.setEnabled(not problem and not self.is_busy())
         if problem:
             self.preview_label.setText(problem)
             return
         request = self.request()
-        names = [path.name for _, path in request.targets()]
+        fresh = [path.name for _, path in request.targets() if not path.exists()]
         existing = [path.name for _, path in request.targets() if path.exists()]
-        text = self.tr("Will write: {0}").format(", ".join(names))
+        lines = []
+        if fresh:
+            lines.append(self.tr("Will write: {0}").format(", ".join(fresh)))
         if existing:
-            text += "\n" + self.tr("Will replace: {0}").format(", ".join(existing))
-        self.preview_label.setText(text)
+            lines.append(self.tr("Will replace: {0}").format(", ".join(existing)))
+        self.preview_label.setText("\n".join(lines))
 
     # --------------------------------------------------------------- actions
     def _browse(self) -> None:
@@ -305,6 +308,7 @@ class ExportDialog(QDialog):
         self._task = None
         self.progress.hide()
         self._validate()
+        close_with, self._close_when_done = self._close_when_done, None
         if failed:
             lines = [f"{FORMATS[fmt].extension}: {message}" for fmt, message in failed]
             if written:
@@ -321,13 +325,18 @@ class ExportDialog(QDialog):
             self.message.show_success(self.tr("Saved {0} in {1}").format(names, folder))
             self.exported.emit(written)
         self.open_folder_button.setVisible(bool(written))
+        if close_with is not None and not failed:
+            super().done(close_with)
 
     def _open_folder(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(self.folder_edit.text().strip()))
 
     def done(self, result: int) -> None:
         if self.is_busy():
-            return  # the files are being written; closing waits for the result
+            # Files are being written: close once they are, or stay open to show a failure.
+            self._close_when_done = result
+            self.message.show_info(self.tr("Still writing the files; closing when they are done."))
+            return
         super().done(result)
 
 

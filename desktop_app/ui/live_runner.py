@@ -20,6 +20,7 @@ from desktop_app.core.options import TranscriptionOptions
 from desktop_app.live.session import LiveResult, LiveSession
 from desktop_app.providers import registry
 from desktop_app.providers.base import ProviderConfig
+from desktop_app.providers.factory import provider_config
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +75,9 @@ class LiveRunner(QObject):
         if self.running:
             return
         try:
-            provider = registry.create(provider_name, config)
+            provider = registry.provider_class(provider_name)(
+                config or provider_config(provider_name)
+            )
             provider.check_options(options)
         except SoriError as exc:
             self.failed.emit(exc.describe(self.language))

@@ -16,15 +16,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QFont, QPalette, QResizeEvent, QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtGui import (
+    QFont,
+    QPalette,
+    QResizeEvent,
+    QTextBlockFormat,
+    QTextCharFormat,
+    QTextCursor,
+)
+from PySide6.QtWidgets import QPushButton, QTextEdit, QVBoxLayout, QWidget
 
 from desktop_app.core.transcript import Segment, Transcript
 from desktop_app.live.assembler import TranscriptAssembler
 from desktop_app.providers.base import StreamEvent
 from desktop_app.ui.transcript_model import format_timestamp, is_dark, muted_color, speaker_color
 
-_BOTTOM_SLACK = 2  # scroll-bar steps from the end that still count as "at the bottom"
+_BOTTOM_SLACK = 8  # pixels from the end that still count as "at the bottom"
 
 
 class LiveView(QWidget):
@@ -45,15 +52,19 @@ class LiveView(QWidget):
         self._updating = False
         self._speakers: dict[str, int] = {}
 
-        self.text = QPlainTextEdit(self)
+        self.text = QTextEdit(self)
         self.text.setReadOnly(True)
-        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.text.setAcceptRichText(False)
+        self.text.setLineWrapMode(QTextEdit.LineWrapMode.WidgetWidth)
+        font = self.text.font()
+        font.setPointSizeF(font.pointSizeF() * 1.12)
+        self.text.setFont(font)
         self.text.setPlaceholderText(self.tr("Text appears here as it is recognised."))
         self.text.setAccessibleName(self.tr("Live transcript"))
         self.text.setAccessibleDescription(
             self.tr("Grey italic text is provisional and may still change.")
         )
-        self.text.document().setDocumentMargin(10)
+        self.text.document().setDocumentMargin(12)
         self.jump_button = QPushButton(self.tr("Jump to latest ↓"), self.text)
         self.jump_button.setAccessibleName(self.tr("Jump to the latest text"))
         self.jump_button.clicked.connect(self.follow)
@@ -149,8 +160,13 @@ class LiveView(QWidget):
     def _insert(self, cursor: QTextCursor, segment: Segment, final: bool) -> None:
         palette = self.text.palette()
         muted = muted_color(palette)
+        block_format = QTextBlockFormat()
+        block_format.setBottomMargin(6)
+        block_format.setLineHeight(125, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
         if cursor.position() > 0:
-            cursor.insertBlock()
+            cursor.insertBlock(block_format)
+        else:
+            cursor.setBlockFormat(block_format)
         time_format = QTextCharFormat()
         time_format.setForeground(muted)
         cursor.insertText(f"{format_timestamp(segment.start)}  ", time_format)
@@ -183,7 +199,9 @@ class LiveView(QWidget):
         self.jump_button.adjustSize()
         viewport = self.text.viewport().geometry()
         size = self.jump_button.size()
-        self.jump_button.move(viewport.right() - size.width() - 8, viewport.bottom() - size.height() - 8)
+        self.jump_button.move(
+            viewport.right() - size.width() - 8, viewport.bottom() - size.height() - 8
+        )
         self.jump_button.raise_()
 
     def resizeEvent(self, event: QResizeEvent) -> None:

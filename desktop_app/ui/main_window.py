@@ -1,229 +1,329 @@
-"""The main window: drop or open files, pick an engine, watch the queue, read and export.
+"""The main window: drop or open files (or a URL), record, choose the engine and its options,
+watch the queue, read, correct and play the transcript, export it, and find past ones.
 
-Runs entirely on the GUI thread; engine work goes through :class:`~desktop_app.ui.bridge.JobRunner`.
+Runs on the GUI thread only. Engine work goes through :class:`~desktop_app.ui.bridge.JobRunner`
+(files) and :class:`~desktop_app.ui.live_runner.LiveRunner` (recording); both report back with
+queued signals, so nothing here waits for audio, disk or network.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import concurrent.futures
+import logging
+import time
+from functools import partial
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, QUrl
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
+    QApplication,
     QComboBox,
     QFileDialog,
-    QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
+    QLineEdit,
     QMainWindow,
+    QMenu,
     QMessageBox,
-    QProgressBar,
     QPushButton,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
+    QStackedWidget,
+    QSystemTrayIcon,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop_app import APP_NAME
-from desktop_app.core.errors import SoriError
-from desktop_app.core.options import TranscriptionOptions
+from desktop_app.core.errors import ConfigurationError, SoriError
+from desktop_app.core.history import HistoryStore
+from desktop_app.core.journal import JobJournal
+from desktop_app.core.secrets import CredentialStore, group_for
+from desktop_app.core.settings import Settings
 from desktop_app.core.transcript import Transcript
-from desktop_app.export import FORMATS, ExportOptions, export_transcript
+from desktop_app.live.session import LiveResult
 from desktop_app.providers import registry
-from desktop_app.providers.base import MediaSource
+from desktop_app.providers.base import MediaSource, StreamEvent
 from desktop_app.ui.bridge import JobRunner
+from desktop_app.ui.drop_zone import MEDIA_SUFFIXES, DropZone
+from desktop_app.ui.export_dialog import ExportDialog
+from desktop_app.ui.history_panel import HistoryPanel
+from desktop_app.ui.i18n import current_language
+from desktop_app.ui.live_runner import LiveRunner
+from desktop_app.ui.live_view import LiveView
+from desktop_app.ui.options_panel import EngineOptionsPanel
+from desktop_app.ui.player import Player
+from desktop_app.ui.queue_table import QueueEntry, QueueTable
+from desktop_app.ui.record_panel import RecordPanel
+from desktop_app.ui.settings_dialog import SettingsDialog
+from desktop_app.ui.transcript_view import TranscriptView
 
-MEDIA_SUFFIXES = [
-    ".wav",
-    ".mp3",
-    ".m4a",
-    ".aac",
-    ".ac3",
-    ".ogg",
-    ".oga",
-    ".opus",
-    ".flac",
-    ".webm",
-    ".amr",
-    ".mp4",
-    ".mov",
-    ".mkv",
-    ".avi",
-    ".wma",
-    ".wmv",
-    ".flv",
-]
+log = logging.getLogger(__name__)
 
-STAGE_TEXT = {
-    "decoding": "Decoding",
-    "uploading": "Uploading",
-    "queued": "Queued",
-    "processing": "Transcribing",
-    "downloading": "Downloading",
-    "done": "Done",
-}
+_background = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="sori-ui")
+NOTIFY_AFTER_SECONDS = 20.0
+SAVE_DELAY_MS = 1000
 
 
-def format_time(seconds: float) -> str:
-    whole = int(seconds)
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours:d}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:d}:{secs:02d}"
+class _Relay(QObject):
+    """Carries results of background look-ups to the GUI thread."""
 
-
-@dataclass(slots=True)
-class QueueEntry:
-    """One row of the queue."""
-
-    path: Path
-    engine: str
-    row: int
-    job_id: int | None = None
-    transcript: Transcript | None = None
-    state: str = "queued"
-
-
-class DropZone(QFrame):
-    """A large target for dropped files and folders. GUI thread only."""
-
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self._window = window
-        self.setObjectName("dropZone")
-        self.setAcceptDrops(True)
-        self.setMinimumHeight(110)
-        self.setAccessibleName(self.tr("Drop audio or video files here"))
-        layout = QVBoxLayout(self)
-        title = QLabel(self.tr("Drop audio or video files here"))
-        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        title.setFont(font)
-        hint = QLabel(self.tr("WAV, MP3, M4A, FLAC, OGG, Opus, WebM, AMR, MP4, MOV, MKV …"))
-        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        hint.setEnabled(False)
-        self.open_button = QPushButton(self.tr("Open files…"))
-        self.open_button.setShortcut(QKeySequence.StandardKey.Open)
-        self.open_button.clicked.connect(window.open_files)
-        row = QHBoxLayout()
-        row.addStretch()
-        row.addWidget(self.open_button)
-        row.addStretch()
-        layout.addWidget(title)
-        layout.addWidget(hint)
-        layout.addLayout(row)
-        self.setStyleSheet(
-            "#dropZone { border: 2px dashed palette(mid); border-radius: 10px; }"
-            '#dropZone[hover="true"] { border-color: palette(highlight); }'
-        )
-
-    def _set_hover(self, on: bool) -> None:
-        self.setProperty("hover", on)
-        self.style().unpolish(self)
-        self.style().polish(self)
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if event.mimeData().hasUrls():
-            self._set_hover(True)
-            event.acceptProposedAction()
-
-    def dragLeaveEvent(self, event: object) -> None:
-        self._set_hover(False)
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        self._set_hover(False)
-        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
-        self._window.add_paths(paths)
-        event.acceptProposedAction()
+    credentials_known = Signal(object)  # dict engine -> bool
 
 
 class MainWindow(QMainWindow):
-    """The application window. GUI thread only."""
+    """The application window (GUI thread only)."""
 
-    def __init__(self, runner: JobRunner | None = None) -> None:
+    def __init__(
+        self,
+        runner: JobRunner | None = None,
+        *,
+        settings: Settings | None = None,
+        history: HistoryStore | None = None,
+        store: CredentialStore | None = None,
+        resume_jobs: bool = True,
+    ) -> None:
         super().__init__()
         self.setWindowTitle(APP_NAME)
-        self.runner = runner or JobRunner(parent=self)
-        self.entries: list[QueueEntry] = []
-        self._by_job: dict[int, QueueEntry] = {}
+        self.settings = settings or Settings()
+        self.history = history or HistoryStore()
+        self.store = store or CredentialStore()
+        self.language = current_language()
+        self.runner = runner or JobRunner(language=self.language, parent=self)
+        self.live = LiveRunner(parent=self)
+        self.live.language = self.language
+        self._relay = _Relay(self)
+        self._live_entry: QueueEntry | None = None
+        self._shown: QueueEntry | None = None
+        self._edits_pending = False
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(SAVE_DELAY_MS)
+        self._save_timer.timeout.connect(self._save_edits)
+        self._tray: QSystemTrayIcon | None = None
         self._build()
+        self._connect()
+        self._restore_geometry()
+        self._refresh_credentials()
+        if resume_jobs:
+            QTimer.singleShot(0, self.resume_unfinished_jobs)
+
+    # ------------------------------------------------------------------ layout
+    def _build(self) -> None:
+        sidebar = QTabWidget()
+        engine_page = QWidget()
+        engine_layout = QVBoxLayout(engine_page)
+        row = QHBoxLayout()
+        engine_label = QLabel(self.tr("&Engine:"))
+        self.engine_box = QComboBox()
+        self.engine_box.setAccessibleName(self.tr("Speech engine"))
+        engine_label.setBuddy(self.engine_box)
+        for cls in registry.provider_classes():
+            self.engine_box.addItem(cls.display_name, cls.name)
+        default = str(self.settings.get("default_provider") or registry.DEFAULT_PROVIDER)
+        self.engine_box.setCurrentIndex(max(0, self.engine_box.findData(default)))
+        row.addWidget(engine_label)
+        row.addWidget(self.engine_box, 1)
+        engine_layout.addLayout(row)
+        self.engine_status = QLabel()
+        self.engine_status.setWordWrap(True)
+        self.engine_status.setOpenExternalLinks(False)
+        self.engine_status.linkActivated.connect(lambda _: self.open_settings(self.engine()))
+        engine_layout.addWidget(self.engine_status)
+        self.options_panel = EngineOptionsPanel(self.engine(), self.settings)
+        engine_layout.addWidget(self.options_panel, 1)
+        sidebar.addTab(engine_page, self.tr("Engine"))
+        self.history_panel = HistoryPanel(self.history)
+        sidebar.addTab(self.history_panel, self.tr("History"))
+        sidebar.setMinimumWidth(300)
+
+        work = QWidget()
+        work_layout = QVBoxLayout(work)
+        work_layout.setContentsMargins(0, 0, 0, 0)
+        self.drop_zone = DropZone(self.add_paths, self.open_files)
+        work_layout.addWidget(self.drop_zone)
+        url_row = QHBoxLayout()
+        self.url_field = QLineEdit()
+        self.url_field.setPlaceholderText(self.tr("https://… public address of an audio file"))
+        self.url_field.setAccessibleName(self.tr("Public URL"))
+        self.url_field.returnPressed.connect(self.add_url)
+        self.url_button = QPushButton(self.tr("Add URL"))
+        self.url_button.clicked.connect(self.add_url)
+        url_row.addWidget(self.url_field, 1)
+        url_row.addWidget(self.url_button)
+        self.url_row = QWidget()
+        self.url_row.setLayout(url_row)
+        url_row.setContentsMargins(0, 0, 0, 0)
+        work_layout.addWidget(self.url_row)
+        self.record_panel = RecordPanel()
+        work_layout.addWidget(self.record_panel)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        queue_box = QWidget()
+        queue_layout = QVBoxLayout(queue_box)
+        queue_layout.setContentsMargins(0, 0, 0, 0)
+        self.queue = QueueTable()
+        queue_layout.addWidget(self.queue, 1)
+        buttons = QHBoxLayout()
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.retry_button = QPushButton(self.tr("Retry"))
+        self.rerun_button = QPushButton(self.tr("Run again with…"))
+        self.remove_button = QPushButton(self.tr("Remove"))
+        self.details_button = QPushButton(self.tr("Copy error details"))
+        for button in (
+            self.cancel_button,
+            self.retry_button,
+            self.rerun_button,
+            self.remove_button,
+            self.details_button,
+        ):
+            buttons.addWidget(button)
+        buttons.addStretch()
+        self.export_button = QPushButton(self.tr("Export…"))
+        self.export_button.setToolTip(self.tr("Export the transcript (Ctrl+E)"))
+        buttons.addWidget(self.export_button)
+        queue_layout.addLayout(buttons)
+        splitter.addWidget(queue_box)
+
+        self.views = QStackedWidget()
+        self.empty_label = QLabel(
+            self.tr("Drop files above or press Record.\nThe transcript appears here.")
+        )
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setEnabled(False)
+        transcript_page = QWidget()
+        transcript_layout = QVBoxLayout(transcript_page)
+        transcript_layout.setContentsMargins(0, 0, 0, 0)
+        self.transcript_view = TranscriptView()
+        self.player = Player()
+        self.player.attach(self.transcript_view)
+        transcript_layout.addWidget(self.transcript_view, 1)
+        transcript_layout.addWidget(self.player)
+        self.live_view = LiveView()
+        self.views.addWidget(self.empty_label)
+        self.views.addWidget(transcript_page)
+        self.views.addWidget(self.live_view)
+        splitter.addWidget(self.views)
+        splitter.setSizes([220, 420])
+        work_layout.addWidget(splitter, 1)
+
+        main = QSplitter(Qt.Orientation.Horizontal)
+        main.addWidget(sidebar)
+        main.addWidget(work)
+        main.setStretchFactor(1, 1)
+        main.setSizes([340, 900])
+        self.setCentralWidget(main)
+        self._build_actions()
+        self._update_for_engine()
+        self._update_buttons()
+        self.statusBar().showMessage(self.tr("Ready. The offline engine needs no account."))
+
+    def _build_actions(self) -> None:
+        def action(
+            text: str, shortcut: QKeySequence | QKeySequence.StandardKey | str | None, slot: Any
+        ) -> QAction:
+            item = QAction(text, self)
+            if shortcut is not None:
+                item.setShortcut(QKeySequence(shortcut))
+            item.triggered.connect(slot)
+            self.addAction(item)
+            return item
+
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        file_menu.addAction(
+            action(self.tr("&Open…"), QKeySequence.StandardKey.Open, self.open_files)
+        )
+        file_menu.addAction(action(self.tr("&Export…"), "Ctrl+E", self.export_selected))
+        file_menu.addSeparator()
+        file_menu.addAction(action(self.tr("&Settings…"), "Ctrl+,", self.open_settings))
+        file_menu.addSeparator()
+        file_menu.addAction(action(self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close))
+        edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
+        edit_menu.addAction(self.transcript_view.undo_stack.createUndoAction(self))
+        edit_menu.addAction(self.transcript_view.undo_stack.createRedoAction(self))
+        edit_menu.addAction(action(self.tr("&Find…"), "Ctrl+F", self.transcript_view.open_find))
+
+    def _connect(self) -> None:
+        self.engine_box.currentIndexChanged.connect(self._update_for_engine)
+        self.queue.entry_selected.connect(self._show_entry)
+        self.cancel_button.clicked.connect(self.cancel_selected)
+        self.retry_button.clicked.connect(self.retry_selected)
+        self.rerun_button.clicked.connect(self._rerun_menu)
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.details_button.clicked.connect(self.copy_details)
+        self.export_button.clicked.connect(self.export_selected)
         self.runner.progress.connect(self._on_progress)
         self.runner.finished.connect(self._on_finished)
         self.runner.failed.connect(self._on_failed)
         self.runner.cancelled.connect(self._on_cancelled)
-        self._restore_geometry()
-
-    # ----------------------------------------------------------------- layout
-    def _build(self) -> None:
-        central = QWidget(self)
-        layout = QVBoxLayout(central)
-        self.drop_zone = DropZone(self)
-        layout.addWidget(self.drop_zone)
-
-        engine_row = QHBoxLayout()
-        engine_label = QLabel(self.tr("Engine:"))
-        self.engine_box = QComboBox()
-        self.engine_box.setAccessibleName(self.tr("Speech engine"))
-        for cls in registry.provider_classes():
-            self.engine_box.addItem(cls.display_name, cls.name)
-        self.engine_box.setCurrentIndex(max(0, self.engine_box.findData(registry.DEFAULT_PROVIDER)))
-        engine_label.setBuddy(self.engine_box)
-        engine_row.addWidget(engine_label)
-        engine_row.addWidget(self.engine_box, 1)
-        layout.addLayout(engine_row)
-
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        self.queue = QTableWidget(0, 3)
-        self.queue.setAccessibleName(self.tr("Queue"))
-        self.queue.setHorizontalHeaderLabels([self.tr("File"), self.tr("Engine"), self.tr("State")])
-        self.queue.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.queue.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.queue.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.queue.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.queue.verticalHeader().setVisible(False)
-        self.queue.itemSelectionChanged.connect(self._show_selected)
-        splitter.addWidget(self.queue)
-
-        self.transcript_view = QTableWidget(0, 3)
-        self.transcript_view.setAccessibleName(self.tr("Transcript"))
-        self.transcript_view.setHorizontalHeaderLabels(
-            [self.tr("Time"), self.tr("Speaker"), self.tr("Text")]
+        self.record_panel.record_requested.connect(self.start_recording)
+        self.record_panel.stop_requested.connect(self.live.stop)
+        self.record_panel.pause_toggled.connect(
+            lambda paused: self.live.pause() if paused else self.live.resume()
         )
-        self.transcript_view.horizontalHeader().setSectionResizeMode(
-            2, QHeaderView.ResizeMode.Stretch
+        self.live.result.connect(self._on_live_event)
+        self.live.finished.connect(self._on_live_finished)
+        self.live.failed.connect(self._on_live_failed)
+        self.live.reconnecting.connect(
+            lambda message, n: self.statusBar().showMessage(
+                self.tr("Connection lost; reconnecting (%d)… %s") % (n, message)
+            )
         )
-        self.transcript_view.verticalHeader().setVisible(False)
-        self.transcript_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.transcript_view.setWordWrap(True)
-        splitter.addWidget(self.transcript_view)
-        splitter.setSizes([200, 400])
-        layout.addWidget(splitter, 1)
+        self.transcript_view.edited.connect(self._on_edited)
+        self.history_panel.open_requested.connect(self.open_history)
+        self._relay.credentials_known.connect(self._show_credentials)
 
-        buttons = QHBoxLayout()
-        self.cancel_button = QPushButton(self.tr("Cancel job"))
-        self.cancel_button.clicked.connect(self.cancel_selected)
-        self.export_button = QPushButton(self.tr("Export…"))
-        self.export_button.setShortcut(QKeySequence("Ctrl+E"))
-        self.export_button.clicked.connect(self.export_selected)
-        self.export_button.setEnabled(False)
-        buttons.addWidget(self.cancel_button)
-        buttons.addStretch()
-        buttons.addWidget(self.export_button)
-        layout.addLayout(buttons)
-        self.setCentralWidget(central)
+    # ------------------------------------------------------------------ engine
+    def engine(self) -> str:
+        return str(self.engine_box.currentData())
 
-        quit_action = QAction(self.tr("Quit"), self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        self.addAction(quit_action)
-        self.statusBar().showMessage(self.tr("Ready. The offline engine needs no account."))
+    def _update_for_engine(self) -> None:
+        name = self.engine()
+        cls = registry.provider_class(name)
+        self.options_panel.set_engine(name)
+        self.url_row.setVisible("url" in cls.capabilities.inputs)
+        self._show_engine_status()
 
-    # ----------------------------------------------------------------- input
+    def _refresh_credentials(self) -> None:
+        store = self.store
+        relay = self._relay
+
+        def work() -> None:
+            known: dict[str, bool] = {}
+            for cls in registry.provider_classes():
+                if cls.credential_group is None:
+                    known[cls.name] = True
+                    continue
+                fields = store.fields(group_for(cls.credential_group))
+                values = store.load(group_for(cls.credential_group))
+                known[cls.name] = all(f.name in values for f in fields)
+            relay.credentials_known.emit(known)
+
+        _background.submit(work)
+
+    def _show_credentials(self, known: dict[str, bool]) -> None:
+        self._credentials = known
+        for index in range(self.engine_box.count()):
+            name = str(self.engine_box.itemData(index))
+            cls = registry.provider_class(name)
+            mark = "" if known.get(name, True) else "  — " + self.tr("key needed")
+            self.engine_box.setItemText(index, cls.display_name + mark)
+        self._show_engine_status()
+
+    def _show_engine_status(self) -> None:
+        cls = registry.provider_class(self.engine())
+        known = getattr(self, "_credentials", {})
+        if cls.capabilities.offline:
+            text = self.tr("Runs on this computer; no account or network needed.")
+        elif known.get(cls.name) is False:
+            text = self.tr("This engine needs keys. <a href='#'>Enter them in Settings</a>.")
+        else:
+            text = cls.description
+        self.engine_status.setText(text)
+
+    # ------------------------------------------------------------------ input
     def open_files(self) -> None:
         patterns = " ".join(f"*{s}" for s in MEDIA_SUFFIXES)
         files, _ = QFileDialog.getOpenFileNames(
@@ -232,181 +332,331 @@ class MainWindow(QMainWindow):
         self.add_paths([Path(f) for f in files])
 
     def add_paths(self, paths: list[Path]) -> None:
-        """Queue files (folders are searched for media files) and start them."""
+        """Queue files (folders are searched for media files) with the current engine."""
         files: list[Path] = []
         for path in paths:
             if path.is_dir():
-                files.extend(
-                    p for p in sorted(path.rglob("*")) if p.suffix.lower() in MEDIA_SUFFIXES
-                )
+                files += [p for p in sorted(path.rglob("*")) if p.suffix.lower() in MEDIA_SUFFIXES]
             else:
                 files.append(path)
         for file in files:
-            self._enqueue(file)
+            self.enqueue(MediaSource(path=file), file.name)
 
-    def _enqueue(self, path: Path) -> None:
-        engine = str(self.engine_box.currentData())
-        row = self.queue.rowCount()
-        self.queue.insertRow(row)
-        name_item = QTableWidgetItem(path.name)
-        name_item.setToolTip(str(path))
-        self.queue.setItem(row, 0, name_item)
-        self.queue.setItem(row, 1, QTableWidgetItem(self.engine_box.currentText()))
-        bar = QProgressBar()
-        bar.setRange(0, 1000)
-        bar.setValue(0)
-        bar.setFormat(self.tr("Queued"))
-        self.queue.setCellWidget(row, 2, bar)
-        entry = QueueEntry(path=path, engine=engine, row=row)
-        self.entries.append(entry)
-        entry.job_id = self.runner.start(engine, MediaSource(path=path), TranscriptionOptions())
-        self._by_job[entry.job_id] = entry
-        if self.queue.currentRow() < 0:
-            self.queue.selectRow(row)
+    def add_url(self) -> None:
+        url = self.url_field.text().strip()
+        if not url.startswith(("http://", "https://")):
+            self.statusBar().showMessage(self.tr("Enter an address starting with https://"))
+            return
+        if self.enqueue(MediaSource(url=url), url) is not None:
+            self.url_field.clear()
 
-    # ----------------------------------------------------------------- job events
-    def _bar(self, entry: QueueEntry) -> QProgressBar:
-        widget = self.queue.cellWidget(entry.row, 2)
-        assert isinstance(widget, QProgressBar)
-        return widget
+    def enqueue(
+        self, source: MediaSource, label: str, engine: str | None = None
+    ) -> QueueEntry | None:
+        name = engine or self.engine()
+        try:
+            options = (
+                self.options_panel.options()
+                if name == self.engine()
+                else self.options_panel.current_options()
+            )
+        except ConfigurationError as exc:
+            self.statusBar().showMessage(exc.describe(self.language))
+            return None
+        cls = registry.provider_class(name)
+        entry = QueueEntry(label, name, cls.display_name, source=source, options=options)
+        entry.audio = source.path
+        self.queue.add(entry)
+        entry.job_id = self.runner.start(name, source, options)
+        if self.queue.selected() is None:
+            self.queue.select(entry)
+        self._update_buttons()
+        return entry
 
+    def resume_unfinished_jobs(self) -> None:
+        """Pick up cloud jobs that were accepted before the app last closed (no new upload)."""
+        try:
+            pending = JobJournal().pending()
+        except Exception:  # a damaged journal must not stop the app from starting
+            log.exception("cannot read the job journal")
+            return
+        for job in pending:
+            cls = registry.provider_class(job.engine)
+            label = Path(job.source).name if "://" not in job.source else job.source
+            entry = QueueEntry(label, job.engine, cls.display_name)
+            entry.audio = Path(job.source) if Path(job.source).exists() else None
+            entry.message = self.tr("Resumed from the last session")
+            self.queue.add(entry)
+            entry.job_id = self.runner.resume(job)
+
+    # ------------------------------------------------------------------ job events
     def _on_progress(self, job_id: int, stage: str, fraction: float) -> None:
-        entry = self._by_job.get(job_id)
+        entry = self.queue.by_job(job_id)
         if entry is None:
             return
         entry.state = stage
-        bar = self._bar(entry)
-        label = self.tr(STAGE_TEXT.get(stage, stage))
-        if fraction < 0:
-            bar.setRange(0, 0)
-            bar.setFormat(label)
-        else:
-            bar.setRange(0, 1000)
-            bar.setValue(int(fraction * 1000))
-            bar.setFormat(f"{label} %p%")
+        entry.fraction = None if fraction < 0 else fraction
+        self.queue.refresh(entry)
 
     def _on_finished(self, job_id: int, transcript: Transcript) -> None:
-        entry = self._by_job.get(job_id)
+        entry = self.queue.by_job(job_id)
         if entry is None:
             return
+        self._finish(entry, transcript)
+
+    def _finish(self, entry: QueueEntry, transcript: Transcript) -> None:
         entry.state = "done"
+        entry.fraction = 1.0
+        entry.ended = entry.ended or time.monotonic()
         entry.transcript = transcript
-        bar = self._bar(entry)
-        bar.setRange(0, 1000)
-        bar.setValue(1000)
-        duration = f" · {format_time(transcript.duration)}" if transcript.duration else ""
-        bar.setFormat(self.tr("Done") + duration)
-        self.statusBar().showMessage(self.tr("Finished: %s") % entry.path.name, 5000)
-        if self.queue.currentRow() == entry.row:
-            self._show_selected()
+        entry.duration = transcript.duration
+        try:
+            entry.history_id = self.history.save(transcript, options=entry.options)
+            self.history_panel.reload()
+        except Exception:
+            log.exception("could not save the transcript to the history")
+        self.queue.refresh(entry)
+        self.statusBar().showMessage(self.tr("Finished: %s") % entry.label, 5000)
+        if self.queue.selected() is entry:
+            self._show_entry(entry)
+        self._notify(entry)
+        self._update_buttons()
 
     def _on_failed(self, job_id: int, message: str, details: str) -> None:
-        entry = self._by_job.get(job_id)
+        entry = self.queue.by_job(job_id)
         if entry is None:
             return
         entry.state = "failed"
-        bar = self._bar(entry)
-        bar.setRange(0, 1000)
-        bar.setValue(0)
-        bar.setFormat(self.tr("Failed"))
-        bar.setToolTip(message)
-        item = self.queue.item(entry.row, 0)
-        if item is not None:
-            item.setToolTip(f"{entry.path}\n{message}")
-        self.statusBar().showMessage(f"{entry.path.name}: {message}")
+        entry.ended = time.monotonic()
+        entry.message, entry.details = message, details
+        self.queue.refresh(entry)
+        self.statusBar().showMessage(f"{entry.label}: {message}")
+        self._update_buttons()
 
     def _on_cancelled(self, job_id: int) -> None:
-        entry = self._by_job.get(job_id)
+        entry = self.queue.by_job(job_id)
         if entry is None:
             return
         entry.state = "cancelled"
-        bar = self._bar(entry)
-        bar.setRange(0, 1000)
-        bar.setFormat(self.tr("Cancelled"))
+        entry.ended = time.monotonic()
+        self.queue.refresh(entry)
+        self._update_buttons()
 
-    # ----------------------------------------------------------------- selection
-    def selected_entry(self) -> QueueEntry | None:
-        row = self.queue.currentRow()
-        for entry in self.entries:
-            if entry.row == row:
-                return entry
-        return None
-
-    def _show_selected(self) -> None:
-        entry = self.selected_entry()
-        transcript = entry.transcript if entry else None
-        self.export_button.setEnabled(transcript is not None)
-        self.cancel_button.setEnabled(entry is not None and entry.transcript is None)
-        view = self.transcript_view
-        view.setRowCount(0)
-        if transcript is None:
+    def _notify(self, entry: QueueEntry) -> None:
+        if self.isActiveWindow() or entry.elapsed() < NOTIFY_AFTER_SECONDS:
             return
-        view.setRowCount(len(transcript.segments))
-        for row, segment in enumerate(transcript.segments):
-            view.setItem(row, 0, QTableWidgetItem(format_time(segment.start)))
-            view.setItem(row, 1, QTableWidgetItem(transcript.speaker_name(segment.speaker) or ""))
-            view.setItem(row, 2, QTableWidgetItem(segment.text))
-        view.resizeRowsToContents()
+        QApplication.alert(self)
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            if self._tray is None:
+                self._tray = QSystemTrayIcon(self.windowIcon(), self)
+            self._tray.show()
+            self._tray.showMessage(APP_NAME, self.tr("Finished: %s") % entry.label)
+
+    # ------------------------------------------------------------------ queue actions
+    def _update_buttons(self) -> None:
+        entry = self.queue.selected()
+        self.cancel_button.setEnabled(entry is not None and entry.running)
+        can_retry = entry is not None and entry.state in {"failed", "cancelled"}
+        self.retry_button.setEnabled(can_retry and entry is not None and entry.source is not None)
+        self.rerun_button.setEnabled(
+            entry is not None and not entry.running and entry.audio is not None
+        )
+        self.remove_button.setEnabled(entry is not None and not entry.running)
+        self.details_button.setVisible(entry is not None and bool(entry.details))
+        self.export_button.setEnabled(entry is not None and entry.transcript is not None)
 
     def cancel_selected(self) -> None:
-        entry = self.selected_entry()
+        entry = self.queue.selected()
         if entry is not None and entry.job_id is not None:
             self.runner.cancel(entry.job_id)
 
-    # ----------------------------------------------------------------- export
+    def retry_selected(self) -> None:
+        entry = self.queue.selected()
+        if entry is None or entry.source is None:
+            return
+        self.queue.remove(entry)
+        self.enqueue(entry.source, entry.label, entry.engine)
+
+    def _rerun_menu(self) -> None:
+        entry = self.queue.selected()
+        if entry is None or entry.audio is None:
+            return
+        menu = QMenu(self)
+        for cls in registry.provider_classes():
+            if "file" in cls.capabilities.inputs:
+                rerun = partial(self.enqueue, MediaSource(path=entry.audio), entry.label, cls.name)
+                menu.addAction(cls.display_name, rerun)
+        menu.exec(self.rerun_button.mapToGlobal(self.rerun_button.rect().bottomLeft()))
+
+    def remove_selected(self) -> None:
+        entry = self.queue.selected()
+        if entry is not None and not entry.running:
+            self.queue.remove(entry)
+            self._show_entry(self.queue.selected())
+
+    def copy_details(self) -> None:
+        entry = self.queue.selected()
+        if entry is not None and entry.details:
+            QApplication.clipboard().setText(f"{entry.label}\n{entry.message}\n{entry.details}")
+            self.statusBar().showMessage(self.tr("Error details copied"), 3000)
+
+    # ------------------------------------------------------------------ transcript
+    def _show_entry(self, entry: QueueEntry | None) -> None:
+        self._save_edits()
+        self._update_buttons()
+        if entry is not None and entry is self._live_entry and self.live.running:
+            self.views.setCurrentWidget(self.live_view)
+            return
+        self._shown = entry if entry is not None and entry.transcript is not None else None
+        if self._shown is None or self._shown.transcript is None:
+            self.views.setCurrentWidget(self.empty_label)
+            return
+        self.transcript_view.set_transcript(self._shown.transcript)
+        self.player.set_source(self._shown.audio)
+        self.views.setCurrentIndex(1)
+
+    def _on_edited(self) -> None:
+        self._edits_pending = True
+        self._save_timer.start()
+
+    def _save_edits(self) -> None:
+        """Keep the shown transcript's edits (in the queue entry and the history)."""
+        self._save_timer.stop()
+        entry = self._shown
+        if not self._edits_pending or entry is None or entry.transcript is None:
+            return
+        self._edits_pending = False
+        edited = self.transcript_view.transcript()
+        entry.transcript = edited
+        if entry.history_id is not None:
+            try:
+                self.history.update(entry.history_id, edited)
+            except Exception:
+                log.exception("could not save the edits")
+
+    def open_history(self, entry_id: int) -> None:
+        for entry in self.queue.entries:
+            if entry.history_id == entry_id:
+                self.queue.select(entry)
+                return
+        record = self.history.load(entry_id)
+        if record is None:
+            self.history_panel.reload()
+            return
+        transcript = record.transcript
+        engine = transcript.engine if transcript.engine in registry.provider_names() else ""
+        display = registry.provider_class(engine).display_name if engine else transcript.engine
+        entry = QueueEntry(record.entry.title, engine, display)
+        entry.state, entry.fraction, entry.transcript = "done", 1.0, transcript
+        entry.duration, entry.history_id = transcript.duration, entry_id
+        source = Path(record.entry.source)
+        entry.audio = source if source.is_absolute() and source.exists() else None
+        entry.ended = entry.started
+        self.queue.add(entry)
+        self.queue.select(entry)
+
     def export_selected(self) -> None:
-        entry = self.selected_entry()
+        self._save_edits()
+        entry = self.queue.selected()
         if entry is None or entry.transcript is None:
             return
-        filters = [f"{spec.description} (*{spec.extension})" for spec in FORMATS.values()]
-        suggested = str(entry.path.with_suffix(".txt"))
-        filename, chosen = QFileDialog.getSaveFileName(
-            self, self.tr("Export transcript"), suggested, ";;".join(filters)
+        folder = self.settings.get("output_dir") or (
+            str(entry.audio.parent) if entry.audio is not None else None
         )
-        if not filename:
+        dialog = ExportDialog(entry.transcript, folder, self, self.language)
+        dialog.exported.connect(
+            lambda paths: self.statusBar().showMessage(
+                self.tr("Saved %s") % ", ".join(Path(p).name for p in paths), 6000
+            )
+        )
+        dialog.open()
+
+    # ------------------------------------------------------------------ recording
+    def start_recording(self, device: int | str | None) -> None:
+        name = self.engine()
+        cls = registry.provider_class(name)
+        if not cls.capabilities.live:
+            live = ", ".join(
+                c.display_name for c in registry.provider_classes() if c.capabilities.live
+            )
+            self.record_panel.show_message(
+                self.tr("%s cannot transcribe live. Choose one of: %s.") % (cls.display_name, live)
+            )
             return
-        fmt = next(
-            (name for name, spec in FORMATS.items() if chosen.endswith(f"(*{spec.extension})")),
-            "txt",
-        )
-        target = Path(filename)
-        if not target.suffix:
-            target = target.with_suffix(FORMATS[fmt].extension)
-        self.export_to(entry.transcript, fmt, target)
-
-    def export_to(self, transcript: Transcript, fmt: str, target: Path) -> bool:
         try:
-            export_transcript(transcript, fmt, target, ExportOptions(speaker_names=True))
-        except (SoriError, OSError) as exc:
-            message = exc.describe() if isinstance(exc, SoriError) else str(exc)
-            QMessageBox.warning(self, self.tr("Export failed"), message)
-            return False
-        self.statusBar().showMessage(self.tr("Saved %s") % target, 5000)
-        return True
+            options = self.options_panel.options()
+        except SoriError as exc:
+            self.record_panel.show_message(exc.describe(self.language))
+            return
+        entry = QueueEntry(self.tr("Recording"), name, cls.display_name, options=options)
+        entry.state = "processing"
+        self._live_entry = entry
+        self.queue.add(entry)
+        self.live_view.reset(name, entry.label)
+        self.views.setCurrentWidget(self.live_view)
+        self.live.start(name, options, device=device)
+        self.record_panel.set_recording(True, self.live.source)
+        self.queue.select(entry)
 
-    # ----------------------------------------------------------------- window state
+    def _on_live_event(self, event: StreamEvent) -> None:
+        self.live_view.apply(event)
+
+    def _on_live_finished(self, result: LiveResult) -> None:
+        self.record_panel.set_recording(False)
+        entry = self._live_entry
+        self._live_entry = None
+        if entry is None:
+            return
+        if result.recording is not None:
+            entry.label = result.recording.name
+            entry.audio = result.recording
+            entry.source = MediaSource(path=result.recording)
+        if result.error is not None:
+            self.record_panel.show_message(result.error.describe(self.language))
+        self._finish(entry, result.transcript)
+        self._show_entry(entry)
+
+    def _on_live_failed(self, message: str) -> None:
+        self.record_panel.set_recording(False)
+        self.record_panel.show_message(message)
+        entry = self._live_entry
+        self._live_entry = None
+        if entry is not None:
+            entry.state, entry.message = "failed", message
+            self.queue.refresh(entry)
+
+    # ------------------------------------------------------------------ settings & state
+    def open_settings(self, page: str | None = None) -> None:
+        kwargs = {"page": page} if isinstance(page, str) and page else {}
+        dialog = SettingsDialog(self.settings, self.store, self.runner.engine_loop, self, **kwargs)
+        dialog.finished.connect(lambda _: self._refresh_credentials())
+        dialog.open()
+
     def _restore_geometry(self) -> None:
         geometry = QSettings().value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(960, 680)
+            self.resize(1200, 760)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        running = self.runner.running_jobs()
-        if running:
+        running = [e for e in self.queue.entries if e.running]
+        if running or self.live.running:
             answer = QMessageBox.question(
                 self,
-                self.tr("Jobs are running"),
-                self.tr("%n job(s) are still running. Stop them and quit?", "", len(running)),
+                self.tr("Work in progress"),
+                self.tr(
+                    "Jobs or a recording are still running. Stop them and quit?\n"
+                    "Cloud jobs already accepted are picked up again next time."
+                ),
             )
             if answer != QMessageBox.StandardButton.Yes:
                 event.ignore()
                 return
+        self._save_edits()
+        self.options_panel.flush()
         QSettings().setValue("window/geometry", self.saveGeometry())
+        self.live.shutdown()
         self.runner.shutdown()
+        self.player.stop()
         event.accept()
-
-    def open_url(self, url: QUrl) -> None:
-        if url.isLocalFile():
-            self.add_paths([Path(url.toLocalFile())])

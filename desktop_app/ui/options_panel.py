@@ -113,8 +113,10 @@ def option_label(spec: OptionSpec, language: str) -> str:
     combo box shows readable names for them)."""
     text = spec.label_ko if language == "ko" and spec.label_ko else spec.label
     listed = CHOICE_LIST.search(text)
-    if spec.kind == "choice" and listed and all(c in listed.group(1) for c in spec.choices):
-        text = text[: listed.start()]
+    if spec.kind == "choice" and listed:
+        named = {part.strip() for part in listed.group(1).split(",")}
+        if named == set(spec.choices):
+            text = text[: listed.start()]
     return text
 
 

@@ -17,12 +17,12 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QSlider,
-    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -37,6 +37,36 @@ if TYPE_CHECKING:
     from desktop_app.ui.transcript_view import TranscriptView
 
 log = logging.getLogger(__name__)
+
+
+def media_icon(kind: str, colour: QColor, size: int = 16) -> QIcon:
+    """A "play" triangle or "pause" bars in ``colour`` (the style's own icons ignore dark
+    palettes), drawn at 1x and 2x for high-DPI screens."""
+    icon = QIcon()
+    for scale in (1, 2):
+        pixmap = QPixmap(size * scale, size * scale)
+        pixmap.setDevicePixelRatio(scale)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(colour)
+        unit = size / 16
+        if kind == "play":
+            path = QPainterPath()
+            path.moveTo(4 * unit, 2.5 * unit)
+            path.lineTo(13.5 * unit, 8 * unit)
+            path.lineTo(4 * unit, 13.5 * unit)
+            path.closeSubpath()
+            painter.drawPath(path)
+        else:
+            for left in (3.5, 9.0):
+                painter.drawRoundedRect(
+                    QRectF(left * unit, 2.5 * unit, 3.5 * unit, 11 * unit), unit, unit
+                )
+        painter.end()
+        icon.addPixmap(pixmap)
+    return icon
 
 
 class Player(QWidget):
@@ -62,6 +92,7 @@ class Player(QWidget):
 
         self.play_button = QToolButton(self)
         self.play_button.setAutoRaise(True)
+        self.play_button.setIconSize(QSize(18, 18))
         self.play_button.clicked.connect(self.toggle)
         self.slider = QSlider(Qt.Orientation.Horizontal, self)
         self.slider.setAccessibleName(self.tr("Playback position"))
@@ -139,9 +170,11 @@ class Player(QWidget):
 
     def has_audio_output(self) -> bool:
         """Whether a sound output device exists (otherwise playback is silent)."""
+        if self._player is None:
+            return False
         from PySide6.QtMultimedia import QMediaDevices
 
-        return self._player is not None and not QMediaDevices.defaultAudioOutput().isNull()
+        return not QMediaDevices.defaultAudioOutput().isNull()
 
     def source(self) -> Path | None:
         return self._source
@@ -216,12 +249,11 @@ class Player(QWidget):
             self._player.stop()
 
     def is_playing(self) -> bool:
+        if self._player is None:
+            return False
         from PySide6.QtMultimedia import QMediaPlayer
 
-        return (
-            self._player is not None
-            and self._player.playbackState() == QMediaPlayer.PlaybackState.PlayingState
-        )
+        return self._player.playbackState() == QMediaPlayer.PlaybackState.PlayingState
 
     def position(self) -> float:
         """The playback position in seconds."""
@@ -242,13 +274,16 @@ class Player(QWidget):
             widget.setEnabled(enabled)
 
     def _show_playing(self, playing: bool) -> None:
-        icon = (
-            QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
-        )
-        self.play_button.setIcon(self.style().standardIcon(icon))
+        colour = self.palette().color(QPalette.ColorRole.ButtonText)
+        self.play_button.setIcon(media_icon("pause" if playing else "play", colour))
         text = self.tr("Pause") if playing else self.tr("Play")
         self.play_button.setToolTip(text)
         self.play_button.setAccessibleName(text)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._show_playing(self.is_playing())
 
     def _show_time(self, position_ms: int, duration_ms: int) -> None:
         hours = duration_ms >= 3_600_000

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.errors import EngineUnavailableError
 from desktop_app.core.loop import EngineLoop
 from desktop_app.core.secrets import CREDENTIAL_GROUPS, CredentialStore
 from desktop_app.core.settings import Settings
@@ -57,6 +58,15 @@ def has_credentials(cls: type[Provider], store: CredentialStore) -> bool:
         return True
     fields = CREDENTIAL_GROUPS[cls.credential_group]
     return all(store.get(cls.credential_group, field.name) for field in fields)
+
+
+def keyring_state(store: CredentialStore) -> tuple[bool, str]:
+    """Whether secrets can be stored, and why not in the interface language."""
+    try:
+        _ = store.backend
+    except EngineUnavailableError as exc:
+        return False, exc.describe(current_language())
+    return True, ""
 
 
 class GeneralPage(QWidget):
@@ -178,7 +188,7 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.settings = settings if settings is not None else Settings()
         self.store = store if store is not None else CredentialStore()
-        self.keyring_ok, self.keyring_problem = self.store.available()
+        self.keyring_ok, self.keyring_problem = keyring_state(self.store)
         self.tester = ConnectionTester(loop, current_language(), self)
         self.setWindowTitle(self.tr("Settings"))
         self.setObjectName("settings_dialog")

@@ -13,6 +13,7 @@ engines that poll, ``model_path`` for the offline engine.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -38,9 +39,7 @@ from desktop_app.core.secrets import CREDENTIAL_GROUPS, CredentialField, Credent
 from desktop_app.core.settings import Settings
 from desktop_app.providers import factory, registry
 from desktop_app.providers.base import Provider, ProviderConfig
-from desktop_app.providers.clova_csr import HOSTS as CSR_HOSTS
 from desktop_app.providers.http import check_endpoint
-from desktop_app.providers.nhn import HOSTS as NHN_HOSTS
 from desktop_app.ui.connection_test import ConnectionTester
 from desktop_app.ui.i18n import current_language
 from desktop_app.ui.inline_message import InlineMessage
@@ -55,9 +54,15 @@ DEFAULT_ENDPOINTS = {
     "rtzr": "https://openapi.vito.ai",
     "rtzr-stream": "https://openapi.vito.ai",
 }
-HOST_ADDRESSES = {"clova-csr": CSR_HOSTS, "nhn": NHN_HOSTS}
 # A connection test should answer in moments, not after an upload's patience.
 TEST_SETTINGS = {"timeout": 30.0, "retry_attempts": 2}
+
+
+def host_addresses(cls: type[Provider]) -> dict[str, str]:
+    """The addresses behind an engine's ``host`` choices: the ``HOSTS`` table of its module
+    (read from the loaded module, so the registry keeps deciding the order engines load in)."""
+    hosts = getattr(sys.modules.get(cls.__module__), "HOSTS", None)
+    return {str(k): str(v) for k, v in hosts.items()} if isinstance(hosts, dict) else {}
 
 
 def page_title(text: str) -> QLabel:
@@ -123,6 +128,7 @@ class EnginePage(QWidget):
         self.group = cls.credential_group
         self.credential_edits: dict[str, QLineEdit] = {}
         self.credential_status: dict[str, QLabel] = {}
+        self._stored_status: dict[str, str] = {}
         self.endpoint_edit: QLineEdit | None = None
         self.host_box: QComboBox | None = None
         self.poll_spin: QDoubleSpinBox | None = None
@@ -240,6 +246,7 @@ class EnginePage(QWidget):
             form.addRow(label, cell)
             self.credential_edits[field.name] = edit
             self.credential_status[field.name] = status
+            edit.textChanged.connect(lambda _text, name=field.name: self._show_status(name))
         self.delete_button = QPushButton(self.tr("&Delete saved keys"))
         self.delete_button.setObjectName("delete_credentials")
         self.delete_button.setAutoDefault(False)
@@ -350,7 +357,7 @@ class EnginePage(QWidget):
 
     def _host_picked(self) -> None:
         """The endpoint's placeholder shows the chosen host's address (used when it is empty)."""
-        addresses = HOST_ADDRESSES.get(self.engine, {})
+        addresses = host_addresses(self.cls)
         if self.host_box is not None and self.endpoint_edit is not None:
             address = addresses.get(str(self.host_box.currentData()))
             if address:
@@ -372,7 +379,6 @@ class EnginePage(QWidget):
         anything_stored = False
         for field in CREDENTIAL_GROUPS[self.group]:
             edit = self.credential_edits[field.name]
-            status = self.credential_status[field.name]
             source = self.store.source(self.group, field.name)
             value = self.store.get(self.group, field.name) if source else None
             if value:
@@ -382,14 +388,25 @@ class EnginePage(QWidget):
             else:
                 edit.setPlaceholderText(self.tr("Paste it from the provider's console"))
             if source == "environment":
-                status.setText(self.tr("From the environment variable %s") % field.env)
+                self._stored_status[field.name] = (
+                    self.tr("From the environment variable %s") % field.env
+                )
             elif source == "keyring":
-                status.setText(self.tr("Stored in the keyring"))
+                self._stored_status[field.name] = self.tr("Stored in the keyring")
                 anything_stored = True
             else:
-                status.setText(self.tr("Not set"))
+                self._stored_status[field.name] = self.tr("Not set")
+            self._show_status(field.name)
         if self.delete_button is not None:
             self.delete_button.setEnabled(self.keyring_ok and anything_stored)
+
+    def _show_status(self, name: str) -> None:
+        """Where the key comes from, or that the typed value is not saved yet."""
+        status = self.credential_status[name]
+        if self.credential_edits[name].text().strip():
+            status.setText(self.tr("New value: saved to the keyring when you press Save"))
+        else:
+            status.setText(self._stored_status.get(name, ""))
 
     def typed_credentials(self) -> dict[str, str]:
         return {

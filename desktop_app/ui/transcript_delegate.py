@@ -14,7 +14,6 @@ from collections import OrderedDict
 
 from PySide6.QtCore import (
     QAbstractItemModel,
-    QModelIndex,
     QObject,
     QPersistentModelIndex,
     QPoint,
@@ -38,10 +37,10 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
-    QPlainTextEdit,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QTextEdit,
     QWidget,
 )
 
@@ -72,8 +71,9 @@ _DARK_SHEET = """
 """
 
 
-class SegmentEditor(QPlainTextEdit):
-    """In-place text editor for one segment. GUI thread only.
+class SegmentEditor(QTextEdit):
+    """In-place plain-text editor for one segment; grows downwards as the text wraps.
+    GUI thread only.
 
     Signals:
       commit_requested()       Enter was pressed
@@ -85,17 +85,37 @@ class SegmentEditor(QPlainTextEdit):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._cell = QRect()
+        self.setAcceptRichText(False)
         self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setStyleSheet("SegmentEditor { border: 1px solid palette(highlight); }")
         self.setTabChangesFocus(True)
-        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setLineWrapMode(QTextEdit.LineWrapMode.WidgetWidth)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.document().setDocumentMargin(0)
-        self.setViewportMargins(PAD_X, PAD_Y, PAD_X, 0)
+        self.setViewportMargins(PAD_X - 1, PAD_Y - 1, PAD_X - 1, PAD_Y - 1)
+        self.document().documentLayout().documentSizeChanged.connect(self._fit_height)
         self.setAccessibleName(self.tr("Segment text"))
         self.setAccessibleDescription(
             self.tr("Enter saves, Escape cancels, Ctrl+Enter splits the segment at the cursor")
         )
+
+    def place(self, cell: QRect) -> None:
+        """Cover ``cell`` (the table cell), taller if the text needs it."""
+        self._cell = QRect(cell)
+        self.setGeometry(cell)
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        if self._cell.isNull():
+            return
+        needed = int(self.document().size().height() + 0.999) + 2 * PAD_Y
+        parent = self.parentWidget()
+        room = parent.height() - self._cell.top() if parent is not None else needed
+        height = max(self._cell.height(), min(needed, room))
+        if height != self.height():
+            self.resize(self._cell.width(), height)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -183,10 +203,10 @@ class SegmentDelegate(QStyledItemDelegate):
         return QSize(width, max(line, height))
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex) -> None:
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        text = opt.text
-        opt.text = ""
+        # initStyleOption() is skipped on purpose: it asks the model for a dozen roles per cell,
+        # which costs more than the painting itself; the option already has state and palette.
+        opt = option
+        text = "" if index.column() == Column.TEXT else str(index.data() or "")
         widget = opt.widget
         style = widget.style() if widget is not None else QApplication.style()
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
@@ -302,15 +322,11 @@ class SegmentDelegate(QStyledItemDelegate):
     def updateEditorGeometry(
         self, editor: QWidget, option: QStyleOptionViewItem, index: ModelIndex
     ) -> None:
-        rect = QRect(option.rect)
-        rect.setHeight(max(rect.height(), option.fontMetrics.height() * 2 + 2 * PAD_Y))
-        editor.setGeometry(rect)
+        if isinstance(editor, SegmentEditor):
+            editor.place(option.rect)
+        else:
+            editor.setGeometry(option.rect)
 
     def clear_cache(self) -> None:
         """Forget laid-out text (after a font change)."""
         self._documents.clear()
-
-
-def persistent_row(index: QPersistentModelIndex | QModelIndex) -> int:
-    """Row of a (persistent) index, -1 when it no longer exists."""
-    return index.row() if index.isValid() else -1

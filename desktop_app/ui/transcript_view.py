@@ -96,6 +96,8 @@ class SegmentTable(QTableView):
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header = self.horizontalHeader()
         header.setHighlightSections(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setStyleSheet(f"QHeaderView::section {{ padding-left: {PAD_X - 2}px; }}")
         header.setSectionResizeMode(Column.TIME, QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(Column.SPEAKER, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(Column.TEXT, QHeaderView.ResizeMode.Stretch)
@@ -379,10 +381,10 @@ class TranscriptView(QWidget):
         return merged
 
     def split_row(self, row: int, position: int) -> bool:
-        merged = self.model.split_row(row, position)
-        if merged:
+        done = self.model.split_row(row, position)
+        if done:
             self.select_row(row + 1)
-        return merged
+        return done
 
     def rename_speaker_interactively(self, speaker_id: str) -> bool:
         name, accepted = QInputDialog.getText(

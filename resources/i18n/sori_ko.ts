@@ -338,6 +338,10 @@
         <translation>설정 안 됨</translation>
     </message>
     <message>
+        <source>New value: saved to the keyring when you press Save</source>
+        <translation>새 값: &apos;저장&apos;을 누르면 키링에 저장됩니다</translation>
+    </message>
+    <message>
         <source>Delete saved keys</source>
         <translation>저장된 키 삭제</translation>
     </message>

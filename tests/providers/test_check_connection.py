@@ -107,9 +107,8 @@ def test_wrong_secret_is_an_auth_error_without_the_secret(
 
 
 def test_clova_speech_wrong_invoke_url_names_it() -> None:
-    with start_emulator("clova_speech") as server:
-        with pytest.raises(ConfigurationError) as info:
-            check("clova-speech", server.base_url + "/external/v1/1/nope", {"secret": "x" * 12})
+    with start_emulator("clova_speech") as server, pytest.raises(ConfigurationError) as info:
+        check("clova-speech", server.base_url + "/external/v1/1/nope", {"secret": "x" * 12})
     assert info.value.code == "300"
     assert "InvokeURL" in info.value.describe()
 
@@ -123,9 +122,8 @@ def test_clova_speech_without_invoke_url_says_where_to_set_it() -> None:
 
 
 def test_nhn_wrong_app_key_is_an_auth_error() -> None:
-    with start_emulator("nhn") as server:
-        with pytest.raises(AuthError) as info:
-            check("nhn", server.base_url, {"appkey": "NotTheAppKey", "secret": NHN_SECRET_KEY})
+    with start_emulator("nhn") as server, pytest.raises(AuthError) as info:
+        check("nhn", server.base_url, {"appkey": "NotTheAppKey", "secret": NHN_SECRET_KEY})
     assert info.value.code == "4010001"
 
 

@@ -1,4 +1,5 @@
-"""The first window driven as a user would: drop files, watch them finish, read, export."""
+"""The main window driven as a user would: drop files, watch the queue, read, edit, export,
+re-open from the history, record from a file-backed source, and see errors where they happen."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
-from PySide6.QtWidgets import QProgressBar
 from pytestqt.qtbot import QtBot
 
+from desktop_app.core.history import HistoryStore
+from desktop_app.core.settings import Settings
+from desktop_app.export import ExportOptions, export_transcript
 from desktop_app.ui.app import create_application
 from desktop_app.ui.main_window import MainWindow
 
@@ -20,12 +23,17 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def window(qtbot: QtBot) -> Iterator[MainWindow]:
+def window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
     create_application()
-    win = MainWindow()
+    win = MainWindow(
+        settings=Settings(tmp_path / "settings.json"),
+        history=HistoryStore(tmp_path / "history.sqlite3"),
+        resume_jobs=False,
+    )
     qtbot.addWidget(win)
     win.show()
     yield win
+    win.live.shutdown()
     win.runner.shutdown()
 
 
@@ -42,32 +50,37 @@ def drop(window: MainWindow, *paths: Path) -> None:
     window.drop_zone.dropEvent(event)
 
 
-def state_text(window: MainWindow, row: int) -> str:
-    bar = window.queue.cellWidget(row, 2)
-    assert isinstance(bar, QProgressBar)
-    return bar.format()
-
-
 @pytest.mark.vosk
-def test_drop_transcribe_read_and_export(
+def test_drop_transcribe_edit_export_and_reopen(
     window: MainWindow, qtbot: QtBot, korean_clip: Path, tmp_path: Path
 ) -> None:
-    assert window.engine_box.currentData() == "local"
+    assert window.engine() == "local"
     with qtbot.waitSignal(window.runner.finished, timeout=120_000):
         drop(window, korean_clip)
-    assert window.queue.rowCount() == 1
-    assert state_text(window, 0).startswith("Done")
-    window.queue.selectRow(0)
-    assert window.transcript_view.rowCount() >= 1
-    items = [window.transcript_view.item(r, 2) for r in range(window.transcript_view.rowCount())]
-    texts = [item.text() for item in items if item is not None]
-    assert HANGUL.search(" ".join(texts))
-    assert window.export_button.isEnabled()
-    entry = window.selected_entry()
-    assert entry is not None and entry.transcript is not None
+    entry = window.queue.entries[0]
+    assert entry.state == "done" and entry.transcript is not None
+    window.queue.select(entry)
+    assert window.views.currentIndex() == 1
+    model = window.transcript_view.model
+    assert model.rowCount() >= 1
+    text_index = model.index(0, 2)
+    assert HANGUL.search(str(model.data(text_index)))
+    # Correct the first segment; the history keeps the edit.
+    assert model.setData(text_index, "고친 문장입니다", Qt.ItemDataRole.EditRole)
+    window._save_edits()
+    assert entry.transcript.segments[0].text == "고친 문장입니다"
+    assert entry.history_id is not None
+    record = window.history.load(entry.history_id)
+    assert record is not None and record.transcript.segments[0].text == "고친 문장입니다"
     target = tmp_path / "내보내기.srt"
-    assert window.export_to(entry.transcript, "srt", target)
-    assert "-->" in target.read_text(encoding="utf-8")
+    export_transcript(entry.transcript, "srt", target, ExportOptions())
+    assert "문장입니다" in target.read_text(encoding="utf-8")
+    # Reopening from the history after removing the row shows the edited text.
+    window.queue.remove(entry)
+    window.open_history(entry.history_id)
+    reopened = window.queue.entries[-1]
+    assert reopened.transcript is not None
+    assert reopened.transcript.segments[0].text == "고친 문장입니다"
 
 
 def test_bad_file_shows_failure_on_its_row(
@@ -78,6 +91,45 @@ def test_bad_file_shows_failure_on_its_row(
     with qtbot.waitSignal(window.runner.failed, timeout=60_000) as blocker:
         drop(window, bad)
     message = blocker.args[1]
-    assert "broken.mp3" in message
-    assert "Traceback" not in message
-    assert state_text(window, 0) == "Failed"
+    assert "broken.mp3" in message and "Traceback" not in message
+    entry = window.queue.entries[0]
+    assert entry.state == "failed" and entry.message == message
+    window.queue.select(entry)
+    assert window.retry_button.isEnabled()
+    assert window.queue.bar(entry).toolTip() == message
+
+
+def test_missing_credentials_fail_on_the_row(
+    window: MainWindow, qtbot: QtBot, korean_clip: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import keyring
+
+    from tests.helpers.keyrings import MemoryKeyring
+
+    for var in ("SORI_RTZR_CLIENT_ID", "SORI_RTZR_CLIENT_SECRET"):
+        monkeypatch.delenv(var, raising=False)
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    try:
+        window.engine_box.setCurrentIndex(window.engine_box.findData("rtzr"))
+        with qtbot.waitSignal(window.runner.failed, timeout=60_000) as blocker:
+            drop(window, korean_clip)
+    finally:
+        keyring.set_keyring(previous)
+    assert "sori credentials set rtzr" in blocker.args[1]
+
+
+@pytest.mark.vosk
+def test_record_from_a_file_backed_source_shows_live_text(
+    window: MainWindow, qtbot: QtBot, korean_clip: Path
+) -> None:
+    events: list[object] = []
+    window.live.result.connect(events.append)
+    window.live.start("local", window.options_panel.options(), input_file=korean_clip)
+    window.record_panel.set_recording(True, window.live.source)
+    with qtbot.waitSignal(window.live.finished, timeout=120_000) as blocker:
+        pass
+    result = blocker.args[0]
+    assert events
+    assert HANGUL.search(result.transcript.text)
+    assert result.recording is not None and result.recording.exists()

@@ -29,8 +29,9 @@ from desktop_app.core.errors import ConfigurationError
 from desktop_app.core.options import Keyword, TranscriptionOptions
 from desktop_app.core.settings import Settings
 from desktop_app.providers import registry
+from desktop_app.providers.base import OptionSpec
 from desktop_app.ui.app import create_application
-from desktop_app.ui.options_panel import SETTINGS_KEY, EngineOptionsPanel
+from desktop_app.ui.options_panel import SETTINGS_KEY, EngineOptionsPanel, option_label
 from desktop_app.ui.word_list_editor import WordListEditor
 
 pytestmark = pytest.mark.gui
@@ -379,3 +380,15 @@ def test_speaker_count_zero_means_automatic(make_panel: MakePanel, qtbot: QtBot)
     assert isinstance(spin, QSpinBox) and spin.value() == 0
     assert spin.text() == spin.specialValueText()
     assert panel.options().speakers is None and panel.options().diarization
+
+
+def test_option_labels_drop_only_a_plain_list_of_choices() -> None:
+    def spec(engine: str, name: str) -> OptionSpec:
+        options = registry.provider_class(engine).capabilities.extra_options
+        return next(s for s in options if s.name == name)
+
+    assert option_label(spec("rtzr", "model_name"), "en") == "Model"
+    assert option_label(spec("rtzr", "domain"), "en") == "Kind of recording"
+    completion = spec("clova-speech", "completion")
+    assert option_label(completion, "en") == completion.label  # an explanation, not a list
+    assert option_label(spec("rtzr", "use_itn"), "ko") == "숫자·단위·영어 변환(ITN)"

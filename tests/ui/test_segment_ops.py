@@ -58,7 +58,9 @@ def test_split_between_words_uses_word_times() -> None:
 
 
 def test_split_inside_a_word_divides_its_time() -> None:
-    words = timed(("abcd", 4.0),)
+    words = timed(
+        ("abcd", 4.0),
+    )
     segment = Segment(10.0, 14.0, "abcd", None, None, words)
     first, second = segment_ops.split(segment, 1) or pytest.fail("no split")
     assert first.text == "a" and second.text == "bcd"
@@ -87,7 +89,9 @@ def test_merge_joins_text_words_and_keeps_first_speaker() -> None:
 
 
 def test_low_confidence_spans() -> None:
-    segment = Segment(0.0, 3.0, "잘 들림 안들림", None, None, timed(("잘", 1), ("들림", 1), ("안들림", 1)))
+    segment = Segment(
+        0.0, 3.0, "잘 들림 안들림", None, None, timed(("잘", 1), ("들림", 1), ("안들림", 1))
+    )
     segment.words[2].confidence = 0.2
     assert segment_ops.low_confidence_spans(segment, 0.5) == [(5, 8)]
     whole = Segment(0.0, 1.0, "전부", None, 0.1)

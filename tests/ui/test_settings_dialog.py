@@ -27,6 +27,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app.core.secrets import CREDENTIAL_GROUPS, SERVICE, CredentialStore, mask
 from desktop_app.core.settings import Settings
+from desktop_app.providers import registry
 from desktop_app.providers.factory import ENDPOINT_ENVIRONMENT
 from desktop_app.ui.app import create_application
 from desktop_app.ui.settings_dialog import SettingsDialog
@@ -107,6 +108,8 @@ def test_keys_are_saved_to_the_keyring_and_never_shown_again(
     assert line(page, "credential:client_id").echoMode() == QLineEdit.EchoMode.Normal
     qtbot.keyClicks(line(page, "credential:client_id"), "my-client")
     qtbot.keyClicks(secret, RTZR_SECRET)
+    pending = page.findChild(QLabel, "status:client_secret")
+    assert isinstance(pending, QLabel) and pending.text().startswith("New value")
     qtbot.mouseClick(
         dialog.buttons.button(dialog.buttons.StandardButton.Save), Qt.MouseButton.LeftButton
     )
@@ -336,3 +339,20 @@ def test_every_control_has_a_name(open_dialog: OpenDialog, memory_keyring: Memor
                 widget.text() if isinstance(widget, QAbstractButton) else ""
             )
             assert label.strip(), f"{name}: {widget.objectName() or type(widget).__name__}"
+
+
+def test_pages_follow_the_engine_list(
+    open_dialog: OpenDialog, memory_keyring: MemoryKeyring
+) -> None:
+    dialog = open_dialog()
+    assert list(dialog.pages) == ["general", *registry.provider_names()]
+
+
+def test_host_choice_shows_its_address(
+    open_dialog: OpenDialog, memory_keyring: MemoryKeyring
+) -> None:
+    dialog = open_dialog("clova-csr")
+    page = dialog.engine_page("clova-csr")
+    assert page.host_box is not None
+    page.host_box.setCurrentIndex(page.host_box.findData("gov"))
+    assert line(page, "endpoint").placeholderText() == "https://naveropenapi.apigw.gov-ntruss.com"

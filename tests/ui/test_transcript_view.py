@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtWidgets import QApplication, QMenu
 from pytestqt.qtbot import QtBot
 
@@ -38,7 +38,7 @@ def view(qtbot: QtBot) -> Iterator[TranscriptView]:
     yield widget
 
 
-def text_index(view: TranscriptView, row: int):  # noqa: ANN201 - QModelIndex
+def text_index(view: TranscriptView, row: int) -> QModelIndex:
     return view.model.index(row, Column.TEXT)
 
 
@@ -53,7 +53,9 @@ def test_shows_time_speaker_and_text(view: TranscriptView) -> None:
     light = {speaker_color(i, dark=False).name() for i in range(3)}
     dark = {speaker_color(i, dark=True).name() for i in range(3)}
     assert len(light) == len(dark) == 3
-    assert all(speaker_color(i, False).lightness() < speaker_color(i, True).lightness() for i in range(8))
+    assert all(
+        speaker_color(i, False).lightness() < speaker_color(i, True).lightness() for i in range(8)
+    )
 
 
 def test_edit_text_through_the_editor(view: TranscriptView, qtbot: QtBot) -> None:
@@ -152,7 +154,10 @@ def test_merge_selected_run(view: TranscriptView) -> None:
     assert view.selected_rows() == [2, 3, 4]
     assert view.merge_selection()
     assert view.model.rowCount() == 5
-    assert view.model.segment(2).text.startswith("배포는") and "누가 맡을까요" in view.model.segment(2).text
+    assert (
+        view.model.segment(2).text.startswith("배포는")
+        and "누가 맡을까요" in view.model.segment(2).text
+    )
 
 
 def test_split_from_editor_with_ctrl_enter(view: TranscriptView, qtbot: QtBot) -> None:
@@ -185,7 +190,7 @@ def test_find_next_previous_and_wrap(view: TranscriptView, qtbot: QtBot) -> None
     qtbot.keyClicks(bar.find_edit, "GREAT")  # case-insensitive
     assert bar.current_match is not None and bar.current_match.row == 6
     assert view.table.currentIndex().row() == 6
-    assert "class=\"current\"" in text_index(view, 6).data(RICH_TEXT_ROLE)
+    assert 'class="current"' in text_index(view, 6).data(RICH_TEXT_ROLE)
 
     bar.find_edit.setText("습니다")
     rows = []
@@ -269,8 +274,10 @@ def test_current_time_highlights_and_scrolls(qtbot: QtBot) -> None:
     assert view.model.index(1499, 0).data(CURRENT_ROLE) is False
     table = view.table
     qtbot.waitUntil(
-        lambda: table.viewport().rect().intersects(
-            table.visualRect(view.model.index(1500, Column.TEXT))
+        lambda: (
+            table.viewport()
+            .rect()
+            .intersects(table.visualRect(view.model.index(1500, Column.TEXT)))
         )
     )
     gap = (target.end + view.model.segment(1501).start) / 2  # the pause between segments
