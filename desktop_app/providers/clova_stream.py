@@ -34,7 +34,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator
 from pathlib import Path
 from typing import Any, ClassVar, Final
 
@@ -43,17 +43,15 @@ import grpc.aio
 
 from desktop_app import __version__
 from desktop_app.audio import BYTES_PER_SECOND
-from desktop_app.audio.decode import decode_pcm, probe
-from desktop_app.core.errors import ConfigurationError, EmptyAudioError, NetworkError, ServerError
+from desktop_app.core.errors import ConfigurationError, NetworkError, ServerError
 from desktop_app.core.options import TranscriptionOptions
-from desktop_app.core.progress import Progress, ProgressCallback, ignore_progress
-from desktop_app.core.transcript import Segment, Transcript
+from desktop_app.core.progress import ProgressCallback, ignore_progress
+from desktop_app.core.transcript import Transcript
 from desktop_app.providers.base import (
     Capabilities,
     MediaSource,
     Provider,
     StreamEvent,
-    normalise_language,
 )
 from desktop_app.providers.clova_nest import (
     ENGINE,
@@ -73,6 +71,7 @@ from desktop_app.providers.clova_nest import (
 from desktop_app.providers.clova_results import PositionAssembler, parse_result
 from desktop_app.providers.proto import nest_pb2, nest_pb2_grpc
 from desktop_app.providers.registry import register
+from desktop_app.providers.streamed_file import transcribe_by_streaming
 
 log = logging.getLogger(__name__)
 
@@ -178,36 +177,8 @@ class ClovaStreamProvider(Provider):
         self.check_options(options, source)
         if source.path is None:
             raise AssertionError("unreachable: check_options refuses non-file input")
-        path = Path(source.path)
-        info = await asyncio.to_thread(probe, path)
-        session = self.open_session(options)
-        sent = [0]
-
-        def count(size: int) -> None:
-            sent[0] += size
-            if info.duration:
-                fraction = min(0.999, sent[0] / BYTES_PER_SECOND / info.duration)
-                progress(Progress("processing", fraction))
-
-        latest: dict[int, Segment] = {}
-        progress(Progress("processing", 0.0, "connecting"))
-        async with contextlib.aclosing(file_chunks(path, count)) as chunks:
-            first = await anext(chunks, None)
-            if first is None:
-                raise EmptyAudioError(
-                    f"'{path.name}' contains no audio samples",
-                    message_ko=f"'{path.name}'에 오디오 샘플이 없습니다",
-                )
-            async with contextlib.aclosing(session.events(_prepend(first, chunks))) as events:
-                async for event in events:
-                    latest[event.key] = event.segment
-        progress(Progress("processing", 1.0))
-        return Transcript(
-            segments=[latest[key] for key in sorted(latest) if latest[key].text],
-            language=normalise_language(options.language or "ko"),
-            engine=self.name,
-            source=path.name,
-            duration=sent[0] / BYTES_PER_SECOND,
+        return await transcribe_by_streaming(
+            self, Path(source.path), options, progress, chunk_seconds=FILE_CHUNK_SECONDS
         )
 
 
@@ -438,31 +409,3 @@ async def _finish(call: Any) -> None:
     call.cancel()
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(call.code(), CLOSE_TIMEOUT)
-
-
-async def file_chunks(path: Path, count: Callable[[int], None]) -> AsyncGenerator[bytes, None]:
-    """A file's decoded PCM, decoded on worker threads; ``count`` hears each chunk's size."""
-    chunks = decode_pcm(path, chunk_seconds=FILE_CHUNK_SECONDS)
-    try:
-        while True:
-            decoding = asyncio.ensure_future(asyncio.to_thread(next, chunks, None))
-            try:
-                chunk = await asyncio.shield(decoding)
-            except asyncio.CancelledError:
-                # The decoder must be idle before it can be closed below.
-                await asyncio.wait({decoding})
-                raise
-            if chunk is None:
-                return
-            count(len(chunk))
-            yield chunk
-    finally:
-        close = getattr(chunks, "close", None)
-        if close is not None:
-            close()
-
-
-async def _prepend(first: bytes, rest: AsyncIterator[bytes]) -> AsyncGenerator[bytes, None]:
-    yield first
-    async for chunk in rest:
-        yield chunk

@@ -49,17 +49,15 @@ from websockets.exceptions import (
 )
 
 from desktop_app.audio import BYTES_PER_SECOND, SAMPLE_WIDTH
-from desktop_app.audio.sources import FileSource
 from desktop_app.core.errors import (
     ConfigurationError,
-    EmptyAudioError,
     NetworkError,
     ServerError,
     SoriError,
     UnsupportedOptionError,
 )
 from desktop_app.core.options import TranscriptionOptions
-from desktop_app.core.progress import Progress, ProgressCallback, ignore_progress
+from desktop_app.core.progress import ProgressCallback, ignore_progress
 from desktop_app.core.transcript import Transcript
 from desktop_app.providers.base import (
     Capabilities,
@@ -67,7 +65,6 @@ from desktop_app.providers.base import (
     Provider,
     StreamEvent,
     check_options,
-    normalise_language,
 )
 from desktop_app.providers.http import USER_AGENT, RetryPolicy, check_endpoint
 from desktop_app.providers.registry import register
@@ -80,6 +77,7 @@ from desktop_app.providers.rtzr_stream_wire import (
     handshake_error,
     stream_query,
 )
+from desktop_app.providers.streamed_file import transcribe_by_streaming
 
 log = logging.getLogger(__name__)
 
@@ -204,43 +202,8 @@ class RtzrStreamProvider(Provider):
         self.check_options(options, source)
         if source.path is None:
             raise UnsupportedOptionError(f"{source.kind} input", self.name)
-        path = Path(source.path)
-        session = self.open_session(options)
-        latest: dict[int, StreamEvent] = {}
-        progress(Progress("processing", 0.0, "connecting"))
-        async with FileSource(path, realtime=False, chunk_seconds=FILE_CHUNK_SECONDS) as audio:
-            first = await anext(audio, None)
-            if first is None:
-                raise EmptyAudioError(
-                    f"'{path.name}' contains no audio samples",
-                    message_ko=f"'{path.name}'에 오디오 샘플이 없습니다",
-                )
-
-            reported = [0.0]
-
-            def report(sent: int) -> None:
-                if audio.duration:
-                    fraction = round(min(0.999, sent / BYTES_PER_SECOND / audio.duration), 3)
-                    if fraction > reported[0]:  # at most a thousand reports per file
-                        reported[0] = fraction
-                        progress(Progress("processing", fraction))
-
-            session.on_sent = report
-            async with contextlib.aclosing(session.events(_prepend(first, audio))) as events:
-                async for event in events:
-                    latest[event.key] = event
-            duration = audio.elapsed
-        progress(Progress("processing", 1.0))
-        segments = sorted(
-            (e.segment for e in latest.values() if e.segment.text),
-            key=lambda s: (s.start, s.end),
-        )
-        return Transcript(
-            segments=segments,
-            language=normalise_language(options.language or "ko"),
-            engine=self.name,
-            source=path.name,
-            duration=duration,
+        return await transcribe_by_streaming(
+            self, Path(source.path), options, progress, chunk_seconds=FILE_CHUNK_SECONDS
         )
 
 
@@ -444,9 +407,3 @@ class RtzrStreamSession:
                 outbox.put_nowait(_Closed(received.code, received.reason))
             return
         outbox.put_nowait(_Closed(ws.close_code, ws.close_reason or ""))
-
-
-async def _prepend(first: bytes, rest: AsyncIterator[bytes]) -> AsyncGenerator[bytes, None]:
-    yield first
-    async for chunk in rest:
-        yield chunk

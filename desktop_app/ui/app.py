@@ -1,15 +1,23 @@
-"""Start the window: the QApplication, organisation names for QSettings, files from argv."""
+"""Start the window: the QApplication, organisation names for QSettings, files from argv.
+
+For measurements, ``SORI_REPORT_SHOWN=<file>`` makes the app write ``time.monotonic()`` (a
+system-wide clock, so another process can compare it with its own) to that file as JSON once the
+main window has painted for the first time; ``bench/bench_gui.py`` uses it to time the launch.
+"""
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import sys
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop_app import APP_ID, APP_NAME, __version__
 
@@ -28,6 +36,30 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
     app = QApplication([sys.argv[0], *(argv or [])])
     app.setDesktopFileName(APP_ID)
     return app
+
+
+REPORT_SHOWN_ENV = "SORI_REPORT_SHOWN"
+
+
+class _ShownReporter(QObject):
+    """Writes the time of the window's first paint to a file (GUI thread; benchmarks only)."""
+
+    def __init__(self, window: QWidget, path: Path) -> None:
+        super().__init__(window)
+        self._window = window
+        self._path = path
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._window and event.type() == QEvent.Type.Paint:
+            self._window.removeEventFilter(self)
+            # Zero delay: runs after this paint pass, children included, has finished.
+            QTimer.singleShot(0, self._write)
+        return False
+
+    def _write(self) -> None:
+        shown = {"monotonic": time.monotonic(), "pid": os.getpid()}
+        self._path.write_text(json.dumps(shown), encoding="utf-8")
 
 
 def _recover_recordings() -> None:
@@ -51,6 +83,9 @@ def run_app(files: Sequence[str] = ()) -> int:
     from desktop_app.ui.main_window import MainWindow
 
     window = MainWindow()
+    report_to = os.environ.get(REPORT_SHOWN_ENV)
+    if report_to:
+        _ShownReporter(window, Path(report_to))
     window.show()
     paths = [Path(f) for f in files]
     if paths:

@@ -12,10 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QIcon, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QHeaderView,
     QProgressBar,
+    QStyle,
     QTableWidget,
     QTableWidgetItem,
     QWidget,
@@ -25,11 +28,26 @@ from desktop_app.core.options import TranscriptionOptions
 from desktop_app.core.transcript import Transcript
 from desktop_app.providers.base import MediaSource
 
-RUNNING_STATES = {"queued", "decoding", "uploading", "processing", "downloading", "starting"}
+WORKING_STATES = {"decoding", "uploading", "processing", "downloading"}
+RUNNING_STATES = {"queued", "starting", *WORKING_STATES}
+FILE, LENGTH, ENGINE, STATE, TIME = range(5)
+STATE_WIDTH = 210
+FAILED_COLOR = QColor("#d0423a")  # readable on light and dark bases alike
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("QueueTable", text)
+def column_titles() -> list[str]:
+    # Literal translate() calls, so that lupdate collects them under "QueueTable".
+    return [
+        QCoreApplication.translate("QueueTable", "File"),
+        QCoreApplication.translate("QueueTable", "Length"),
+        QCoreApplication.translate("QueueTable", "Engine"),
+        QCoreApplication.translate("QueueTable", "State"),
+        QCoreApplication.translate("QueueTable", "Time"),
+    ]
+
+
+def time_left(clock: str) -> str:
+    return QCoreApplication.translate("QueueTable", "%s left") % clock
 
 
 def stage_label(stage: str) -> str:
@@ -67,6 +85,7 @@ class QueueEntry:
     state: str = "starting"
     fraction: float | None = None
     started: float = field(default_factory=time.monotonic)
+    working_since: float | None = None  # when the engine began (the wait in the queue excluded)
     ended: float | None = None
     duration: float | None = None
     transcript: Transcript | None = None
@@ -80,18 +99,20 @@ class QueueEntry:
         return self.state in RUNNING_STATES
 
     def elapsed(self) -> float:
-        return (self.ended or time.monotonic()) - self.started
+        """Seconds of work so far (or in all, once ended), not counting the wait in the queue."""
+        began = self.working_since if self.working_since is not None else self.started
+        return max(0.0, (self.ended or time.monotonic()) - began)
 
     def remaining(self) -> float | None:
         """Seconds left, from the progress so far (None until it can be told)."""
-        if not self.running or not self.fraction or self.fraction < 0.02:
+        if self.state not in WORKING_STATES or not self.fraction or self.fraction < 0.02:
             return None
         elapsed = self.elapsed()
         return max(0.0, elapsed * (1 - self.fraction) / self.fraction)
 
 
 class QueueTable(QTableWidget):
-    """The queue's rows; ``entries[row]`` is the entry shown in that row.
+    """The queue's rows; ``entries[row]`` is the entry shown in that row. GUI thread only.
 
     Signals:
       entry_selected(object)   the selected entry changed (None when nothing is selected)
@@ -104,41 +125,64 @@ class QueueTable(QTableWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(0, len(self.COLUMNS), parent)
         self.entries: list[QueueEntry] = []
-        self.setHorizontalHeaderLabels([tr(name) for name in self.COLUMNS])
+        for column, title in enumerate(column_titles()):
+            item = QTableWidgetItem(title)
+            item.setTextAlignment(self._alignment(column))
+            self.setHorizontalHeaderItem(column, item)
         header = self.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2, 4):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
-        self.setColumnWidth(3, 220)
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(FILE, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(LENGTH, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(ENGINE, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(STATE, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(TIME, QHeaderView.ResizeMode.Interactive)
+        self.setColumnWidth(STATE, STATE_WIDTH)
+        # Wide enough for "12:34 · 12:34 left" in the interface language, so the column
+        # neither clips nor jumps as the estimate changes.
+        sample = "88:88 · " + time_left("88:88")
+        self.setColumnWidth(TIME, self.fontMetrics().horizontalAdvance(sample) + 24)
+        rows = self.verticalHeader()
+        rows.setVisible(False)
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 16)
+        self.setShowGrid(False)
+        self.setWordWrap(False)
+        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # keep the file's extension visible
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.verticalHeader().setVisible(False)
         self.setAlternatingRowColors(True)
-        self.setAccessibleName(tr("Queue"))
+        self.setAccessibleName(QCoreApplication.translate("QueueTable", "Queue"))
         self.itemSelectionChanged.connect(lambda: self.entry_selected.emit(self.selected()))
         self._clock = QTimer(self)
         self._clock.setInterval(1000)
         self._clock.timeout.connect(self._tick)
         self._clock.start()
 
+    @staticmethod
+    def _alignment(column: int) -> Qt.AlignmentFlag:
+        side = Qt.AlignmentFlag.AlignRight if column in (LENGTH, TIME) else Qt.AlignmentFlag.AlignLeft
+        return side | Qt.AlignmentFlag.AlignVCenter
+
     def add(self, entry: QueueEntry) -> int:
         row = self.rowCount()
         self.insertRow(row)
         self.entries.append(entry)
-        name = QTableWidgetItem(entry.label)
-        name.setToolTip(entry.label)
-        self.setItem(row, 0, name)
-        self.setItem(row, 1, QTableWidgetItem(""))
-        self.setItem(row, 2, QTableWidgetItem(entry.engine_name))
-        bar = QProgressBar()
+        for column, text in ((FILE, entry.label), (LENGTH, ""), (ENGINE, entry.engine_name)):
+            item = QTableWidgetItem(text)
+            item.setTextAlignment(self._alignment(column))
+            self.setItem(row, column, item)
+        cell = QWidget()
+        layout = QHBoxLayout(cell)
+        layout.setContentsMargins(4, 4, 6, 4)
+        bar = QProgressBar(cell)
         bar.setRange(0, 1000)
-        bar.setAccessibleName(tr("Progress"))
-        self.setCellWidget(row, 3, bar)
+        bar.setAccessibleName(QCoreApplication.translate("QueueTable", "Progress"))
+        layout.addWidget(bar)
+        self.setCellWidget(row, STATE, cell)
         time_item = QTableWidgetItem("")
-        time_item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.setItem(row, 4, time_item)
+        time_item.setTextAlignment(self._alignment(TIME))
+        self.setItem(row, TIME, time_item)
         self.refresh(entry)
         return row
 
@@ -161,12 +205,15 @@ class QueueTable(QTableWidget):
         self.removeRow(row)
 
     def bar(self, entry: QueueEntry) -> QProgressBar:
-        widget = self.cellWidget(self.row_of(entry), 3)
-        assert isinstance(widget, QProgressBar)
-        return widget
+        cell = self.cellWidget(self.row_of(entry), STATE)
+        bar = cell.findChild(QProgressBar) if cell is not None else None
+        assert isinstance(bar, QProgressBar)
+        return bar
 
     def refresh(self, entry: QueueEntry) -> None:
         """Show the entry's current state in its row."""
+        if entry.state in WORKING_STATES and entry.working_since is None:
+            entry.working_since = time.monotonic()
         row = self.row_of(entry)
         bar = self.bar(entry)
         label = stage_label(entry.state)
@@ -174,7 +221,7 @@ class QueueTable(QTableWidget):
             bar.setRange(0, 1000)
             bar.setValue(1000)
             bar.setFormat(label)
-        elif entry.state in {"failed", "cancelled"}:
+        elif entry.state in {"failed", "cancelled", "queued", "starting"}:
             bar.setRange(0, 1000)
             bar.setValue(0)
             bar.setFormat(label)
@@ -185,24 +232,38 @@ class QueueTable(QTableWidget):
             bar.setRange(0, 1000)
             bar.setValue(int(entry.fraction * 1000))
             bar.setFormat(f"{label} {entry.fraction * 100:.0f}%")
+        palette = self.palette()
+        if entry.state == "failed":
+            palette.setColor(QPalette.ColorRole.Text, FAILED_COLOR)
+        bar.setPalette(palette)
         tip = entry.message or label
         bar.setToolTip(tip)
-        name = self.item(row, 0)
+        name = self.item(row, FILE)
         if name is not None:
             name.setToolTip(f"{entry.label}\n{entry.message}" if entry.message else entry.label)
-        length = self.item(row, 1)
+            name.setText(entry.label)
+            name.setIcon(
+                self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+                if entry.state == "failed"
+                else QIcon()
+            )
+        length = self.item(row, LENGTH)
         if length is not None:
             length.setText(format_clock(entry.duration) if entry.duration else "")
         self._show_time(entry)
 
     def _show_time(self, entry: QueueEntry) -> None:
-        item = self.item(self.row_of(entry), 4)
+        item = self.item(self.row_of(entry), TIME)
         if item is None:
+            return
+        if entry.working_since is None:
+            # Waiting in the queue, or reopened from the history: no time of its own to show.
+            item.setText("")
             return
         text = format_clock(entry.elapsed())
         remaining = entry.remaining()
         if remaining is not None:
-            text += " · " + tr("%s left") % format_clock(remaining)
+            text += " · " + time_left(format_clock(remaining))
         item.setText(text)
 
     def _tick(self) -> None:

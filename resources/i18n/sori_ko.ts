@@ -2,10 +2,29 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ko" sourcelanguage="en">
 <context>
+    <name></name>
+    <message>
+        <source>Queue</source>
+        <translation type="unfinished">작업 목록</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%s left</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>DropZone</name>
     <message>
         <source>Drop audio or video files here</source>
         <translation>오디오나 동영상 파일을 여기에 끌어다 놓으세요</translation>
+    </message>
+    <message>
+        <source>Drop audio or video files or folders here</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>WAV, MP3, M4A, FLAC, OGG, Opus, WebM, AMR, MP4, MOV, MKV …</source>
@@ -14,6 +33,10 @@
     <message>
         <source>Open files…</source>
         <translation>파일 열기…</translation>
+    </message>
+    <message>
+        <source>Open audio or video files (Ctrl+O)</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -452,6 +475,10 @@
         <source>Saved {0} in {1}</source>
         <translation>{1}에 {0}을(를) 저장했습니다</translation>
     </message>
+    <message>
+        <source>Still writing the files; closing when they are done.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>FindBar</name>
@@ -584,6 +611,45 @@
     </message>
 </context>
 <context>
+    <name>HistoryPanel</name>
+    <message>
+        <source>History</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Finished transcripts appear here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rename</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Title:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete transcript</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete this transcript from the history?</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>LiveView</name>
     <message>
         <source>Text appears here as it is recognised.</source>
@@ -609,60 +675,113 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <source>Engine:</source>
-        <translation>엔진:</translation>
-    </message>
-    <message>
         <source>Speech engine</source>
         <translation>음성 인식 엔진</translation>
-    </message>
-    <message>
-        <source>Queue</source>
-        <translation>작업 목록</translation>
-    </message>
-    <message>
-        <source>File</source>
-        <translation>파일</translation>
     </message>
     <message>
         <source>Engine</source>
         <translation>엔진</translation>
     </message>
     <message>
-        <source>State</source>
-        <translation>상태</translation>
-    </message>
-    <message>
-        <source>Transcript</source>
-        <translation>변환 결과</translation>
-    </message>
-    <message>
-        <source>Time</source>
-        <translation>시간</translation>
-    </message>
-    <message>
-        <source>Speaker</source>
-        <translation>화자</translation>
-    </message>
-    <message>
-        <source>Text</source>
-        <translation>텍스트</translation>
-    </message>
-    <message>
-        <source>Cancel job</source>
-        <translation>작업 취소</translation>
-    </message>
-    <message>
         <source>Export…</source>
         <translation>내보내기…</translation>
     </message>
     <message>
-        <source>Quit</source>
-        <translation>끝내기</translation>
+        <source>&amp;Engine:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>https://… public address of an audio file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Public URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run again with…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation type="unfinished">삭제</translation>
+    </message>
+    <message>
+        <source>Copy error details</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export the transcript (Ctrl+E)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Drop files above or press Record.
+The transcript appears here.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Ready. The offline engine needs no account.</source>
         <translation>준비되었습니다. 오프라인 엔진은 계정 없이 쓸 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Open…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Export…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Find…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connection lost; reconnecting (%d)… %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>key needed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Runs on this computer; no account or network needed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This engine needs keys. &lt;a href=&apos;#&apos;&gt;Enter them in Settings&lt;/a&gt;.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Open audio or video</source>
@@ -673,46 +792,41 @@
         <translation>미디어 파일</translation>
     </message>
     <message>
-        <source>Queued</source>
-        <translation>대기 중</translation>
+        <source>Enter an address starting with https://</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Done</source>
-        <translation>완료</translation>
+        <source>Resumed from the last session</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Error details copied</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%s cannot transcribe live. Choose one of: %s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recording</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Work in progress</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Jobs or a recording are still running. Stop them and quit?
+Cloud jobs already accepted are picked up again next time.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Finished: %s</source>
         <translation>완료: %s</translation>
     </message>
     <message>
-        <source>Failed</source>
-        <translation>실패</translation>
-    </message>
-    <message>
-        <source>Cancelled</source>
-        <translation>취소됨</translation>
-    </message>
-    <message>
-        <source>Export transcript</source>
-        <translation>변환 결과 내보내기</translation>
-    </message>
-    <message>
-        <source>Export failed</source>
-        <translation>내보내기 실패</translation>
-    </message>
-    <message>
         <source>Saved %s</source>
         <translation>%s 저장됨</translation>
-    </message>
-    <message>
-        <source>Jobs are running</source>
-        <translation>작업이 진행 중입니다</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n job(s) are still running. Stop them and quit?</source>
-        <translation>
-            <numerusform>작업 %n개가 아직 진행 중입니다. 중지하고 끝낼까요?</numerusform>
-        </translation>
     </message>
 </context>
 <context>
@@ -756,6 +870,45 @@
     <message>
         <source>unknown error</source>
         <translation>알 수 없는 오류</translation>
+    </message>
+</context>
+<context>
+    <name>QueueTable</name>
+    <message>
+        <source>Starting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Queued</source>
+        <translation type="unfinished">대기 중</translation>
+    </message>
+    <message>
+        <source>Decoding</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Uploading</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Transcribing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Downloading</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation type="unfinished">완료</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation type="unfinished">실패</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation type="unfinished">취소됨</translation>
     </message>
 </context>
 <context>
