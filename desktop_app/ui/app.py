@@ -39,6 +39,22 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
 
 
 REPORT_SHOWN_ENV = "SORI_REPORT_SHOWN"
+QUIT_AFTER_SHOWN_ENV = "SORI_QUIT_AFTER_SHOWN"  # "1": quit once shown (packaging smoke tests)
+
+
+class _QuitWhenShown(QObject):
+    """Quits the application after the window's first paint (GUI thread; smoke tests only)."""
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self._window = window
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._window and event.type() == QEvent.Type.Paint:
+            self._window.removeEventFilter(self)
+            QTimer.singleShot(0, QCoreApplication.quit)
+        return False
 
 
 class _ShownReporter(QObject):
@@ -83,6 +99,9 @@ def run_app(files: Sequence[str] = ()) -> int:
     from desktop_app.ui.main_window import MainWindow
 
     window = MainWindow()
+    if os.environ.get(QUIT_AFTER_SHOWN_ENV) == "1":
+        # Before the reporter: Qt calls the newest filter first, so its write is queued first.
+        _QuitWhenShown(window)
     report_to = os.environ.get(REPORT_SHOWN_ENV)
     if report_to:
         _ShownReporter(window, Path(report_to))

@@ -71,6 +71,7 @@ class _Relay(QObject):
     """Carries results of background look-ups to the GUI thread."""
 
     credentials_known = Signal(object)  # dict engine -> bool
+    duration_known = Signal(object, float)  # QueueEntry, seconds
 
 
 class MainWindow(QMainWindow):
@@ -113,6 +114,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ layout
     def _build(self) -> None:
         sidebar = QTabWidget()
+        sidebar.setDocumentMode(True)
         engine_page = QWidget()
         engine_layout = QVBoxLayout(engine_page)
         row = QHBoxLayout()
@@ -141,7 +143,7 @@ class MainWindow(QMainWindow):
 
         work = QWidget()
         work_layout = QVBoxLayout(work)
-        work_layout.setContentsMargins(0, 0, 0, 0)
+        work_layout.setContentsMargins(4, 8, 8, 4)
         self.drop_zone = DropZone(self.add_paths, self.open_files)
         work_layout.addWidget(self.drop_zone)
         url_row = QHBoxLayout()

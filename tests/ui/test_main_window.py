@@ -133,3 +133,33 @@ def test_record_from_a_file_backed_source_shows_live_text(
     assert events
     assert HANGUL.search(result.transcript.text)
     assert result.recording is not None and result.recording.exists()
+
+
+def test_wrong_credentials_against_the_emulator_fail_on_the_row(
+    qtbot: QtBot, tmp_path: Path, korean_clip: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.emulators import RTZR_CLIENT_ID, start_emulator
+
+    monkeypatch.setenv("SORI_RTZR_CLIENT_ID", RTZR_CLIENT_ID)
+    monkeypatch.setenv("SORI_RTZR_CLIENT_SECRET", "not-the-right-secret")
+    create_application()
+    with start_emulator("rtzr") as server:
+        settings = Settings(tmp_path / "settings.json")
+        settings.set_engine("rtzr", "endpoint", server.base_url)
+        settings.save()
+        monkeypatch.setenv("SORI_CONFIG_DIR", str(tmp_path))
+        win = MainWindow(
+            settings=settings, history=HistoryStore(tmp_path / "h.sqlite3"), resume_jobs=False
+        )
+        qtbot.addWidget(win)
+        try:
+            win.engine_box.setCurrentIndex(win.engine_box.findData("rtzr"))
+            with qtbot.waitSignal(win.runner.failed, timeout=60_000) as blocker:
+                drop(win, korean_clip)
+        finally:
+            win.runner.shutdown()
+    message = blocker.args[1]
+    assert "not-the-right-secret" not in message
+    assert "H0002" in message or "credential" in message.lower()
+    assert win.queue.entries[0].state == "failed"
+    assert server.requests.count(r"^POST /v1/transcribe") == 0
