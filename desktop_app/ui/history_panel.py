@@ -7,24 +7,110 @@ from __future__ import annotations
 
 import datetime
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (
     QInputDialog,
     QListWidget,
     QListWidgetItem,
     QMenu,
     QMessageBox,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop_app.core.history import HistoryEntry, HistoryStore
+from desktop_app.providers import registry
 from desktop_app.ui.queue_table import format_clock
+from desktop_app.ui.transcript_model import muted_color
+
+ID_ROLE = Qt.ItemDataRole.UserRole
+DETAIL_ROLE = Qt.ItemDataRole.UserRole + 1
+PADDING_X, PADDING_Y, LINE_GAP = 10, 7, 2
+
+
+def engine_name(engine: str) -> str:
+    """The engine's display name, or its stored name when this version doesn't know it."""
+    return (
+        registry.provider_class(engine).display_name
+        if engine in registry.provider_names()
+        else engine
+    )
+
+
+class _EntryDelegate(QStyledItemDelegate):
+    """Draws an entry as its title over a smaller, muted line of details (GUI thread)."""
+
+    @staticmethod
+    def _detail_font(font: QFont) -> QFont:
+        small = QFont(font)
+        small.setPointSizeF(font.pointSizeF() * 0.9)
+        return small
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        if index.data(DETAIL_ROLE) is None:
+            return super().sizeHint(option, index)
+        title = QFontMetrics(option.font)
+        detail = QFontMetrics(self._detail_font(option.font))
+        return QSize(0, title.height() + LINE_GAP + detail.height() + 2 * PADDING_Y)
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        detail = index.data(DETAIL_ROLE)
+        if detail is None:
+            super().paint(painter, option, index)
+            return
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        title = opt.text
+        opt.text = ""
+        widget = opt.widget
+        style = widget.style() if widget is not None else None
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        palette: QPalette = opt.palette
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        rect = opt.rect.adjusted(PADDING_X, PADDING_Y, -PADDING_X, -PADDING_Y)
+        font: QFont = opt.font
+        small = self._detail_font(font)
+        title_metrics, detail_metrics = QFontMetrics(font), QFontMetrics(small)
+        painter.save()
+        painter.setFont(font)
+        painter.setPen(
+            palette.color(
+                QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+            )
+        )
+        painter.drawText(
+            rect.left(),
+            rect.top() + title_metrics.ascent(),
+            title_metrics.elidedText(title, Qt.TextElideMode.ElideMiddle, rect.width()),
+        )
+        painter.setFont(small)
+        if not selected:
+            painter.setPen(muted_color(palette))
+        painter.drawText(
+            rect.left(),
+            rect.top() + title_metrics.height() + LINE_GAP + detail_metrics.ascent(),
+            detail_metrics.elidedText(str(detail), Qt.TextElideMode.ElideRight, rect.width()),
+        )
+        painter.restore()
 
 
 class HistoryPanel(QWidget):
-    """Signals:
-    open_requested(int)   the user wants to see the transcript with this id
+    """The saved transcripts, newest first (GUI thread only).
+
+    Signals:
+      open_requested(int)   the user wants to see the transcript with this id
     """
 
     open_requested = Signal(int)
@@ -35,7 +121,8 @@ class HistoryPanel(QWidget):
         self.list = QListWidget(self)
         self.list.setAccessibleName(self.tr("History"))
         self.list.setAlternatingRowColors(True)
-        self.list.setWordWrap(True)
+        self.list.setUniformItemSizes(True)
+        self.list.setItemDelegate(_EntryDelegate(self.list))
         self.list.itemActivated.connect(self._activated)
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.customContextMenuRequested.connect(self._menu)
@@ -51,27 +138,30 @@ class HistoryPanel(QWidget):
         if self.list.count() == 0:
             empty = QListWidgetItem(self.tr("Finished transcripts appear here."))
             empty.setFlags(Qt.ItemFlag.NoItemFlags)
+            empty.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
             self.list.addItem(empty)
 
     def _item(self, entry: HistoryEntry) -> QListWidgetItem:
         when = datetime.datetime.fromtimestamp(entry.updated).strftime("%Y-%m-%d %H:%M")
         length = format_clock(entry.duration) if entry.duration else ""
-        details = " · ".join(part for part in (when, entry.engine, length) if part)
-        item = QListWidgetItem(f"{entry.title}\n{details}")
-        item.setData(Qt.ItemDataRole.UserRole, entry.id)
-        item.setToolTip(entry.source)
+        details = " · ".join(part for part in (when, engine_name(entry.engine), length) if part)
+        item = QListWidgetItem(entry.title)
+        item.setData(ID_ROLE, entry.id)
+        item.setData(DETAIL_ROLE, details)
+        item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{entry.title}, {details}")
+        item.setToolTip(f"{entry.title}\n{entry.source}" if entry.source else entry.title)
         return item
 
     def _activated(self, item: QListWidgetItem) -> None:
-        entry_id = item.data(Qt.ItemDataRole.UserRole)
+        entry_id = item.data(ID_ROLE)
         if entry_id is not None:
             self.open_requested.emit(int(entry_id))
 
     def _menu(self, point: object) -> None:
         item = self.list.currentItem()
-        if item is None or item.data(Qt.ItemDataRole.UserRole) is None:
+        if item is None or item.data(ID_ROLE) is None:
             return
-        entry_id = int(item.data(Qt.ItemDataRole.UserRole))
+        entry_id = int(item.data(ID_ROLE))
         menu = QMenu(self)
         menu.addAction(self.tr("Open"), lambda: self.open_requested.emit(entry_id))
         menu.addAction(self.tr("Rename…"), lambda: self._rename(entry_id))

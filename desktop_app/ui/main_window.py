@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QApplication,
-    QComboBox,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QSystemTrayIcon,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -49,15 +48,14 @@ from desktop_app.providers.base import MediaSource, StreamEvent
 from desktop_app.ui.bridge import JobRunner
 from desktop_app.ui.drop_zone import MEDIA_SUFFIXES, DropZone
 from desktop_app.ui.export_dialog import ExportDialog
-from desktop_app.ui.history_panel import HistoryPanel
 from desktop_app.ui.i18n import current_language
 from desktop_app.ui.live_runner import LiveRunner
 from desktop_app.ui.live_view import LiveView
-from desktop_app.ui.options_panel import EngineOptionsPanel
 from desktop_app.ui.player import Player
 from desktop_app.ui.queue_table import QueueEntry, QueueTable
 from desktop_app.ui.record_panel import RecordPanel
 from desktop_app.ui.settings_dialog import SettingsDialog
+from desktop_app.ui.sidebar import Sidebar
 from desktop_app.ui.transcript_view import TranscriptView
 
 log = logging.getLogger(__name__)
@@ -113,33 +111,11 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ layout
     def _build(self) -> None:
-        sidebar = QTabWidget()
-        sidebar.setDocumentMode(True)
-        engine_page = QWidget()
-        engine_layout = QVBoxLayout(engine_page)
-        row = QHBoxLayout()
-        engine_label = QLabel(self.tr("&Engine:"))
-        self.engine_box = QComboBox()
-        self.engine_box.setAccessibleName(self.tr("Speech engine"))
-        engine_label.setBuddy(self.engine_box)
-        for cls in registry.provider_classes():
-            self.engine_box.addItem(cls.display_name, cls.name)
-        default = str(self.settings.get("default_provider") or registry.DEFAULT_PROVIDER)
-        self.engine_box.setCurrentIndex(max(0, self.engine_box.findData(default)))
-        row.addWidget(engine_label)
-        row.addWidget(self.engine_box, 1)
-        engine_layout.addLayout(row)
-        self.engine_status = QLabel()
-        self.engine_status.setWordWrap(True)
-        self.engine_status.setOpenExternalLinks(False)
-        self.engine_status.linkActivated.connect(lambda _: self.open_settings(self.engine()))
-        engine_layout.addWidget(self.engine_status)
-        self.options_panel = EngineOptionsPanel(self.engine(), self.settings)
-        engine_layout.addWidget(self.options_panel, 1)
-        sidebar.addTab(engine_page, self.tr("Engine"))
-        self.history_panel = HistoryPanel(self.history)
-        sidebar.addTab(self.history_panel, self.tr("History"))
-        sidebar.setMinimumWidth(300)
+        self.sidebar = Sidebar(self.settings, self.history)
+        self.engine_box = self.sidebar.engine_box
+        self.engine_status = self.sidebar.engine_status
+        self.options_panel = self.sidebar.options_panel
+        self.history_panel = self.sidebar.history_panel
 
         work = QWidget()
         work_layout = QVBoxLayout(work)
@@ -190,11 +166,16 @@ class MainWindow(QMainWindow):
         splitter.addWidget(queue_box)
 
         self.views = QStackedWidget()
-        self.empty_label = QLabel(
-            self.tr("Drop files above or press Record.\nThe transcript appears here.")
-        )
+        self.empty_label = QLabel()
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setEnabled(False)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setMargin(24)
+        self.empty_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        # Framed like the transcript table it stands in for, so the area doesn't look missing.
+        self.empty_label.setFrameShape(QFrame.Shape.StyledPanel)
+        self.empty_label.setBackgroundRole(QPalette.ColorRole.Base)
+        self.empty_label.setAutoFillBackground(True)
+        self.empty_label.setText(self._placeholder(None))
         transcript_page = QWidget()
         transcript_layout = QVBoxLayout(transcript_page)
         transcript_layout.setContentsMargins(0, 0, 0, 0)
@@ -208,15 +189,18 @@ class MainWindow(QMainWindow):
         self.views.addWidget(transcript_page)
         self.views.addWidget(self.live_view)
         splitter.addWidget(self.views)
-        splitter.setSizes([220, 420])
+        splitter.setChildrenCollapsible(False)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([215, 425])
         work_layout.addWidget(splitter, 1)
 
-        main = QSplitter(Qt.Orientation.Horizontal)
-        main.addWidget(sidebar)
-        main.addWidget(work)
-        main.setStretchFactor(1, 1)
-        main.setSizes([340, 900])
-        self.setCentralWidget(main)
+        self._columns = QSplitter(Qt.Orientation.Horizontal)
+        self._columns.addWidget(self.sidebar)
+        self._columns.addWidget(work)
+        self._columns.setStretchFactor(1, 1)
+        self._columns.setChildrenCollapsible(False)
+        self._columns.setSizes([360, 840])
+        self.setCentralWidget(self._columns)
         self._build_actions()
         self._update_for_engine()
         self._update_buttons()
@@ -248,7 +232,8 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(action(self.tr("&Find…"), "Ctrl+F", self.transcript_view.open_find))
 
     def _connect(self) -> None:
-        self.engine_box.currentIndexChanged.connect(self._update_for_engine)
+        self.sidebar.engine_changed.connect(self._update_for_engine)
+        self.sidebar.keys_requested.connect(lambda: self.open_settings(self.engine()))
         self.queue.entry_selected.connect(self._show_entry)
         self.cancel_button.clicked.connect(self.cancel_selected)
         self.retry_button.clicked.connect(self.retry_selected)
@@ -275,18 +260,26 @@ class MainWindow(QMainWindow):
         )
         self.transcript_view.edited.connect(self._on_edited)
         self.history_panel.open_requested.connect(self.open_history)
-        self._relay.credentials_known.connect(self._show_credentials)
+        self._relay.credentials_known.connect(self.sidebar.show_credentials)
+        self._relay.duration_known.connect(self._show_duration)
 
     # ------------------------------------------------------------------ engine
     def engine(self) -> str:
         return str(self.engine_box.currentData())
 
     def _update_for_engine(self) -> None:
-        name = self.engine()
-        cls = registry.provider_class(name)
-        self.options_panel.set_engine(name)
+        cls = registry.provider_class(self.engine())
         self.url_row.setVisible("url" in cls.capabilities.inputs)
-        self._show_engine_status()
+        QTimer.singleShot(0, self._fit_sidebar)
+
+    def _fit_sidebar(self) -> None:
+        """Fit the sidebar's split to the engine's options and, when they are wide, widen the
+        sidebar up to 45 % of the window so they need no sideways scrolling."""
+        self.sidebar.fit()
+        widths = self._columns.sizes()
+        need = min(self.sidebar.preferred_width(), sum(widths) * 45 // 100)
+        if need > widths[0]:
+            self._columns.setSizes([need, sum(widths) - need])
 
     def _refresh_credentials(self) -> None:
         store = self.store
@@ -304,26 +297,6 @@ class MainWindow(QMainWindow):
             relay.credentials_known.emit(known)
 
         _background.submit(work)
-
-    def _show_credentials(self, known: dict[str, bool]) -> None:
-        self._credentials = known
-        for index in range(self.engine_box.count()):
-            name = str(self.engine_box.itemData(index))
-            cls = registry.provider_class(name)
-            mark = "" if known.get(name, True) else "  — " + self.tr("key needed")
-            self.engine_box.setItemText(index, cls.display_name + mark)
-        self._show_engine_status()
-
-    def _show_engine_status(self) -> None:
-        cls = registry.provider_class(self.engine())
-        known = getattr(self, "_credentials", {})
-        if cls.capabilities.offline:
-            text = self.tr("Runs on this computer; no account or network needed.")
-        elif known.get(cls.name) is False:
-            text = self.tr("This engine needs keys. <a href='#'>Enter them in Settings</a>.")
-        else:
-            text = cls.description
-        self.engine_status.setText(text)
 
     # ------------------------------------------------------------------ input
     def open_files(self) -> None:
@@ -370,10 +343,33 @@ class MainWindow(QMainWindow):
         entry.audio = source.path
         self.queue.add(entry)
         entry.job_id = self.runner.start(name, source, options)
+        if source.path is not None:
+            self._probe_duration(entry, source.path)
         if self.queue.selected() is None:
             self.queue.select(entry)
         self._update_buttons()
         return entry
+
+    def _probe_duration(self, entry: QueueEntry, path: Path) -> None:
+        """Show a queued file's length before its transcript is done (read off the GUI thread)."""
+        relay = self._relay
+
+        def work() -> None:
+            from desktop_app.audio.decode import probe  # PyAV loads only when a file is queued
+
+            try:
+                duration = probe(path).duration
+            except (SoriError, OSError):
+                return  # the job itself reports what is wrong with the file
+            if duration:
+                relay.duration_known.emit(entry, duration)
+
+        _background.submit(work)
+
+    def _show_duration(self, entry: QueueEntry, seconds: float) -> None:
+        if entry in self.queue.entries and entry.duration is None:
+            entry.duration = seconds
+            self.queue.refresh(entry)
 
     def resume_unfinished_jobs(self) -> None:
         """Pick up cloud jobs that were accepted before the app last closed (no new upload)."""
@@ -432,8 +428,14 @@ class MainWindow(QMainWindow):
         entry.ended = time.monotonic()
         entry.message, entry.details = message, details
         self.queue.refresh(entry)
-        self.statusBar().showMessage(f"{entry.label}: {message}")
-        self._update_buttons()
+        # Most messages already name the file; don't say it twice.
+        self.statusBar().showMessage(
+            message if entry.label in message else f"{entry.label}: {message}"
+        )
+        if self.queue.selected() is entry:
+            self._show_entry(entry)
+        else:
+            self._update_buttons()
 
     def _on_cancelled(self, job_id: int) -> None:
         entry = self.queue.by_job(job_id)
@@ -442,7 +444,10 @@ class MainWindow(QMainWindow):
         entry.state = "cancelled"
         entry.ended = time.monotonic()
         self.queue.refresh(entry)
-        self._update_buttons()
+        if self.queue.selected() is entry:
+            self._show_entry(entry)
+        else:
+            self._update_buttons()
 
     def _notify(self, entry: QueueEntry) -> None:
         if self.isActiveWindow() or entry.elapsed() < NOTIFY_AFTER_SECONDS:
@@ -457,7 +462,10 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ queue actions
     def _update_buttons(self) -> None:
         entry = self.queue.selected()
-        self.cancel_button.setEnabled(entry is not None and entry.running)
+        # A recording is ended with Stop, next to Record, which keeps what was said.
+        self.cancel_button.setEnabled(
+            entry is not None and entry.running and entry.job_id is not None
+        )
         can_retry = entry is not None and entry.state in {"failed", "cancelled"}
         self.retry_button.setEnabled(can_retry and entry is not None and entry.source is not None)
         self.rerun_button.setEnabled(
@@ -511,11 +519,22 @@ class MainWindow(QMainWindow):
             return
         self._shown = entry if entry is not None and entry.transcript is not None else None
         if self._shown is None or self._shown.transcript is None:
+            self.empty_label.setText(self._placeholder(entry))
             self.views.setCurrentWidget(self.empty_label)
             return
         self.transcript_view.set_transcript(self._shown.transcript)
         self.player.set_source(self._shown.audio)
         self.views.setCurrentIndex(1)
+
+    def _placeholder(self, entry: QueueEntry | None) -> str:
+        """What the transcript area says while there is no transcript to show."""
+        if entry is None:
+            return self.tr("Drop files above or press Record.\nThe transcript appears here.")
+        if entry.state == "failed":
+            return self.tr("%s could not be transcribed.") % entry.label + "\n\n" + entry.message
+        if entry.state == "cancelled":
+            return self.tr("Cancelled. Retry starts it again.")
+        return self.tr("The transcript appears here when it is done.")
 
     def _on_edited(self) -> None:
         self._edits_pending = True
@@ -590,7 +609,8 @@ class MainWindow(QMainWindow):
         except SoriError as exc:
             self.record_panel.show_message(exc.describe(self.language))
             return
-        entry = QueueEntry(self.tr("Recording"), name, cls.display_name, options=options)
+        label = self.tr("Recording %s") % time.strftime("%H:%M")
+        entry = QueueEntry(label, name, cls.display_name, options=options)
         entry.state = "processing"
         self._live_entry = entry
         self.queue.add(entry)

@@ -125,26 +125,34 @@ class QueueTable(QTableWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(0, len(self.COLUMNS), parent)
         self.entries: list[QueueEntry] = []
-        for column, title in enumerate(column_titles()):
+        titles = column_titles()
+        for column, title in enumerate(titles):
             item = QTableWidgetItem(title)
             item.setTextAlignment(self._alignment(column))
             self.setHorizontalHeaderItem(column, item)
         header = self.horizontalHeader()
         header.setHighlightSections(False)
         header.setSectionResizeMode(FILE, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(LENGTH, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(ENGINE, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(STATE, QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(TIME, QHeaderView.ResizeMode.Interactive)
+        for column in (LENGTH, STATE, TIME):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        metrics = self.fontMetrics()
+
+        def fit(column: int, sample: str) -> None:
+            # Sized for the widest value in the interface language, so the column neither
+            # clips nor jumps while times change.
+            widest = max(
+                metrics.horizontalAdvance(sample), metrics.horizontalAdvance(titles[column])
+            )
+            self.setColumnWidth(column, widest + 24)
+
+        fit(LENGTH, "8:88:88")
+        fit(TIME, "88:88 · " + time_left("88:88"))
         self.setColumnWidth(STATE, STATE_WIDTH)
-        # Wide enough for "12:34 · 12:34 left" in the interface language, so the column
-        # neither clips nor jumps as the estimate changes.
-        sample = "88:88 · " + time_left("88:88")
-        self.setColumnWidth(TIME, self.fontMetrics().horizontalAdvance(sample) + 24)
         rows = self.verticalHeader()
         rows.setVisible(False)
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(self.fontMetrics().height() + 16)
+        rows.setDefaultSectionSize(metrics.height() + 14)
         self.setShowGrid(False)
         self.setWordWrap(False)
         self.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # keep the file's extension visible
@@ -161,7 +169,9 @@ class QueueTable(QTableWidget):
 
     @staticmethod
     def _alignment(column: int) -> Qt.AlignmentFlag:
-        side = Qt.AlignmentFlag.AlignRight if column in (LENGTH, TIME) else Qt.AlignmentFlag.AlignLeft
+        if column == LENGTH:
+            return Qt.AlignmentFlag.AlignCenter
+        side = Qt.AlignmentFlag.AlignRight if column == TIME else Qt.AlignmentFlag.AlignLeft
         return side | Qt.AlignmentFlag.AlignVCenter
 
     def add(self, entry: QueueEntry) -> int:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -54,11 +55,11 @@ class RecordPanel(QWidget):
         self._recording = False
         self._paused = False
         self._level_source: object | None = None
-        layout = QHBoxLayout(self)
+        layout = QHBoxLayout()
         layout.setContentsMargins(0, 0, 0, 0)
         self.device_box = QComboBox()
         self.device_box.setAccessibleName(self.tr("Input device"))
-        self.device_box.setMinimumContentsLength(18)
+        self.device_box.setMinimumContentsLength(22)
         self.device_box.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
@@ -78,16 +79,24 @@ class RecordPanel(QWidget):
         self.meter.setAccessibleName(self.tr("Input level"))
         self.time_label = QLabel(format_elapsed(0))
         self.time_label.setAccessibleName(self.tr("Recording time"))
+        # Under the controls, full width, and only while there is something to say: reasons
+        # such as a missing sound library are long and must be readable in full.
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status.hide()
         layout.addWidget(QLabel(self.tr("Input:")))
-        layout.addWidget(self.device_box, 1)
+        layout.addWidget(self.device_box)
         layout.addWidget(self.record_button)
         layout.addWidget(self.pause_button)
         layout.addWidget(self.meter)
         layout.addWidget(self.time_label)
-        layout.addWidget(self.status, 2)
+        layout.addStretch(1)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addLayout(layout)
+        column.addWidget(self.status)
         self._timer = QTimer(self)
         self._timer.setInterval(50)
         self._timer.timeout.connect(self._tick)
@@ -117,7 +126,7 @@ class RecordPanel(QWidget):
         self.device_box.clear()
         if not devices:
             self.device_box.addItem(self.tr("No input device"), None)
-            self.status.setText(reason)
+            self.show_message(reason)
             self.record_button.setToolTip(reason)
             return
         self.device_box.addItem(self.tr("System default"), None)
@@ -125,7 +134,7 @@ class RecordPanel(QWidget):
             self.device_box.addItem(device.name, device.id)
         self.device_box.setEnabled(True)
         self.record_button.setEnabled(True)
-        self.status.clear()
+        self.show_message("")
 
     @property
     def available(self) -> bool:
@@ -156,6 +165,8 @@ class RecordPanel(QWidget):
         self.pause_button.setText(self.tr("Pause"))
         self.device_box.setEnabled(not recording and self.device_box.count() > 1)
         if recording:
+            self.show_message("")  # an earlier message no longer applies
+            self.time_label.setText(format_elapsed(0))
             self._timer.start()
         else:
             self._timer.stop()
@@ -163,6 +174,7 @@ class RecordPanel(QWidget):
 
     def show_message(self, text: str) -> None:
         self.status.setText(text)
+        self.status.setVisible(bool(text))
 
     def _tick(self) -> None:
         source = self._level_source

@@ -2,21 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ko" sourcelanguage="en">
 <context>
-    <name></name>
-    <message>
-        <source>Queue</source>
-        <translation type="unfinished">작업 목록</translation>
-    </message>
-    <message>
-        <source>Progress</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%s left</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>DropZone</name>
     <message>
         <source>Drop audio or video files here</source>
@@ -24,7 +9,7 @@
     </message>
     <message>
         <source>Drop audio or video files or folders here</source>
-        <translation type="unfinished"></translation>
+        <translation>오디오·동영상 파일이나 폴더를 여기에 끌어다 놓으세요</translation>
     </message>
     <message>
         <source>WAV, MP3, M4A, FLAC, OGG, Opus, WebM, AMR, MP4, MOV, MKV …</source>
@@ -36,7 +21,7 @@
     </message>
     <message>
         <source>Open audio or video files (Ctrl+O)</source>
-        <translation type="unfinished"></translation>
+        <translation>오디오 또는 동영상 파일 열기(Ctrl+O)</translation>
     </message>
 </context>
 <context>
@@ -477,7 +462,7 @@
     </message>
     <message>
         <source>Still writing the files; closing when they are done.</source>
-        <translation type="unfinished"></translation>
+        <translation>아직 파일을 저장하는 중입니다. 끝나면 닫힙니다.</translation>
     </message>
 </context>
 <context>
@@ -614,39 +599,39 @@
     <name>HistoryPanel</name>
     <message>
         <source>History</source>
-        <translation type="unfinished"></translation>
+        <translation>기록</translation>
     </message>
     <message>
         <source>Finished transcripts appear here.</source>
-        <translation type="unfinished"></translation>
+        <translation>완료된 변환 결과가 여기에 표시됩니다.</translation>
     </message>
     <message>
         <source>Open</source>
-        <translation type="unfinished"></translation>
+        <translation>열기</translation>
     </message>
     <message>
         <source>Rename…</source>
-        <translation type="unfinished"></translation>
+        <translation>이름 바꾸기…</translation>
     </message>
     <message>
         <source>Delete</source>
-        <translation type="unfinished"></translation>
+        <translation>삭제</translation>
     </message>
     <message>
         <source>Rename</source>
-        <translation type="unfinished"></translation>
+        <translation>이름 바꾸기</translation>
     </message>
     <message>
         <source>Title:</source>
-        <translation type="unfinished"></translation>
+        <translation>제목:</translation>
     </message>
     <message>
         <source>Delete transcript</source>
-        <translation type="unfinished"></translation>
+        <translation>변환 결과 삭제</translation>
     </message>
     <message>
         <source>Delete this transcript from the history?</source>
-        <translation type="unfinished"></translation>
+        <translation>이 변환 결과를 기록에서 삭제할까요?</translation>
     </message>
 </context>
 <context>
@@ -675,65 +660,50 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <source>Speech engine</source>
-        <translation>음성 인식 엔진</translation>
-    </message>
-    <message>
-        <source>Engine</source>
-        <translation>엔진</translation>
-    </message>
-    <message>
         <source>Export…</source>
         <translation>내보내기…</translation>
     </message>
     <message>
-        <source>&amp;Engine:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>History</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>https://… public address of an audio file</source>
-        <translation type="unfinished"></translation>
+        <translation>https://… 오디오 파일의 공개 주소</translation>
     </message>
     <message>
         <source>Public URL</source>
-        <translation type="unfinished"></translation>
+        <translation>공개 URL</translation>
     </message>
     <message>
         <source>Add URL</source>
-        <translation type="unfinished"></translation>
+        <translation>URL 추가</translation>
     </message>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>취소</translation>
     </message>
     <message>
         <source>Retry</source>
-        <translation type="unfinished"></translation>
+        <translation>다시 시도</translation>
     </message>
     <message>
         <source>Run again with…</source>
-        <translation type="unfinished"></translation>
+        <translation>다른 엔진으로 다시 실행…</translation>
     </message>
     <message>
         <source>Remove</source>
-        <translation type="unfinished">삭제</translation>
+        <translation>목록에서 제거</translation>
     </message>
     <message>
         <source>Copy error details</source>
-        <translation type="unfinished"></translation>
+        <translation>오류 정보 복사</translation>
     </message>
     <message>
         <source>Export the transcript (Ctrl+E)</source>
-        <translation type="unfinished"></translation>
+        <translation>변환 결과 내보내기(Ctrl+E)</translation>
     </message>
     <message>
         <source>Drop files above or press Record.
 The transcript appears here.</source>
-        <translation type="unfinished"></translation>
+        <translation>위에 파일을 끌어다 놓거나 녹음을 누르세요.
+변환 결과가 여기에 표시됩니다.</translation>
     </message>
     <message>
         <source>Ready. The offline engine needs no account.</source>
@@ -741,47 +711,35 @@ The transcript appears here.</source>
     </message>
     <message>
         <source>&amp;File</source>
-        <translation type="unfinished"></translation>
+        <translation>파일(&amp;F)</translation>
     </message>
     <message>
         <source>&amp;Open…</source>
-        <translation type="unfinished"></translation>
+        <translation>열기(&amp;O)…</translation>
     </message>
     <message>
         <source>&amp;Export…</source>
-        <translation type="unfinished"></translation>
+        <translation>내보내기(&amp;E)…</translation>
     </message>
     <message>
         <source>&amp;Settings…</source>
-        <translation type="unfinished"></translation>
+        <translation>설정(&amp;S)…</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>끝내기(&amp;Q)</translation>
     </message>
     <message>
         <source>&amp;Edit</source>
-        <translation type="unfinished"></translation>
+        <translation>편집(&amp;E)</translation>
     </message>
     <message>
         <source>&amp;Find…</source>
-        <translation type="unfinished"></translation>
+        <translation>찾기(&amp;F)…</translation>
     </message>
     <message>
         <source>Connection lost; reconnecting (%d)… %s</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>key needed</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Runs on this computer; no account or network needed.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>This engine needs keys. &lt;a href=&apos;#&apos;&gt;Enter them in Settings&lt;/a&gt;.</source>
-        <translation type="unfinished"></translation>
+        <translation>연결이 끊겨 다시 연결하는 중(%d번째)… %s</translation>
     </message>
     <message>
         <source>Open audio or video</source>
@@ -793,32 +751,45 @@ The transcript appears here.</source>
     </message>
     <message>
         <source>Enter an address starting with https://</source>
-        <translation type="unfinished"></translation>
+        <translation>https://로 시작하는 주소를 입력하세요</translation>
     </message>
     <message>
         <source>Resumed from the last session</source>
-        <translation type="unfinished"></translation>
+        <translation>지난 실행에서 이어 받는 중</translation>
     </message>
     <message>
         <source>Error details copied</source>
-        <translation type="unfinished"></translation>
+        <translation>오류 정보를 복사했습니다</translation>
+    </message>
+    <message>
+        <source>%s could not be transcribed.</source>
+        <translation>%s을(를) 변환하지 못했습니다.</translation>
+    </message>
+    <message>
+        <source>Cancelled. Retry starts it again.</source>
+        <translation>취소되었습니다. &apos;다시 시도&apos;를 누르면 처음부터 다시 합니다.</translation>
+    </message>
+    <message>
+        <source>The transcript appears here when it is done.</source>
+        <translation>변환이 끝나면 결과가 여기에 표시됩니다.</translation>
     </message>
     <message>
         <source>%s cannot transcribe live. Choose one of: %s.</source>
-        <translation type="unfinished"></translation>
+        <translation>%s은(는) 실시간 변환을 지원하지 않습니다. 다음 중에서 고르세요: %s.</translation>
     </message>
     <message>
-        <source>Recording</source>
-        <translation type="unfinished"></translation>
+        <source>Recording %s</source>
+        <translation>녹음 %s</translation>
     </message>
     <message>
         <source>Work in progress</source>
-        <translation type="unfinished"></translation>
+        <translation>작업 진행 중</translation>
     </message>
     <message>
         <source>Jobs or a recording are still running. Stop them and quit?
 Cloud jobs already accepted are picked up again next time.</source>
-        <translation type="unfinished"></translation>
+        <translation>작업이나 녹음이 아직 진행 중입니다. 중지하고 끝낼까요?
+클라우드에 이미 접수된 작업은 다음에 실행할 때 이어서 받아 옵니다.</translation>
     </message>
     <message>
         <source>Finished: %s</source>
@@ -875,40 +846,72 @@ Cloud jobs already accepted are picked up again next time.</source>
 <context>
     <name>QueueTable</name>
     <message>
+        <source>File</source>
+        <translation>파일</translation>
+    </message>
+    <message>
+        <source>Length</source>
+        <translation>길이</translation>
+    </message>
+    <message>
+        <source>Engine</source>
+        <translation>엔진</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>소요 시간</translation>
+    </message>
+    <message>
+        <source>%s left</source>
+        <translation>%s 남음</translation>
+    </message>
+    <message>
         <source>Starting</source>
-        <translation type="unfinished"></translation>
+        <translation>시작하는 중</translation>
     </message>
     <message>
         <source>Queued</source>
-        <translation type="unfinished">대기 중</translation>
+        <translation>대기 중</translation>
     </message>
     <message>
         <source>Decoding</source>
-        <translation type="unfinished"></translation>
+        <translation>오디오 읽는 중</translation>
     </message>
     <message>
         <source>Uploading</source>
-        <translation type="unfinished"></translation>
+        <translation>업로드 중</translation>
     </message>
     <message>
         <source>Transcribing</source>
-        <translation type="unfinished"></translation>
+        <translation>변환 중</translation>
     </message>
     <message>
         <source>Downloading</source>
-        <translation type="unfinished"></translation>
+        <translation>다운로드 중</translation>
     </message>
     <message>
         <source>Done</source>
-        <translation type="unfinished">완료</translation>
+        <translation>완료</translation>
     </message>
     <message>
         <source>Failed</source>
-        <translation type="unfinished">실패</translation>
+        <translation>실패</translation>
     </message>
     <message>
         <source>Cancelled</source>
-        <translation type="unfinished">취소됨</translation>
+        <translation>취소됨</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation>작업 목록</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>진행률</translation>
     </message>
 </context>
 <context>
@@ -1021,6 +1024,33 @@ Cloud jobs already accepted are picked up again next time.</source>
     <message>
         <source>The settings file could not be written: %s</source>
         <translation>설정 파일을 쓸 수 없습니다: %s</translation>
+    </message>
+</context>
+<context>
+    <name>Sidebar</name>
+    <message>
+        <source>Speech engine</source>
+        <translation>음성 인식 엔진</translation>
+    </message>
+    <message>
+        <source>E&amp;ngine:</source>
+        <translation>엔진(&amp;N):</translation>
+    </message>
+    <message>
+        <source>&amp;History</source>
+        <translation>기록(&amp;H)</translation>
+    </message>
+    <message>
+        <source>key needed</source>
+        <translation>키 필요</translation>
+    </message>
+    <message>
+        <source>Runs on this computer; no account or network needed.</source>
+        <translation>이 컴퓨터에서 실행되며 계정이나 네트워크가 필요 없습니다.</translation>
+    </message>
+    <message>
+        <source>This engine needs keys. &lt;a href=&apos;#&apos;&gt;Enter them in Settings&lt;/a&gt;.</source>
+        <translation>이 엔진은 키가 필요합니다. &lt;a href=&apos;#&apos;&gt;설정에서 입력하세요&lt;/a&gt;.</translation>
     </message>
 </context>
 <context>

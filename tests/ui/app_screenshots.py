@@ -59,9 +59,7 @@ def wait(app: QApplication, milliseconds: int) -> None:
     loop.exec()
 
 
-def wait_until(
-    app: QApplication, condition: Callable[[], bool], timeout: float, what: str
-) -> None:
+def wait_until(app: QApplication, condition: Callable[[], bool], timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
@@ -149,7 +147,9 @@ def transcript_state(app: QApplication, folder: Path, out: Path, lang: str) -> N
     sample.source = str(audio)
     history = HistoryStore(data / "history.sqlite3")
     history.save(sample, title="주간 회의 5월 13일" if lang == "ko" else "Weekly meeting, 13 May")
-    entry_id = history.save(sample, title="주간 회의 5월 20일" if lang == "ko" else "Weekly meeting")
+    entry_id = history.save(
+        sample, title="주간 회의 5월 20일" if lang == "ko" else "Weekly meeting"
+    )
     window = new_window(app, data)
     window.open_history(entry_id)
     window.transcript_view.select_row(2)
@@ -187,8 +187,11 @@ def live_state(app: QApplication, folder: Path, out: Path, lang: str) -> None:
     window.start_recording(None)
 
     def ready() -> bool:
-        return len(finals) >= 3 and bool(partial) and not partial[-1].final and (
-            partial[-1].key > finals[-1].key and bool(partial[-1].segment.text.strip())
+        return (
+            len(finals) >= 3
+            and bool(partial)
+            and partial[-1].key > finals[-1].key
+            and len(partial[-1].segment.text.strip()) >= 6
         )
 
     wait_until(app, ready, 120, "provisional live text")
