@@ -132,8 +132,8 @@ def heaviest_imports(top: int, xvfb: bool) -> list[tuple[float, str]]:
         pattern = re.compile(r"import time:\s+\d+ \|\s+(\d+) \| \s*(\S+)")
         for line in log.read_text(errors="replace").splitlines():
             match = pattern.match(line)
-            # A root package's line carries everything it imported; desktop_app per module.
-            if match and ("." not in match[2] or match[2].startswith("desktop_app.")):
+            # A root package's line carries everything it imported; ours and Qt's per module.
+            if match and ("." not in match[2] or match[2].startswith(("desktop_app.", "PySide6."))):
                 totals[match[2]] = int(match[1]) / 1000
         ranked = sorted(((ms, name) for name, ms in totals.items()), reverse=True)
         return ranked[:top]

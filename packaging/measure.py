@@ -66,7 +66,7 @@ def time_to_window(executable: Path, timeout: float = 120.0) -> float:
         )
         started = time.monotonic()
         result = subprocess.run(
-            [str(executable)], env=env, capture_output=True, text=True, timeout=timeout
+            [str(executable)], env=env, capture_output=True, text=True, timeout=timeout, check=False
         )
         if result.returncode != 0 or not stamp.is_file():
             raise RuntimeError(

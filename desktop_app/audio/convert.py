@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
-
-import numpy as np
-from av.audio.frame import AudioFrame
-from av.audio.resampler import AudioResampler
+from typing import TYPE_CHECKING, Any
 
 from desktop_app.audio import SAMPLE_RATE, SAMPLE_WIDTH
+
+if TYPE_CHECKING:  # NumPy and PyAV load on first use, not with the window
+    from av.audio.frame import AudioFrame
+    from av.audio.resampler import AudioResampler
 
 LEVEL_FLOOR_DB = -100.0
 """The level reported for digital silence (16-bit audio cannot go below about -96 dBFS)."""
@@ -37,6 +37,8 @@ SILENT = Level(LEVEL_FLOOR_DB, LEVEL_FLOOR_DB)
 
 def measure_level(pcm: bytes) -> Level:
     """RMS and peak level of 16-bit mono PCM, floored at :data:`LEVEL_FLOOR_DB`."""
+    import numpy as np
+
     samples = np.frombuffer(pcm, dtype="<i2")
     if samples.size == 0:
         return SILENT
@@ -65,6 +67,8 @@ class PcmConverter:
         self._pending = bytearray()
         self._resampler: AudioResampler | None = None
         if input_rate != SAMPLE_RATE:
+            from av.audio.resampler import AudioResampler
+
             self._resampler = AudioResampler(
                 format="s16", layout="mono", rate=SAMPLE_RATE, frame_size=_RESAMPLE_FRAME
             )
@@ -72,6 +76,8 @@ class PcmConverter:
     def push(self, block: Any) -> list[bytes]:
         """Convert one block (a float32 array of shape (frames, channels) or (frames,), values in
         [-1, 1)); return the whole chunks that are now complete."""
+        import numpy as np
+
         samples = np.asarray(block, dtype=np.float32)
         if samples.ndim == 2:
             mono = samples[:, 0] if samples.shape[1] == 1 else samples.mean(axis=1)
@@ -93,6 +99,9 @@ class PcmConverter:
         return chunks
 
     def _to_s16(self, mono: Any) -> bytes:
+        import numpy as np
+        from av.audio.frame import AudioFrame
+
         if self._resampler is None:
             scaled = np.rint(mono * _FULL_SCALE)
             return bytes(np.clip(scaled, -_FULL_SCALE, _FULL_SCALE - 1).astype("<i2").tobytes())

@@ -25,16 +25,7 @@ import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import av
-import av.error
-import numpy as np
-from av.audio.frame import AudioFrame
-from av.audio.resampler import AudioResampler
-from av.audio.stream import AudioStream
-from av.container import InputContainer
-from av.stream import Disposition
+from typing import TYPE_CHECKING, Any
 
 from desktop_app.audio import SAMPLE_RATE, SAMPLE_WIDTH
 from desktop_app.core.errors import (
@@ -46,6 +37,12 @@ from desktop_app.core.errors import (
     NotMediaError,
     TruncatedAudioError,
 )
+
+if TYPE_CHECKING:  # PyAV and NumPy load when a file is first read, not with the window
+    from av.audio.frame import AudioFrame
+    from av.audio.resampler import AudioResampler
+    from av.audio.stream import AudioStream
+    from av.container import InputContainer
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +97,8 @@ def probe(path: Path | str) -> MediaInfo:
     Raises an :class:`~desktop_app.core.errors.AudioError` subclass when the file is missing,
     unreadable, empty, not media, damaged, or has no audio track.
     """
+    from av.stream import Disposition
+
     path = _checked_path(path)
     with _open(path) as container:
         stream = _audio_stream(container, path)
@@ -191,6 +190,9 @@ def _checked_path(path: Path | str) -> Path:
 
 
 def _open(path: Path) -> InputContainer:
+    import av
+    import av.error
+
     # The "file:" prefix stops FFmpeg from reading a name such as "a:b.mp3" as a protocol.
     try:
         container = av.open(f"file:{os.path.abspath(path)}", metadata_errors="replace")
@@ -207,6 +209,8 @@ def _open(path: Path) -> InputContainer:
 
 
 def _audio_stream(container: InputContainer, path: Path) -> AudioStream:
+    from av.stream import Disposition
+
     audio = list(container.streams.audio)
     if not audio:
         if not container.streams.video:
@@ -313,6 +317,8 @@ def _header_duration(container: InputContainer, stream: AudioStream) -> float | 
 
 def _scanned_duration(container: InputContainer, stream: AudioStream) -> float | None:
     """Length from packet timestamps, reading no more than a bounded amount (no decoding)."""
+    import av.error
+
     if stream.time_base is None:
         return None
     first: int | None = None
@@ -406,6 +412,9 @@ class _Window:
 
 def _generate(job: _Job) -> Iterator[bytes]:
     """The decode loop: frames → timeline (gaps become silence) → resampling → window → chunks."""
+    import av.error
+    from av.audio.resampler import AudioResampler
+
     window = _Window(job.chunk_bytes, job.start, job.end)
     resampler: AudioResampler | None = None
     shape: tuple[str, str, int] | None = None
@@ -478,6 +487,8 @@ def _generate(job: _Job) -> Iterator[bytes]:
 
 def _frames(job: _Job) -> Iterator[AudioFrame]:
     """Decoded frames from a little before ``job.start`` (or the beginning) to the end."""
+    import av.error
+
     if job.start <= SEEK_PREROLL or job.stream.time_base is None:
         yield from _decoded(job)
         return
@@ -510,6 +521,8 @@ def _frames(job: _Job) -> Iterator[AudioFrame]:
 
 def _decoded(job: _Job) -> Iterator[AudioFrame]:
     """Demux and decode the audio stream, skipping packets the decoder rejects."""
+    import av.error
+
     demuxed = job.container.demux(job.stream)
     while True:
         try:
@@ -547,6 +560,9 @@ def _first_frame(frame: AudioFrame, when: float, start: float) -> tuple[AudioFra
 
 def _without_head(frame: AudioFrame, samples: int) -> AudioFrame:
     """A copy of ``frame`` minus its first ``samples`` samples."""
+    import numpy as np
+    from av.audio.frame import AudioFrame
+
     skip = samples if frame.format.is_planar else samples * len(frame.layout.channels)
     rest: Any = np.ascontiguousarray(frame.to_ndarray()[:, skip:])
     trimmed = AudioFrame.from_ndarray(rest, format=frame.format.name, layout=frame.layout.name)
@@ -556,6 +572,8 @@ def _without_head(frame: AudioFrame, samples: int) -> AudioFrame:
 
 def _silent_frame(like: AudioFrame, seconds: float) -> AudioFrame:
     """Silence in the same sample format, layout and rate as ``like``."""
+    from av.audio.frame import AudioFrame
+
     samples = max(1, round(seconds * like.sample_rate))
     frame = AudioFrame(format=like.format.name, layout=like.layout.name, samples=samples)
     frame.sample_rate = like.sample_rate

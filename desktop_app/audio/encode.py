@@ -9,9 +9,6 @@ import io
 import wave
 from typing import Literal
 
-import av
-import numpy as np
-
 from desktop_app.audio import SAMPLE_RATE
 
 PieceFormat = Literal["flac", "wav", "mp3", "ogg"]
@@ -39,6 +36,11 @@ def encode_pcm(pcm: bytes, fmt: PieceFormat = "flac", sample_rate: int = SAMPLE_
     """``pcm`` (mono s16le) as a complete file of format ``fmt``."""
     if fmt == "wav":
         return wav_bytes(pcm, sample_rate)
+    # Imported here so that PyAV and NumPy load on first use, not with the window.
+    import av
+    import av.audio.stream
+    import numpy as np
+
     container_name, codec = _CODECS[fmt]
     buffer = io.BytesIO()
     samples = np.frombuffer(pcm[: len(pcm) // 2 * 2], dtype="<i2")

@@ -23,13 +23,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING
 
 from desktop_app.audio import SAMPLE_RATE, SAMPLE_WIDTH
 
-FloatArray = npt.NDArray[np.float64]
+if TYPE_CHECKING:  # NumPy loads when audio is first split, not with the window
+    import numpy as np
+    import numpy.typing as npt
+
+    FloatArray = npt.NDArray[np.float64]
 
 # Power floor added before log10 so digital silence maps to -100 dBFS instead of -inf.
 _POWER_FLOOR = 1e-10
@@ -38,6 +40,8 @@ _FULL_SCALE_SQUARED = 32768.0**2
 
 def frame_energies_db(pcm: bytes | bytearray | memoryview, frame_samples: int) -> FloatArray:
     """Mean power of each complete ``frame_samples``-long frame of s16 PCM, in dBFS."""
+    import numpy as np
+
     count = len(pcm) // (SAMPLE_WIDTH * frame_samples)
     if count == 0:
         return np.empty(0, dtype=np.float64)
@@ -49,6 +53,8 @@ def frame_energies_db(pcm: bytes | bytearray | memoryview, frame_samples: int) -
 
 def quiet_runs(mask: npt.NDArray[np.bool_]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
     """Start and end (exclusive) indices of each run of True values."""
+    import numpy as np
+
     edges = np.diff(np.concatenate(([0], mask.astype(np.int8), [0])))
     return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
 
@@ -92,6 +98,8 @@ class SilenceSplitter:
             raise ValueError("need frame_seconds <= target_seconds <= max_seconds")
         if min_silence < 0:
             raise ValueError("min_silence must not be negative")
+        import numpy as np
+
         self._frame_samples = max(1, round(frame_seconds * SAMPLE_RATE))
         self._frame_bytes = self._frame_samples * SAMPLE_WIDTH
         self._target_frames = max(1, round(target_seconds * SAMPLE_RATE / self._frame_samples))
@@ -109,6 +117,8 @@ class SilenceSplitter:
 
     def feed(self, chunk: bytes) -> list[AudioPiece]:
         """Add audio; return the pieces that are complete now (usually none)."""
+        import numpy as np
+
         if self._finished:
             raise RuntimeError("feed() after finish()")
         self._buffer += chunk
@@ -163,11 +173,15 @@ class SilenceSplitter:
 
     def _best_run(self, starts: npt.NDArray[np.intp], ends: npt.NDArray[np.intp]) -> int:
         """Index of the longest run; among equally long ones, the quietest on average."""
+        import numpy as np
+
         means = np.array([self._energies[a:b].mean() for a, b in zip(starts, ends, strict=True)])
         # lexsort sorts by the last key first: length descending, then mean energy ascending.
         return int(np.lexsort((means, -(ends - starts)))[0])
 
     def _threshold(self) -> float:
+        import numpy as np
+
         floor, loud = np.percentile(self._energies, [10.0, 90.0])
         # With no spread between quiet and loud frames there is nothing to call a pause, except
         # real silence (below silence_db).

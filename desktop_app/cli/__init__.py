@@ -12,12 +12,14 @@ import sys
 from collections.abc import Sequence
 
 from desktop_app import __version__
-from desktop_app.cli import commands, credentials, live
 
 SUBCOMMANDS = ("transcribe", "live", "providers", "credentials")
 
 
 def build_parser() -> argparse.ArgumentParser:
+    # Here, not at the top: opening the window needs none of the subcommands' modules.
+    from desktop_app.cli import commands, credentials, live
+
     parser = argparse.ArgumentParser(
         prog="sori",
         description="Sori: transcribe Korean speech offline or with Korean cloud engines. "

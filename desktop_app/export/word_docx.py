@@ -15,13 +15,7 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, datetime
-
-from docx import Document
-from docx.document import Document as DocumentObject
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Pt, RGBColor
-from lxml.etree import _Element
+from typing import TYPE_CHECKING
 
 from desktop_app.core.transcript import Transcript
 from desktop_app.export.common import (
@@ -34,13 +28,20 @@ from desktop_app.export.common import (
 )
 from desktop_app.export.options import ExportOptions, base_language
 
-_TIMESTAMP_COLOR = RGBColor(0x59, 0x59, 0x59)
+if TYPE_CHECKING:  # python-docx loads when a document is written, not with the window
+    from docx.document import Document as DocumentObject
+    from lxml.etree import _Element
+
+_TIMESTAMP_RGB = (0x59, 0x59, 0x59)
 _STYLES_WITH_FONTS = ("Normal", "Title", "Heading 1")
 _EAST_ASIAN_LOCALE = {"ko": "ko-KR", "ja": "ja-JP", "zh": "zh-CN"}
 
 
 def _set_east_asian_font(rpr: _Element, font: str, locale: str) -> None:
     """Name ``font`` for East-Asian text in a ``w:rPr`` and tag that text's language."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     rfonts = rpr.find(qn("w:rFonts"))
     if rfonts is None:
         rfonts = OxmlElement("w:rFonts")
@@ -61,6 +62,8 @@ def _set_east_asian_font(rpr: _Element, font: str, locale: str) -> None:
 
 
 def _prepare_fonts(document: DocumentObject, font: str, locale: str) -> None:
+    from docx.oxml.ns import qn
+
     styles_element = document.styles.element
     defaults = styles_element.find(qn("w:docDefaults"))
     rpr_default = defaults.find(qn("w:rPrDefault")) if defaults is not None else None
@@ -73,6 +76,9 @@ def _prepare_fonts(document: DocumentObject, font: str, locale: str) -> None:
 
 
 def render_docx(transcript: Transcript, options: ExportOptions) -> bytes:
+    from docx import Document
+    from docx.shared import Pt, RGBColor
+
     document = Document()
     locale = _EAST_ASIAN_LOCALE.get(base_language(transcript.language), "ko-KR")
     _prepare_fonts(document, options.docx_east_asian_font, locale)
@@ -99,7 +105,7 @@ def render_docx(transcript: Transcript, options: ExportOptions) -> bytes:
             continue
         paragraph = document.add_paragraph()
         stamp = paragraph.add_run(f"[{clock(segment.start)}] ")
-        stamp.font.color.rgb = _TIMESTAMP_COLOR
+        stamp.font.color.rgb = RGBColor(*_TIMESTAMP_RGB)
         stamp.font.size = Pt(9)
         name = speaker_label(transcript, segment.speaker) if options.speaker_names else None
         if name:

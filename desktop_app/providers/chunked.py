@@ -14,9 +14,7 @@ import threading
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING
 
 from desktop_app.audio import SAMPLE_RATE
 from desktop_app.audio.decode import decode_pcm, probe
@@ -25,6 +23,10 @@ from desktop_app.audio.splitting import AudioPiece, iter_pieces
 from desktop_app.core.errors import EmptyAudioError
 from desktop_app.core.progress import Progress, ProgressCallback
 from desktop_app.core.transcript import Transcript, merge_pieces
+
+if TYPE_CHECKING:  # NumPy loads on first use, not with the window
+    import numpy as np
+    import numpy.typing as npt
 
 # Pieces quieter than this (peak, dBFS) hold no speech worth paying for.
 SILENT_PEAK_DB = -45.0
@@ -49,6 +51,8 @@ PieceRecognizer = Callable[[EncodedPiece], Awaitable[Transcript]]
 def _frame_levels(pcm: bytes, frame: int) -> npt.NDArray[np.float64]:
     """dB level of each whole frame, computed block by block so a long piece never needs a
     float copy of all its samples at once."""
+    import numpy as np
+
     samples = np.frombuffer(pcm[: len(pcm) // 2 * 2], dtype="<i2")
     count = samples.size // frame
     levels = np.empty(count, dtype=np.float64)
@@ -63,6 +67,8 @@ def _frame_levels(pcm: bytes, frame: int) -> npt.NDArray[np.float64]:
 def voiced_bounds(pcm: bytes, frame_seconds: float = 0.02) -> tuple[float, float]:
     """Seconds where the loud part of ``pcm`` starts and ends (frames within 30 dB of its
     loudest frame), so a piece's text can be timed to its speech, not to the pauses around it."""
+    import numpy as np
+
     frame = max(1, int(SAMPLE_RATE * frame_seconds))
     level = _frame_levels(pcm, frame)
     if level.size == 0:
@@ -72,6 +78,8 @@ def voiced_bounds(pcm: bytes, frame_seconds: float = 0.02) -> tuple[float, float
 
 
 def is_silent(pcm: bytes) -> bool:
+    import numpy as np
+
     samples = np.frombuffer(pcm[: len(pcm) // 2 * 2], dtype="<i2")
     if samples.size == 0:
         return True

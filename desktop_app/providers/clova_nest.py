@@ -21,10 +21,8 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any, Final, NamedTuple
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 from urllib.parse import urlsplit
-
-import grpc
 
 from desktop_app.core.errors import (
     AudioError,
@@ -38,6 +36,9 @@ from desktop_app.core.errors import (
 from desktop_app.core.options import TranscriptionOptions
 from desktop_app.providers.base import OptionSpec, normalise_language
 from desktop_app.providers.http import is_loopback
+
+if TYPE_CHECKING:  # gRPC loads when a stream starts, not with the window
+    import grpc
 
 ENGINE: Final = "clova-stream"
 DEFAULT_HOST: Final = "clovaspeech-gw.ncloud.com"
@@ -347,6 +348,8 @@ def _named_key(status: str) -> str | None:
 
 def rpc_error(code: grpc.StatusCode, details: str | None) -> SoriError:
     """Map the gRPC status that ended a call to our exception tree."""
+    import grpc
+
     if status_lost(code, details):
         return NetworkError(
             f"{ENGINE}: the connection to CLOVA Speech was lost while sending",
@@ -392,4 +395,6 @@ def rpc_error(code: grpc.StatusCode, details: str | None) -> SoriError:
 def status_lost(code: grpc.StatusCode, details: str | None) -> bool:
     """gRPC's own INTERNAL for a send on a stream that had already ended: the server's real
     status (if any) is lost, and what is known is that the stream is gone."""
+    import grpc
+
     return code is grpc.StatusCode.INTERNAL and "Internal error from Core" in (details or "")

@@ -36,10 +36,7 @@ import json
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator
 from pathlib import Path
-from typing import Any, ClassVar, Final
-
-import grpc
-import grpc.aio
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 from desktop_app import __version__
 from desktop_app.audio import BYTES_PER_SECOND
@@ -69,9 +66,11 @@ from desktop_app.providers.clova_nest import (
     status_lost,
 )
 from desktop_app.providers.clova_results import PositionAssembler, parse_result
-from desktop_app.providers.proto import nest_pb2, nest_pb2_grpc
 from desktop_app.providers.registry import register
 from desktop_app.providers.streamed_file import transcribe_by_streaming
+
+if TYPE_CHECKING:  # gRPC and protobuf load when a stream starts, not with the window
+    import grpc.aio
 
 log = logging.getLogger(__name__)
 
@@ -227,6 +226,9 @@ class NestSession:
             await channel.close()
 
     def _open_channel(self) -> grpc.aio.Channel:
+        import grpc
+        import grpc.aio
+
         options: list[tuple[str, Any]] = [("grpc.primary_user_agent", f"Sori/{__version__}")]
         if self._keepalive_seconds > 0:
             options += [
@@ -246,6 +248,10 @@ class NestSession:
         the closed stream, and gRPC then reports INTERNAL instead of the server's status. No
         audio has gone out yet, so such a call is simply opened again to learn the real status.
         """
+        import grpc.aio
+
+        from desktop_app.providers.proto import nest_pb2, nest_pb2_grpc
+
         stub = nest_pb2_grpc.NestServiceStub(channel)
         request = nest_pb2.NestRequest(
             type=nest_pb2.CONFIG,
@@ -348,6 +354,8 @@ class NestSession:
         self, call: Any, audio: AsyncIterator[bytes], outbox: asyncio.Queue[_Item]
     ) -> None:
         """Send audio as it comes (0.1–1 s per request), then the final ``epFlag`` request."""
+        import grpc.aio
+
         pending = bytearray()
         try:
             async for chunk in audio:
@@ -374,6 +382,8 @@ class NestSession:
             outbox.put_nowait(exc)
 
     async def _write_data(self, call: Any, pcm: bytes, seq_id: int, *, ep_flag: bool) -> None:
+        from desktop_app.providers.proto import nest_pb2
+
         extra = json.dumps({"seqId": seq_id, "epFlag": ep_flag})
         request = nest_pb2.NestRequest(
             type=nest_pb2.DATA, data=nest_pb2.NestData(chunk=pcm, extra_contents=extra)
@@ -385,6 +395,8 @@ class NestSession:
     @staticmethod
     async def _receive(answers: AsyncIterator[Any], outbox: asyncio.Queue[_Item]) -> None:
         """Read every answer (messages that arrived before an error status come first)."""
+        import grpc.aio
+
         try:
             async for answer in answers:
                 outbox.put_nowait(parse_contents(answer.contents))
@@ -397,6 +409,8 @@ class NestSession:
     @staticmethod
     async def _close(call: Any, receiver: asyncio.Task[None]) -> None:
         """Half-close the call and give the server a moment to end it cleanly."""
+        import grpc.aio
+
         with contextlib.suppress(grpc.aio.AioRpcError, asyncio.InvalidStateError):
             await call.done_writing()
         with contextlib.suppress(TimeoutError):

@@ -20,9 +20,6 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import av
-import numpy as np
-
 from desktop_app.audio import SAMPLE_RATE, SAMPLE_WIDTH
 from desktop_app.audio.decode import MediaInfo, decode_pcm, probe
 from desktop_app.core.errors import EmptyAudioError, LimitExceededError
@@ -91,6 +88,8 @@ def _inspect(path: Path) -> tuple[MediaInfo, str | None]:
     info = probe(path)
     brand: str | None = None
     if info.container == MP4_FAMILY:
+        import av  # loads on first use, not with the window
+
         with av.open(str(path)) as container:
             brand = container.metadata.get("major_brand")
     return info, brand
@@ -123,6 +122,10 @@ def _encode_chunks(
     stop: threading.Event,
     on_seconds: Callable[[float], None] | None,
 ) -> int:
+    import av
+    import av.audio.stream
+    import numpy as np
+
     written = 0
     with av.open(str(target), "w", format="flac") as container:
         stream = container.add_stream("flac", rate=SAMPLE_RATE)

@@ -35,18 +35,8 @@ import ssl
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, ClassVar, Final
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
-
-from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import (
-    ConnectionClosed,
-    ConnectionClosedError,
-    InvalidHandshake,
-    InvalidMessage,
-    InvalidStatus,
-    InvalidURI,
-)
 
 from desktop_app.audio import BYTES_PER_SECOND, SAMPLE_WIDTH
 from desktop_app.core.errors import (
@@ -78,6 +68,9 @@ from desktop_app.providers.rtzr_stream_wire import (
     stream_query,
 )
 from desktop_app.providers.streamed_file import transcribe_by_streaming
+
+if TYPE_CHECKING:  # websockets loads when a stream opens, not with the window
+    from websockets.asyncio.client import ClientConnection
 
 log = logging.getLogger(__name__)
 
@@ -259,6 +252,14 @@ class RtzrStreamSession:
             raise refused.error from None
 
     async def _open(self, token: str) -> ClientConnection:
+        from websockets.asyncio.client import connect
+        from websockets.exceptions import (
+            InvalidHandshake,
+            InvalidMessage,
+            InvalidStatus,
+            InvalidURI,
+        )
+
         engine = self.engine
         try:
             return await connect(
@@ -368,6 +369,8 @@ class RtzrStreamSession:
         self, ws: ClientConnection, audio: AsyncIterator[bytes], outbox: asyncio.Queue[_Item]
     ) -> None:
         """Send audio in frames of ``frame_bytes`` as it comes, then ``EOS``."""
+        from websockets.exceptions import ConnectionClosed
+
         pending = bytearray()
         try:
             async for chunk in audio:
@@ -395,6 +398,8 @@ class RtzrStreamSession:
 
     @staticmethod
     async def _receive(ws: ClientConnection, outbox: asyncio.Queue[_Item]) -> None:
+        from websockets.exceptions import ConnectionClosedError
+
         try:
             async for message in ws:
                 if isinstance(message, str):

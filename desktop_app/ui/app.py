@@ -17,9 +17,11 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
+from importlib import resources
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop_app import APP_ID, APP_NAME, __version__
@@ -39,7 +41,17 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
         return app
     app = QApplication([sys.argv[0], *(argv or [])])
     app.setDesktopFileName(APP_ID)
+    app.setWindowIcon(app_icon())
     return app
+
+
+def app_icon() -> QIcon:
+    """Sori's icon at every size shipped (Qt picks the best one for the screen's scale)."""
+    folder = resources.files("desktop_app") / "resources" / "icons"
+    icon = QIcon()
+    for size in (16, 22, 24, 32, 48, 64, 128, 256, 512):
+        icon.addFile(str(folder / f"sori-{size}.png"))
+    return icon
 
 
 WORKER_NICENESS = 10

@@ -90,8 +90,15 @@ def wheel_venv(wheel_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
     venv.EnvBuilder(with_pip=True, clear=True).create(target)
     python = target / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
     result = subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-         str(wheel_file)],
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            str(wheel_file),
+        ],
         capture_output=True,
         text=True,
         timeout=1800,
@@ -113,8 +120,9 @@ def _executable(folder: Path, name: str) -> Path:
 
 @pytest.fixture(scope="session")
 def wheel_artefact(wheel_venv: Path) -> Artefact:
-    return Artefact("wheel", _executable(wheel_venv / ("Scripts" if os.name == "nt" else "bin"),
-                                         "sori"))
+    return Artefact(
+        "wheel", _executable(wheel_venv / ("Scripts" if os.name == "nt" else "bin"), "sori")
+    )
 
 
 @pytest.fixture(scope="session")

@@ -4,10 +4,12 @@ engine list, an offline transcription of a Korean clip, cloud engines over real 
 
 from __future__ import annotations
 
+import ctypes.util
 import json
 import re
 import shutil
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -72,12 +74,26 @@ def test_grpc_engine_against_the_emulator(artefact: Artefact, tmp_path: Path) ->
     assert re.search(r"구간 \d", result.stdout), result.stdout
 
 
-def _shown(artefact: Artefact, home: Path, *args: str | Path, **run: object) -> dict[str, object]:
+@pytest.mark.skipif(
+    ctypes.util.find_library("portaudio") is None, reason="the system has no PortAudio"
+)
+def test_recording_devices_can_be_listed(artefact: Artefact, tmp_path: Path) -> None:
+    """sounddevice is inside and finds the system's PortAudio (no device here is fine)."""
+    result = artefact.run("live", "--list-devices", home=tmp_path)
+    assert result.returncode == 0, result.stderr
+
+
+def _shown(
+    artefact: Artefact,
+    home: Path,
+    *args: str | Path,
+    prefix: Sequence[str] = (),
+    env: dict[str, str] | None = None,
+) -> dict[str, object]:
     """Start the window with quit-after-shown; returns the app's first-paint report."""
     stamp = home / "shown.json"
-    env = {"SORI_QUIT_AFTER_SHOWN": "1", "SORI_REPORT_SHOWN": str(stamp)}
-    env.update(run.pop("env", {}))  # type: ignore[arg-type]
-    result = artefact.run(*args, home=home, env=env, timeout=180, **run)  # type: ignore[arg-type]
+    run_env = {"SORI_QUIT_AFTER_SHOWN": "1", "SORI_REPORT_SHOWN": str(stamp), **(env or {})}
+    result = artefact.run(*args, home=home, env=run_env, prefix=prefix, timeout=180)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Traceback" not in result.stderr, result.stderr[-3000:]
     assert stamp.is_file(), f"the window never painted:\n{result.stderr[-3000:]}"
