@@ -10,7 +10,8 @@ For comparison, the same is measured for a bare PySide6 window (the floor any Py
 and ``--imports`` lists the heaviest modules the app imported before its window showed
 (``python -X importtime``).
 
-Runs offscreen unless a display is set (or under Xvfb with ``--xvfb``)::
+Runs offscreen unless a display is set; ``--xvfb`` starts a private Xvfb server first (its own
+start-up is not counted) and runs the app on it through the xcb platform::
 
     python -m bench.bench_gui_launch
     python -m bench.bench_gui_launch --repeat 10 --imports
@@ -20,6 +21,7 @@ Runs offscreen unless a display is set (or under Xvfb with ``--xvfb``)::
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -29,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -62,7 +65,7 @@ app.exec()
 """
 
 
-def _environment(private: Path, report: Path, xvfb: bool) -> dict[str, str]:
+def _environment(private: Path, report: Path, display: str | None) -> dict[str, str]:
     env = dict(os.environ)
     env["SORI_REPORT_SHOWN"] = str(report)
     env["SORI_CONFIG_DIR"] = str(private / "config")
@@ -72,23 +75,25 @@ def _environment(private: Path, report: Path, xvfb: bool) -> dict[str, str]:
     # Bytecode cached as an installed app has it, in the private folder rather than the repo.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPYCACHEPREFIX"] = str(private / "pycache")
-    if not xvfb and not env.get("DISPLAY"):
+    if display is not None:
+        env["DISPLAY"] = display
+        env["QT_QPA_PLATFORM"] = "xcb"
+    elif not env.get("DISPLAY"):
         env["QT_QPA_PLATFORM"] = "offscreen"
-    elif xvfb:
-        env.pop("QT_QPA_PLATFORM", None)
     return env
 
 
 def launch_once(
-    command: list[str], private: Path, *, xvfb: bool = False, stderr_to: Path | None = None
+    command: list[str],
+    private: Path,
+    *,
+    display: str | None = None,
+    stderr_to: Path | None = None,
 ) -> float:
     """Seconds from spawning ``command`` to the window's first paint; the process is then ended."""
     report = private / "shown.json"
     report.unlink(missing_ok=True)
-    env = _environment(private, report, xvfb)
-    if xvfb:
-        # Xvfb itself starts before the clock does: its start-up is not the app's.
-        command = ["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", *command]
+    env = _environment(private, report, display)
     errors = open(stderr_to, "wb") if stderr_to else subprocess.DEVNULL  # noqa: SIM115
     began = time.monotonic()
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=errors)
@@ -113,21 +118,42 @@ def launch_once(
             errors.close()  # type: ignore[union-attr]
 
 
-def measure(command: list[str], repeat: int, xvfb: bool) -> list[float]:
+def measure(command: list[str], repeat: int, display: str | None) -> list[float]:
     with tempfile.TemporaryDirectory(prefix="sori-launch-") as tmp:
         private = Path(tmp)
-        launch_once(command, private, xvfb=xvfb)  # warm-up: disk cache, first-run folders
-        return [launch_once(command, private, xvfb=xvfb) for _ in range(repeat)]
+        launch_once(command, private, display=display)  # warm-up: disk cache, bytecode
+        return [launch_once(command, private, display=display) for _ in range(repeat)]
 
 
-def heaviest_imports(top: int, xvfb: bool) -> list[tuple[float, str]]:
+@contextlib.contextmanager
+def xvfb_display() -> Iterator[str]:
+    """A private Xvfb server for the whole measurement (its own start-up is not the app's)."""
+    read_end, write_end = os.pipe()
+    server = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+        pass_fds=(write_end,),
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write_end)
+    try:
+        with os.fdopen(read_end) as pipe:
+            number = pipe.readline().strip()
+        if not number:
+            raise RuntimeError("Xvfb did not start")
+        yield f":{number}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def heaviest_imports(top: int, display: str | None) -> list[tuple[float, str]]:
     """The slowest top-level packages (cumulative ms) imported before the window showed."""
     with tempfile.TemporaryDirectory(prefix="sori-launch-") as tmp:
         private = Path(tmp)
         log = private / "importtime.txt"
         command = [sys.executable, "-X", "importtime", "-m", "desktop_app"]
-        launch_once(command, private, xvfb=xvfb)
-        launch_once(command, private, xvfb=xvfb, stderr_to=log)
+        launch_once(command, private, display=display)
+        launch_once(command, private, display=display, stderr_to=log)
         totals: dict[str, float] = {}
         pattern = re.compile(r"import time:\s+\d+ \|\s+(\d+) \| \s*(\S+)")
         for line in log.read_text(errors="replace").splitlines():
@@ -150,23 +176,24 @@ def _summary(label: str, times: list[float]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=5, help="counted runs (after a warm-up)")
-    parser.add_argument("--xvfb", action="store_true", help="a real X server (xvfb-run)")
+    parser.add_argument("--xvfb", action="store_true", help="a real X server (Xvfb)")
     parser.add_argument("--imports", action="store_true", help="list the slowest imports")
     args = parser.parse_args()
-    if args.xvfb and shutil.which("xvfb-run") is None:
-        parser.error("xvfb-run is not installed (apt-get install xvfb)")
-    platform = "xvfb" if args.xvfb else os.environ.get("QT_QPA_PLATFORM", "offscreen")
-    print(f"launch → first paint of the main window ({platform}; target ≤ 1000 ms)")
-    bare = measure([sys.executable, "-c", BARE_WINDOW], args.repeat, args.xvfb)
-    print(_summary("bare PySide6 window (floor)", bare))
-    app = measure([sys.executable, "-m", "desktop_app"], args.repeat, args.xvfb)
-    print(_summary("python -m desktop_app", app))
-    above = (statistics.median(app) - statistics.median(bare)) * 1000
-    print(f"{'app above the floor':<34} median {above:6.0f} ms")
-    if args.imports:
-        print("\nslowest imports before the window showed (cumulative ms, with -X importtime):")
-        for ms, name in heaviest_imports(25, args.xvfb):
-            print(f"  {ms:7.1f}  {name}")
+    if args.xvfb and shutil.which("Xvfb") is None:
+        parser.error("Xvfb is not installed (apt-get install xvfb)")
+    with xvfb_display() if args.xvfb else contextlib.nullcontext() as display:
+        platform = "Xvfb" if display else "DISPLAY" if os.environ.get("DISPLAY") else "offscreen"
+        print(f"launch → first paint of the main window ({platform}; target ≤ 1000 ms)")
+        bare = measure([sys.executable, "-c", BARE_WINDOW], args.repeat, display)
+        print(_summary("bare PySide6 window (floor)", bare))
+        app = measure([sys.executable, "-m", "desktop_app"], args.repeat, display)
+        print(_summary("python -m desktop_app", app))
+        above = (statistics.median(app) - statistics.median(bare)) * 1000
+        print(f"{'app above the floor':<34} median {above:6.0f} ms")
+        if args.imports:
+            print("\nslowest imports before the window showed (cumulative ms, -X importtime):")
+            for ms, name in heaviest_imports(25, display):
+                print(f"  {ms:7.1f}  {name}")
 
 
 if __name__ == "__main__":

@@ -8,14 +8,17 @@ thread records the gap between its ticks; a gap much longer than 5 ms means the 
 not run: a stall the user would feel. Target: the longest gap ≤ 50 ms while both jobs run.
 
 Reported: the gaps before any job (the machine's noise floor), while the upload and the
-offline job run together, and over the whole run until both jobs are done, each as max / p99 /
-p50, plus when the longest gaps happened and what the jobs were doing then.
+offline job run together, and over the whole run until a second after both jobs ended (what the
+window does with a result counts), each as max / p99 / p50, plus when the longest gaps happened
+and what the jobs were doing then, and how busy the machine was. The window is set up as
+``run_app`` sets it up (:func:`desktop_app.ui.app.keep_gui_responsive`); ``--untuned`` leaves
+that out, for comparison.
 
-To find a stall's cause, ``--diagnose`` starts a watchdog thread that, whenever the GUI thread
-has not ticked for 30 ms, records the stacks of every thread (the GUI thread's own slow work, or
-the thread that held the GIL, shows there), and times Python's garbage collections;
-``--py-spy`` additionally dumps this process with py-spy (``pip install py-spy``) on each gap
-over the target.
+To find a stall's cause, ``--diagnose`` adds: how the GUI thread spent each long gap (on a CPU,
+waiting for one, or asleep, which mostly means waiting for the GIL; Linux), the stacks of every
+thread while the GUI thread is late, Python's slow garbage collections, and the window's slot
+calls over 5 ms. ``--py-spy`` also dumps this process with py-spy (``pip install py-spy``) on
+each gap over the target. ``--jobs local`` or ``--jobs rtzr`` runs one job alone.
 
     python -m bench.bench_gui_stall
     python -m bench.bench_gui_stall --minutes 2 --upload-mb 50     # a quick run
@@ -48,6 +51,7 @@ TARGET_MS = 50.0
 TICK_MS = 5
 TAIL_MS = 1000
 SECOND_DROP_MS = 300
+SETTLE_MS = 1000
 
 
 def _prepare_environment(private: Path) -> None:
@@ -267,7 +271,7 @@ def run(args: argparse.Namespace, private: Path) -> Phases:
     from tests.media import long_speech_pcm
 
     speech = long_speech_pcm(args.minutes * 60)
-    local_file = _write_wav(private / "ten-minutes.wav", speech, len(speech))
+    local_file = _write_wav(private / f"offline-{args.minutes:g}min.wav", speech, len(speech))
     big_file = _write_wav(private / "large-upload.wav", speech, args.upload_mb * 1024 * 1024)
     print(
         f"offline job: {local_file.name} ({args.minutes:g} min); "
@@ -318,11 +322,13 @@ def run(args: argparse.Namespace, private: Path) -> Phases:
         clock = QElapsedTimer()
         clock.start()
         last = [clock.nsecsElapsed()]
-        started = [0.0]
+        started = [clock.nsecsElapsed() / 1e9 + SETTLE_MS / 1000 + args.idle_seconds]
         pyspy = shutil.which("py-spy") if args.py_spy else None
         dumps = [0]
 
         watchdog = Watchdog() if args.diagnose else None
+        if watchdog is not None:
+            watchdog.start()
         schedstat = _schedstat_path() if args.diagnose else None
         last_sched = [_schedstat(schedstat)]
 
@@ -338,14 +344,14 @@ def run(args: argparse.Namespace, private: Path) -> Phases:
             last_sched[0] = sched
             if not states:
                 phases.idle.append(gap)
-                return
-            running = [n for n in args.jobs if n not in done]
-            phases.jobs.append(gap)
-            if len(running) == 2 and "rtzr" in states and not uploaded:
-                phases.both.append(gap)
+            else:
+                running = [n for n in args.jobs if n not in done]
+                phases.jobs.append(gap)
+                if len(running) == 2 and "rtzr" in states and not uploaded:
+                    phases.both.append(gap)
             if gap > 2 * TICK_MS:
                 at = now / 1e9 - started[0]
-                summary = ", ".join(f"{k} {v}" for k, v in sorted(states.items()))
+                summary = ", ".join(f"{k} {v}" for k, v in sorted(states.items())) or "idle"
                 stall = Stall(gap, at, summary)
                 if schedstat is not None:
                     stall.cpu_ms, stall.runqueue_ms = cpu_ms, runqueue_ms
@@ -361,7 +367,6 @@ def run(args: argparse.Namespace, private: Path) -> Phases:
         timer.setTimerType(Qt.TimerType.PreciseTimer)
         timer.setInterval(TICK_MS)
         timer.timeout.connect(tick)
-        timer.start()
 
         def on_progress(job_id: int, stage: str, fraction: float) -> None:
             name = job_names.get(job_id)
@@ -395,7 +400,7 @@ def run(args: argparse.Namespace, private: Path) -> Phases:
         def start_jobs() -> None:
             started[0] = clock.nsecsElapsed() / 1e9
             if watchdog is not None:
-                watchdog.start()
+                watchdog.origin = time.perf_counter()
             if "local" in args.jobs:
                 enqueue("local", local_file)
             if "rtzr" in args.jobs:
@@ -413,8 +418,16 @@ def run(args: argparse.Namespace, private: Path) -> Phases:
 
         window.runner.finished.connect(maybe_quit)
         window.runner.failed.connect(maybe_quit)
-        QTimer.singleShot(int(args.idle_seconds * 1000), start_jobs)
-        QTimer.singleShot(int((args.idle_seconds + args.max_seconds) * 1000), loop.quit)
+
+        # The window's own start-up work (history, credentials) settles before measuring.
+        def start_timer() -> None:
+            last[0] = clock.nsecsElapsed()
+            last_sched[0] = _schedstat(schedstat)
+            timer.start()
+
+        QTimer.singleShot(SETTLE_MS, start_timer)
+        QTimer.singleShot(SETTLE_MS + int(args.idle_seconds * 1000), start_jobs)
+        QTimer.singleShot(SETTLE_MS + int((args.idle_seconds + args.max_seconds) * 1000), loop.quit)
         loop.exec()
         timer.stop()
         if watchdog is not None:
@@ -470,13 +483,14 @@ def main() -> None:
     print(
         f"\nmachine: {os.cpu_count()} CPUs; load average {load_before:.2f} before, "
         f"{os.getloadavg()[0]:.2f} after; other processes used "
-        f"{_busy_cpu_seconds() - busy_before - _own_cpu_seconds():.0f} CPU-seconds meanwhile"
+        f"{max(0.0, _busy_cpu_seconds() - busy_before - _own_cpu_seconds()):.0f} CPU-seconds "
+        "meanwhile"
     )
     print(f"\nGUI event-loop gaps ({TICK_MS} ms timer; target: max ≤ {TARGET_MS:.0f} ms)")
     print(_stats("idle window, no jobs", phases.idle))
     print(_stats("offline job + RTZR upload together", phases.both))
     print(_stats("whole run, until 1 s after both jobs ended", phases.jobs))
-    print("longest gaps (seconds after queueing, job states):")
+    print("longest gaps (seconds after queueing, negative: before; job states):")
     for stall in phases.worst:
         spent = ""
         if stall.cpu_ms is not None and stall.runqueue_ms is not None:

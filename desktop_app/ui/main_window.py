@@ -69,6 +69,7 @@ class _Relay(QObject):
     """Carries results of background look-ups to the GUI thread."""
 
     credentials_known = Signal(object)  # dict engine -> bool
+    history_changed = Signal()
     duration_known = Signal(object, float)  # QueueEntry, seconds
 
 
@@ -261,6 +262,7 @@ class MainWindow(QMainWindow):
         self.transcript_view.edited.connect(self._on_edited)
         self.history_panel.open_requested.connect(self.open_history)
         self._relay.credentials_known.connect(self.sidebar.show_credentials)
+        self._relay.history_changed.connect(self.history_panel.reload)
         self._relay.duration_known.connect(self._show_duration)
 
     # ------------------------------------------------------------------ engine
@@ -408,11 +410,7 @@ class MainWindow(QMainWindow):
         entry.ended = entry.ended or time.monotonic()
         entry.transcript = transcript
         entry.duration = transcript.duration
-        try:
-            entry.history_id = self.history.save(transcript, options=entry.options)
-            self.history_panel.reload()
-        except Exception:
-            log.exception("could not save the transcript to the history")
+        self._store_in_history(entry, transcript)
         self.queue.refresh(entry)
         self.statusBar().showMessage(self.tr("Finished: %s") % entry.label, 5000)
         if self.queue.selected() is entry:
@@ -549,11 +547,37 @@ class MainWindow(QMainWindow):
         self._edits_pending = False
         edited = self.transcript_view.transcript()
         entry.transcript = edited
-        if entry.history_id is not None:
+        history, relay = self.history, self._relay
+
+        def work() -> None:
+            # Runs after the entry's first save (one worker thread, in order).
+            if entry.history_id is None:
+                return
             try:
-                self.history.update(entry.history_id, edited)
+                history.update(entry.history_id, edited)
             except Exception:
                 log.exception("could not save the edits")
+            relay.history_changed.emit()
+
+        _background.submit(work)
+
+    def _store_in_history(self, entry: QueueEntry, transcript: Transcript) -> None:
+        """Save a finished transcript off the GUI thread (a long one takes ~0.1 s)."""
+        history, relay, options = self.history, self._relay, entry.options
+
+        def work() -> None:
+            try:
+                entry.history_id = history.save(transcript, options=options)
+            except Exception:
+                log.exception("could not save the transcript to the history")
+                return
+            relay.history_changed.emit()
+
+        _background.submit(work)
+
+    def wait_for_history(self, timeout: float = 5.0) -> None:
+        """Block until earlier history writes are done (closing, tests)."""
+        concurrent.futures.wait([_background.submit(lambda: None)], timeout=timeout)
 
     def open_history(self, entry_id: int) -> None:
         for entry in self.queue.entries:
@@ -676,6 +700,7 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
         self._save_edits()
+        self.wait_for_history()
         self.options_panel.flush()
         QSettings().setValue("window/geometry", self.saveGeometry())
         self.live.shutdown()

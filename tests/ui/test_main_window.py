@@ -67,7 +67,9 @@ def test_drop_transcribe_edit_export_and_reopen(
     assert HANGUL.search(str(model.data(text_index)))
     # Correct the first segment; the history keeps the edit.
     assert model.setData(text_index, "고친 문장입니다", Qt.ItemDataRole.EditRole)
+    qtbot.waitUntil(lambda: entry.history_id is not None, timeout=10_000)
     window._save_edits()
+    window.wait_for_history()
     assert entry.transcript.segments[0].text == "고친 문장입니다"
     assert entry.history_id is not None
     record = window.history.load(entry.history_id)
