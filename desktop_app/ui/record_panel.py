@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.audio.devices import InputDevice, list_input_devices
 from desktop_app.core.errors import SoriError
+from desktop_app.ui.i18n import current_language
 
 _scanner = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="sori-devices")
 
@@ -111,13 +112,15 @@ class RecordPanel(QWidget):
         self.device_box.setEnabled(False)
         self.record_button.setEnabled(False)
         scan = self._scan
+        language = current_language()
+        no_device = self.tr("No microphone was found.")
 
         def work() -> None:
             try:
                 devices = list_input_devices()
-                reason = "" if devices else self.tr("No microphone was found.")
+                reason = "" if devices else no_device
             except SoriError as exc:
-                devices, reason = [], exc.describe()
+                devices, reason = [], exc.describe(language)
             scan.done.emit(devices, reason)
 
         _scanner.submit(work)
