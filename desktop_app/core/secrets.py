@@ -208,3 +208,19 @@ class CredentialStore:
                 fix_ko=f"'sori credentials set {group}'을 실행하거나 {envs}를 설정하세요.",
             )
         return values
+
+
+def redact(text: str, store: CredentialStore | None = None) -> str:
+    """``text`` with every credential value known to Sori (keyring or environment) masked, for
+    error details a user may copy into a bug report (an unexpected error can quote a URL that
+    holds an app key, for example)."""
+    store = store or CredentialStore()
+    values: set[str] = set()
+    for group in CREDENTIAL_GROUPS:
+        try:
+            values.update(v for v in store.load(group).values() if len(v) >= 4)
+        except Exception:  # a broken keyring must not hide the error being reported
+            continue
+    for value in sorted(values, key=len, reverse=True):
+        text = text.replace(value, mask(value))
+    return text

@@ -20,6 +20,7 @@ from desktop_app.core.journal import SHUTDOWN, RemoteJob
 from desktop_app.core.loop import EngineLoop
 from desktop_app.core.options import TranscriptionOptions
 from desktop_app.core.progress import Progress
+from desktop_app.core.secrets import redact
 from desktop_app.core.transcript import Transcript
 from desktop_app.providers import registry
 from desktop_app.providers.base import MediaSource, ProviderConfig
@@ -134,7 +135,11 @@ class JobRunner(QObject):
             self.cancelled.emit(job_id)
             raise
         except SoriError as exc:
-            self.failed.emit(job_id, exc.describe(self.language), f"{type(exc).__name__}: {exc}")
+            self.failed.emit(
+                job_id,
+                redact(exc.describe(self.language)),
+                redact(f"{type(exc).__name__}: {exc}"),
+            )
             raise
         except Exception as exc:  # an engine bug must not take the window down
             log.exception("job %s failed unexpectedly", job_id)
@@ -143,7 +148,7 @@ class JobRunner(QObject):
                 "Unexpected error; please report it with the details."
                 if not self.language.startswith("ko")
                 else "예기치 않은 오류입니다. 자세한 내용을 첨부해 알려 주세요.",
-                f"{type(exc).__name__}: {exc}",
+                redact(f"{type(exc).__name__}: {exc}"),
             )
             raise
         finally:

@@ -17,6 +17,7 @@ from desktop_app.audio.sources import AudioSource, FileSource, MicrophoneSource
 from desktop_app.core.errors import SoriError
 from desktop_app.core.loop import EngineLoop
 from desktop_app.core.options import TranscriptionOptions
+from desktop_app.core.secrets import redact
 from desktop_app.live.session import LiveResult, LiveSession
 from desktop_app.providers import registry
 from desktop_app.providers.base import ProviderConfig
@@ -116,10 +117,10 @@ class LiveRunner(QObject):
         if exc is None:
             self.finished.emit(future.result())
         elif isinstance(exc, SoriError):
-            self.failed.emit(exc.describe(self.language))
+            self.failed.emit(redact(exc.describe(self.language)))
         else:
             log.error("live session failed", exc_info=exc)
-            self.failed.emit(f"{type(exc).__name__}: {exc}")
+            self.failed.emit(redact(f"{type(exc).__name__}: {exc}"))
 
     def stop(self) -> None:
         """End the audio; the last results and ``finished`` follow."""

@@ -13,7 +13,7 @@ import keyring.errors
 import pytest
 
 from desktop_app.core.errors import AuthError, EngineUnavailableError
-from desktop_app.core.secrets import CredentialStore, mask
+from desktop_app.core.secrets import CredentialStore, mask, redact
 from tests.helpers.keyrings import MemoryKeyring
 
 
@@ -119,3 +119,14 @@ def test_real_secret_service_stores_korean_secrets() -> None:
             assert out.stdout.strip() == value
     finally:
         store.delete("clova-speech", "secret")
+
+
+def test_redact_masks_every_known_credential(
+    store: CredentialStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.set("nhn", "appkey", "AppKey12345")
+    monkeypatch.setenv("SORI_RTZR_CLIENT_SECRET", "rtzr-secret-value")
+    text = "GET https://api/v2.0/appkeys/AppKey12345/stt failed; secret rtzr-secret-value"
+    cleaned = redact(text, store)
+    assert "AppKey12345" not in cleaned and "rtzr-secret-value" not in cleaned
+    assert "https://api/v2.0/appkeys/" in cleaned
