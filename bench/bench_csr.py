@@ -15,7 +15,7 @@ from pathlib import Path
 
 from desktop_app.core.options import TranscriptionOptions
 from desktop_app.providers.base import MediaSource, ProviderConfig
-from desktop_app.providers.clova_csr import ClovaCsrProvider
+from desktop_app.providers.clova.csr import ClovaCsrProvider
 from tests.emulators import CSR_CLIENT_ID, CSR_CLIENT_SECRET, start_emulator
 from tests.media import long_speech_pcm
 

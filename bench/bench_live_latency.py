@@ -22,7 +22,7 @@ from desktop_app.core.options import TranscriptionOptions
 from desktop_app.live.assembler import TranscriptAssembler
 from desktop_app.live.resilient import resilient_stream
 from desktop_app.providers.base import ProviderConfig
-from desktop_app.providers.clova_stream import ClovaStreamProvider
+from desktop_app.providers.clova.stream import ClovaStreamProvider
 from tests.emulators.clova_grpc import start_clova_grpc
 from tests.emulators.credentials import CLOVA_SPEECH_SECRET
 from tests.media import speech_pcm

@@ -40,8 +40,8 @@ from desktop_app.audio import BYTES_PER_SECOND, SAMPLE_RATE
 from desktop_app.core.metrics import corpus_cer
 from desktop_app.core.options import TranscriptionOptions
 from desktop_app.providers.base import MediaSource, ProviderConfig
-from desktop_app.providers.local import LocalProvider
-from desktop_app.providers.vosk_engine import load_model, resolve_model_path, vosk_module
+from desktop_app.providers.vosk.model import load_model, resolve_model_path, vosk_module
+from desktop_app.providers.vosk.provider import LocalProvider
 
 SPEECH_KO = Path(__file__).resolve().parents[1].parent / "shared" / "speech-ko"
 GAP_SECONDS = 0.5

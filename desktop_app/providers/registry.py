@@ -16,13 +16,13 @@ DEFAULT_PROVIDER = "local"
 
 # Modules that define the built-in engines, in the order they are listed to users.
 BUILTIN_MODULES: tuple[str, ...] = (
-    "desktop_app.providers.local",
-    "desktop_app.providers.clova_csr",
-    "desktop_app.providers.clova_speech",
-    "desktop_app.providers.clova_stream",
-    "desktop_app.providers.nhn",
-    "desktop_app.providers.rtzr",
-    "desktop_app.providers.rtzr_stream",
+    "desktop_app.providers.vosk.provider",
+    "desktop_app.providers.clova.csr",
+    "desktop_app.providers.clova.speech",
+    "desktop_app.providers.clova.stream",
+    "desktop_app.providers.nhn.provider",
+    "desktop_app.providers.rtzr.batch",
+    "desktop_app.providers.rtzr.stream",
 )
 
 _classes: dict[str, type[Provider]] = {}

@@ -92,7 +92,7 @@ def align_form_labels(page: QWidget) -> None:
 def validate_endpoint(engine: str, text: str) -> str:
     """The endpoint as stored, or a ConfigurationError saying what is wrong with it."""
     if engine == "clova-stream":
-        from desktop_app.providers.clova_nest import parse_endpoint
+        from desktop_app.providers.clova.nest import parse_endpoint
 
         parse_endpoint(text)
         return text.strip()

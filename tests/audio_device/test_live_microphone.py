@@ -15,7 +15,7 @@ from desktop_app.audio.sources import MicrophoneSource
 from desktop_app.core.options import TranscriptionOptions
 from desktop_app.live.session import LiveSession
 from desktop_app.providers.base import StreamEvent
-from desktop_app.providers.local import LocalProvider
+from desktop_app.providers.vosk.provider import LocalProvider
 from tests.audio_device.conftest import Player
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")

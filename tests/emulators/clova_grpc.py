@@ -51,7 +51,7 @@ from typing import Any, Self
 import grpc
 import grpc.aio
 
-from desktop_app.providers.proto import nest_pb2, nest_pb2_grpc
+from desktop_app.providers.clova.proto import nest_pb2, nest_pb2_grpc
 from tests.emulators.clova_grpc_rules import (
     ConfigRejected,
     StreamRecognizer,

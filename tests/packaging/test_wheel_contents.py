@@ -25,10 +25,10 @@ def test_package_data_is_inside(wheel_file: Path) -> None:
         "desktop_app/resources/icons/sori.svg",
         "desktop_app/resources/icons/sori-16.png",
         "desktop_app/resources/icons/sori-512.png",
-        "desktop_app/providers/proto/__init__.py",
-        "desktop_app/providers/proto/nest_pb2.py",
-        "desktop_app/providers/proto/nest_pb2.pyi",
-        "desktop_app/providers/proto/nest_pb2_grpc.py",
+        "desktop_app/providers/clova/proto/__init__.py",
+        "desktop_app/providers/clova/proto/nest_pb2.py",
+        "desktop_app/providers/clova/proto/nest_pb2.pyi",
+        "desktop_app/providers/clova/proto/nest_pb2_grpc.py",
     ):
         assert name in inside, name
 

@@ -24,7 +24,7 @@ from desktop_app.core.errors import (
 )
 from desktop_app.providers import registry
 from desktop_app.providers.base import ProviderConfig
-from desktop_app.providers.rtzr_auth import clear_token_cache
+from desktop_app.providers.rtzr.auth import clear_token_cache
 from tests.emulators import (
     CLOVA_INVOKE_PATH,
     CLOVA_SPEECH_SECRET,

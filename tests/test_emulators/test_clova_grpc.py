@@ -12,7 +12,7 @@ import grpc
 import grpc.aio
 import pytest
 
-from desktop_app.providers.proto import nest_pb2, nest_pb2_grpc
+from desktop_app.providers.clova.proto import nest_pb2, nest_pb2_grpc
 from tests.emulators.clova_grpc import ClovaGrpcServer, start_clova_grpc
 from tests.emulators.clova_grpc_rules import StreamRecognizer, StreamSettings, parse_config
 from tests.emulators.credentials import CLOVA_SPEECH_SECRET

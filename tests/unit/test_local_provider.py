@@ -29,9 +29,8 @@ from desktop_app.core.progress import Progress
 from desktop_app.core.transcript import Transcript, Word
 from desktop_app.providers import registry
 from desktop_app.providers.base import MediaSource, ProviderConfig, StreamEvent
-from desktop_app.providers.local import LocalProvider, ProgressRelay
 from desktop_app.providers.threads import WorkerStopped, start_worker, wait_workers
-from desktop_app.providers.vosk_engine import (
+from desktop_app.providers.vosk.model import (
     PieceRecognizer,
     group_words,
     load_model,
@@ -42,6 +41,7 @@ from desktop_app.providers.vosk_engine import (
     slices,
     vosk_module,
 )
+from desktop_app.providers.vosk.provider import LocalProvider, ProgressRelay
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 SPEECH_KO = Path(__file__).resolve().parents[2].parent / "shared" / "speech-ko"

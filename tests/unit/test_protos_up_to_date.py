@@ -1,5 +1,5 @@
 """protos/nest.proto is the documented CLOVA Speech interface, and the committed Python code in
-desktop_app/providers/proto/ is exactly what scripts/gen-protos makes from it."""
+desktop_app/providers/clova/proto/ is exactly what scripts/gen-protos makes from it."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PROTO = ROOT / "protos" / "nest.proto"
-GENERATED = ROOT / "desktop_app" / "providers" / "proto"
+GENERATED = ROOT / "desktop_app" / "providers" / "clova" / "proto"
 API_NOTES = ROOT.parent / "shared" / "providers" / "API-NOTES.md"
 
 needs_grpc_tools = pytest.mark.skipif(
@@ -67,7 +67,7 @@ def test_proto_matches_the_documented_interface(tmp_path: Path) -> None:
 
 
 def test_generated_code_is_a_working_package() -> None:
-    from desktop_app.providers.proto import nest_pb2, nest_pb2_grpc
+    from desktop_app.providers.clova.proto import nest_pb2, nest_pb2_grpc
 
     assert nest_pb2.DESCRIPTOR.package == "com.nbp.cdncp.nest.grpc.proto.v1"
     method = nest_pb2.DESCRIPTOR.services_by_name["NestService"].methods_by_name["recognize"]

@@ -1,0 +1,1 @@
+"""NAVER Cloud CLOVA engines: Speech Recognition (CSR), CLOVA Speech long/short form, real-time gRPC."""

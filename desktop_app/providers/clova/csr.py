@@ -1,0 +1,237 @@
+"""``clova-csr``: NAVER Cloud CLOVA Speech Recognition (CSR) REST API.
+
+``POST {host}/recog/v1/stt?lang=Kor|Eng|Jpn|Chn`` with the raw audio as
+``application/octet-stream`` and the application's keys in ``X-NCP-APIGW-API-KEY-ID`` /
+``X-NCP-APIGW-API-KEY``; the answer is ``{"text": ...}``. One request takes at most 60 s and
+3 MB of audio, so longer audio is cut at pauses into pieces of up to 55 s, encoded as FLAC,
+sent several at a time and merged with each piece's time range (see
+:mod:`desktop_app.providers.chunked`). An hour of audio therefore works and comes back as timed
+segments, one per piece. Live mode sends each utterance as a pause ends it
+(:mod:`desktop_app.providers.utterances`).
+
+Settings: ``host`` = ``public`` (default), ``gov`` or ``fin`` (government and financial
+clouds, Korean only); ``concurrency`` (default 4) requests in flight.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any, ClassVar
+
+import httpx
+
+from desktop_app.audio.encode import encode_pcm
+from desktop_app.core.errors import ConfigurationError, ServerError
+from desktop_app.core.options import TranscriptionOptions
+from desktop_app.core.progress import ProgressCallback, ignore_progress
+from desktop_app.core.transcript import Segment, Transcript
+from desktop_app.providers.base import (
+    Capabilities,
+    MediaSource,
+    OptionSpec,
+    Provider,
+    StreamEvent,
+    normalise_language,
+)
+from desktop_app.providers.chunked import EncodedPiece, transcribe_in_pieces, voiced_bounds
+from desktop_app.providers.clova.errors import clova_error
+from desktop_app.providers.http import (
+    RetryPolicy,
+    check_endpoint,
+    make_client,
+    transport_error,
+    with_retries,
+)
+from desktop_app.providers.registry import register
+from desktop_app.providers.utterances import stream_by_utterances
+
+HOSTS = {
+    "public": "https://naveropenapi.apigw.ntruss.com",
+    "gov": "https://naveropenapi.apigw.gov-ntruss.com",
+    "fin": "https://naveropenapi.apigw-pub.fin-ntruss.com",
+}
+LANGUAGES = {"ko": "Kor", "en": "Eng", "ja": "Jpn", "zh": "Chn"}
+MAX_SECONDS = 60.0
+MAX_BYTES = 3 * 1024 * 1024
+PIECE_MAX_SECONDS = 55.0  # headroom under the 60 s limit for codec padding
+
+
+@register
+class ClovaCsrProvider(Provider):
+    """CLOVA Speech Recognition. Coroutines run on the engine loop thread."""
+
+    name: ClassVar[str] = "clova-csr"
+    display_name: ClassVar[str] = "CLOVA Speech Recognition (CSR)"
+    description: ClassVar[str] = "NAVER Cloud short-speech API; long audio is split at pauses"
+    credential_group: ClassVar[str | None] = "clova-csr"
+    capabilities: ClassVar[Capabilities] = Capabilities(
+        inputs=frozenset({"file", "stream"}),
+        languages=("ko", "en", "ja", "zh"),
+        max_duration=MAX_SECONDS,
+        max_bytes=MAX_BYTES,
+        live=True,
+        credentials=("client_id", "client_secret"),
+        extra_options=(
+            OptionSpec(
+                "host",
+                "choice",
+                "public",
+                "Region (public, gov, fin)",
+                "리전(공공/금융)",
+                choices=tuple(HOSTS),
+            ),
+        ),
+    )
+
+    def base_url(self, options: TranscriptionOptions | None = None) -> str:
+        if self.config.endpoint:
+            return check_endpoint(self.config.endpoint)
+        host = "public"
+        if options is not None and "host" in options.extra:
+            host = str(options.extra["host"])
+        else:
+            host = str(self.config.settings.get("host", "public"))
+        if host not in HOSTS:
+            raise ConfigurationError(
+                f"Unknown CSR host '{host}'",
+                fix="Use public, gov or fin.",
+                message_ko=f"알 수 없는 CSR 호스트 '{host}'",
+                fix_ko="public, gov, fin 중 하나를 쓰세요.",
+            )
+        return HOSTS[host]
+
+    def _language(self, options: TranscriptionOptions, base: str) -> str:
+        code = normalise_language(options.language or "ko")
+        lang = LANGUAGES.get(code)
+        if lang is None:
+            raise ConfigurationError(
+                f"clova-csr cannot recognise '{options.language}'",
+                fix="Use ko, en, ja or zh.",
+                message_ko=f"clova-csr는 '{options.language}' 언어를 인식할 수 없습니다",
+                fix_ko="ko, en, ja, zh 중 하나를 쓰세요.",
+            )
+        if lang != "Kor" and base in (HOSTS["gov"], HOSTS["fin"]):
+            raise ConfigurationError(
+                "The government and financial clouds recognise Korean only",
+                fix="Choose Korean or the public host.",
+                message_ko="공공/금융 클라우드는 한국어만 인식합니다",
+                fix_ko="한국어를 고르거나 일반(public) 호스트를 쓰세요.",
+            )
+        return lang
+
+    def _headers(self) -> dict[str, str]:
+        creds = self.credentials()
+        return {
+            "X-NCP-APIGW-API-KEY-ID": creds["client_id"],
+            "X-NCP-APIGW-API-KEY": creds["client_secret"],
+            "Content-Type": "application/octet-stream",
+        }
+
+    def _retry_policy(self) -> RetryPolicy:
+        settings: dict[str, Any] = self.config.settings
+        return RetryPolicy(
+            attempts=int(settings.get("retry_attempts", 5)),
+            base_delay=float(settings.get("retry_base_delay", 0.5)),
+        )
+
+    async def recognize_bytes(
+        self, client: httpx.AsyncClient, data: bytes, lang: str, headers: dict[str, str]
+    ) -> str:
+        """One request: audio bytes (≤ 60 s, ≤ 3 MB) to text, retried when it may help."""
+
+        async def call() -> str:
+            try:
+                response = await client.post(
+                    "/recog/v1/stt", params={"lang": lang}, content=data, headers=headers
+                )
+            except httpx.HTTPError as exc:
+                raise transport_error(exc, self.name) from None
+            if response.status_code != 200:
+                raise clova_error(response, self.name, "clova-csr")
+            try:
+                text = response.json()["text"]
+            except (ValueError, KeyError, TypeError):
+                raise ServerError(
+                    f"{self.name}: the service sent an answer Sori cannot read",
+                    message_ko=f"{self.name}: 서비스 응답을 해석할 수 없습니다",
+                ) from None
+            return str(text or "")
+
+        return await with_retries(call, self._retry_policy())
+
+    async def transcribe(
+        self,
+        source: MediaSource,
+        options: TranscriptionOptions,
+        progress: ProgressCallback = ignore_progress,
+    ) -> Transcript:
+        if source.path is None:
+            self.check_options(options, source)
+            raise AssertionError("unreachable: check_options refuses non-file input")
+        base = self.base_url(options)
+        lang = self._language(options, base)
+        headers = self._headers()
+        concurrency = int(self.config.settings.get("concurrency", 4))
+        async with make_client(base) as client:
+
+            async def recognize(piece: EncodedPiece) -> Transcript:
+                text = (await self.recognize_bytes(client, piece.data, lang, headers)).strip()
+                if not text:
+                    return Transcript()
+                end = piece.speech_end if piece.speech_end > piece.speech_start else piece.duration
+                return Transcript(segments=[Segment(piece.speech_start, end, text)])
+
+            return await transcribe_in_pieces(
+                source.path,
+                recognize,
+                engine=self.name,
+                language=normalise_language(options.language or "ko"),
+                progress=progress,
+                concurrency=concurrency,
+                max_seconds=PIECE_MAX_SECONDS,
+                max_bytes=MAX_BYTES,
+            )
+
+    async def check_connection(self) -> None:
+        """Send half a second of silence once: a transcript, or the speech service's own
+        complaint about the audio (it got past the key check), proves host and keys."""
+        silence = encode_pcm(bytes(16_000), "flac")  # 0.5 s of 16 kHz mono s16
+        headers = self._headers()
+        async with make_client(self.base_url(), timeout=30.0) as client:
+            try:
+                response = await client.post(
+                    "/recog/v1/stt", params={"lang": "Kor"}, content=silence, headers=headers
+                )
+            except httpx.HTTPError as exc:
+                raise transport_error(exc, self.name) from None
+        if response.status_code == 200:
+            return
+        error = clova_error(response, self.name, "clova-csr")
+        if error.code not in ("STT003", "STT006", "STT007"):
+            raise error
+
+    def stream(
+        self, audio: AsyncIterator[bytes], options: TranscriptionOptions
+    ) -> AsyncIterator[StreamEvent]:
+        return self._stream(audio, options)
+
+    async def _stream(
+        self, audio: AsyncIterator[bytes], options: TranscriptionOptions
+    ) -> AsyncIterator[StreamEvent]:
+        base = self.base_url(options)
+        lang = self._language(options, base)
+        headers = self._headers()
+        async with make_client(base) as client:
+
+            async def recognize(pcm: bytes) -> Transcript:
+                data = encode_pcm(pcm, "flac")
+                text = (await self.recognize_bytes(client, data, lang, headers)).strip()
+                if not text:
+                    return Transcript()
+                start, end = voiced_bounds(pcm)
+                return Transcript(segments=[Segment(start, end, text)])
+
+            async for event in stream_by_utterances(
+                audio, recognize, max_seconds=PIECE_MAX_SECONDS
+            ):
+                yield event

@@ -1,0 +1,1 @@
+"""NHN Cloud Speech to Text v2.0."""

@@ -1,0 +1,563 @@
+"""``nhn``: NHN Cloud Speech to Text, API v2.0.
+
+Wire protocol, under ``{host}/v2.0/appkeys/{appKey}`` with the header ``Authorization:
+{secretKey}`` (the raw key, no scheme):
+
+* ``POST /stt`` — multipart/form-data: the file part ``audio`` and one text part
+  ``biasingList`` per biasing entry (``ANSWER_RECOGNIZED``, e.g. ``차단기_차단계``).
+* ``POST /stt/async`` — JSON ``{"audioUrl": ..., "biasingList": [...]}`` for audio the service
+  downloads itself; the answer carries ``taskId``.
+* ``GET /stt/async/{taskId}/status`` — ``taskStatus`` PENDING, IN_PROGRESS, COMPLETED (with
+  ``result``) or FAILED; ``GET /stt/async/{taskId}/retry`` starts the task again and answers
+  ``{"result": {"taskId": new}}``.
+
+Every answer is HTTP 200; the outcome is in ``header`` (``isSuccessful``, ``resultCode``,
+``resultMessage``), mapped by :mod:`desktop_app.providers.nhn.errors`. ``result`` holds parallel
+arrays ``text`` / ``timeslot`` (``startTime``/``endTime`` in milliseconds, sent as strings) /
+``confidence``; each index becomes one :class:`Segment`.
+
+Local files go up in one request, streamed from disk, when the service takes them as they are
+(WAV, WebM, MP3, OGG, FLAC, AAC, AC3; no video track; at most 150 MB and 3600 s). Anything else
+(M4A, MP4, MKV, AMR, longer or larger files) is decoded, cut at pauses into pieces of at most
+140 s, encoded as FLAC and sent a few at a time (:mod:`desktop_app.providers.chunked`); the
+pieces' timeslots are shifted to their place in the file. Pieces that short fit the limits the
+service had before July 2026 (10 MB / 150 s, perhaps still those of the former host) and keep
+memory low; per-utterance timeslots make the extra cuts invisible. Should the service reject a
+file Sori judged acceptable (an unusual encoding, or those older limits), it goes again in pieces.
+
+Public URLs use the asynchronous API. The ``taskId`` is written to the job journal as soon as the
+service accepts it, so a restarted Sori polls the same task instead of starting another. A FAILED
+task is restarted with ``…/retry`` once, unless its input caused the failure.
+
+"No speech detected" (4000204) gives an empty transcript, not an error: a silent recording has
+truthfully no text, every other engine (local, CSR) also answers silence with an empty result,
+and in a batch one quiet file should not count as a failure.
+
+Settings: ``host`` = ``current`` (default) or ``former``; ``poll_interval`` (3 s);
+``concurrency`` (2 pieces in flight); ``timeout`` (900 s to wait for one answer);
+``retry_attempts`` / ``retry_base_delay``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+from urllib.parse import quote
+
+import httpx
+
+from desktop_app.audio.decode import MediaInfo, probe
+from desktop_app.core.errors import ConfigurationError, SoriError
+from desktop_app.core.journal import RemoteJob, is_shutdown, options_from_dict
+from desktop_app.core.options import TranscriptionOptions
+from desktop_app.core.progress import Progress, ProgressCallback, ignore_progress
+from desktop_app.core.transcript import Segment, Transcript
+from desktop_app.providers.base import (
+    Capabilities,
+    MediaSource,
+    OptionSpec,
+    Provider,
+)
+from desktop_app.providers.chunked import EncodedPiece, transcribe_in_pieces
+from desktop_app.providers.http import (
+    ProgressFile,
+    RetryPolicy,
+    check_endpoint,
+    make_client,
+    transport_error,
+    with_retries,
+)
+from desktop_app.providers.nhn.errors import (
+    AUDIO_TOO_LONG,
+    AUDIO_TOO_SHORT,
+    FILE_TOO_LARGE,
+    INPUT_FAILURES,
+    INVALID_AUDIO_FILE,
+    INVALID_FILE_TYPE,
+    SPEECH_NOT_DETECTED,
+    NhnTaskLostError,
+    check_header,
+    header_code,
+    nhn_error,
+    response_body,
+    unreadable_answer,
+)
+from desktop_app.providers.registry import register
+
+log = logging.getLogger(__name__)
+
+HOSTS = {
+    "current": "https://api-speech.nhncloudservice.com",
+    "former": "https://speech.api.nhncloudservice.com",
+}
+MIN_SECONDS = 0.36
+MAX_BYTES = 150_000_000  # documented 150 MB; decimal megabytes to stay on the safe side
+MAX_SECONDS = 3600.0
+PIECE_TARGET_SECONDS = 100.0
+PIECE_MAX_SECONDS = 140.0  # under the former 150 s per-request limit
+PIECE_MAX_BYTES = 10_000_000  # the former 10 MB limit; 140 s of FLAC is about 3 MB
+
+# FFmpeg container name → (file name suffix, MIME type) for files sent as they are.
+DIRECT_FORMATS: dict[str, tuple[str, str]] = {
+    "wav": (".wav", "audio/wav"),
+    "mp3": (".mp3", "audio/mpeg"),
+    "ogg": (".ogg", "audio/ogg"),
+    "flac": (".flac", "audio/flac"),
+    "aac": (".aac", "audio/aac"),
+    "ac3": (".ac3", "audio/ac3"),
+    "matroska,webm": (".webm", "audio/webm"),
+}
+WEBM_CODECS = frozenset({"opus", "vorbis"})
+PIECE_TYPES = {"flac": ("flac", "audio/flac"), "mp3": ("mp3", "audio/mpeg")}
+# Refusals of a whole file that converting it, or shorter requests, can get round.
+PIECES_MAY_CURE = frozenset({FILE_TOO_LARGE, AUDIO_TOO_LONG, INVALID_FILE_TYPE, INVALID_AUDIO_FILE})
+RESUME_HINT = (
+    "The task keeps running at NHN Cloud: run 'sori transcribe --resume' later to collect it.",
+    "NHN Cloud에서 작업은 계속 진행됩니다. 나중에 'sori transcribe --resume'으로 결과를 받으세요.",
+)
+
+
+def sendable_as_is(info: MediaInfo) -> bool:
+    """Whether the service accepts the file's format without conversion."""
+    if info.has_video or info.container not in DIRECT_FORMATS:
+        return False
+    if info.container == "wav":
+        return info.codec.startswith("pcm_")
+    if info.container == "matroska,webm":
+        # FFmpeg names Matroska and WebM alike; only true WebM audio counts.
+        return info.path.suffix.lower() == ".webm" and info.codec in WEBM_CODECS
+    return True
+
+
+def fits_one_request(info: MediaInfo, size: int) -> bool:
+    """Whether the file can be uploaded unchanged in a single synchronous request."""
+    if not sendable_as_is(info) or size > MAX_BYTES:
+        return False
+    return info.duration is None or info.duration <= MAX_SECONDS
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def segments_from_result(result: dict[str, Any]) -> list[Segment]:
+    """The ``text``/``timeslot``/``confidence`` arrays of a result as segments in time order."""
+    texts = result.get("text")
+    if isinstance(texts, str):  # the v1 shape: one string for the whole file
+        texts = [texts]
+    if not isinstance(texts, list):
+        return []
+    slots = result.get("timeslot")
+    slots = slots if isinstance(slots, list) else []
+    confidences = result.get("confidence")
+    if not isinstance(confidences, list):
+        confidences = [confidences] * len(texts)
+    length = _number(result.get("inputLength"))
+    segments: list[Segment] = []
+    previous_end = 0.0
+    for index, raw in enumerate(texts):
+        text = str(raw or "").strip()
+        if not text:
+            continue
+        slot = slots[index] if index < len(slots) and isinstance(slots[index], dict) else {}
+        start_ms = _number(slot.get("startTime"))
+        end_ms = _number(slot.get("endTime"))
+        start = start_ms / 1000 if start_ms is not None else previous_end
+        end = end_ms / 1000 if end_ms is not None else max(start, length or start)
+        end = max(start, end)
+        confidence = _number(confidences[index]) if index < len(confidences) else None
+        if confidence is not None:
+            confidence = min(1.0, max(0.0, confidence))
+        segments.append(Segment(start, end, text, confidence=confidence))
+        previous_end = max(previous_end, end)
+    segments.sort(key=lambda s: (s.start, s.end))
+    return segments
+
+
+def _code(exc: SoriError) -> int | None:
+    try:
+        return int(exc.code) if exc.code is not None else None
+    except ValueError:
+        return None
+
+
+def _after_upload(progress: ProgressCallback) -> ProgressCallback:
+    """Pass upload progress on, then say "processing" once the last byte has gone."""
+    announced = False
+
+    def report(update: Progress) -> None:
+        nonlocal announced
+        if announced and update.stage == "uploading":
+            return  # the end-of-file read repeats 100 %; the stage has moved on
+        progress(update)
+        if update.stage == "uploading" and (update.fraction or 0.0) >= 1.0:
+            announced = True
+            progress(Progress("processing", None))
+
+    return report
+
+
+@dataclass(frozen=True, slots=True)
+class _Session:
+    """One configured connection: client, base URL, the app key's path and the auth header."""
+
+    client: httpx.AsyncClient
+    base: str
+    root: str
+    headers: dict[str, str]
+
+
+@register
+class NhnProvider(Provider):
+    """NHN Cloud Speech to Text v2.0. Coroutines run on the engine loop thread."""
+
+    name: ClassVar[str] = "nhn"
+    display_name: ClassVar[str] = "NHN Cloud Speech to Text"
+    description: ClassVar[str] = "NHN Cloud STT v2.0: files (long ones split) and public URLs"
+    credential_group: ClassVar[str | None] = "nhn"
+    capabilities: ClassVar[Capabilities] = Capabilities(
+        inputs=frozenset({"file", "url"}),
+        languages=("ko",),
+        max_duration=MAX_SECONDS,
+        max_bytes=MAX_BYTES,
+        biasing=True,
+        credentials=("appkey", "secret"),
+        extra_options=(
+            OptionSpec(
+                "host",
+                "choice",
+                "current",
+                "Host (current, or former: speech.api.nhncloudservice.com)",
+                "호스트(current 현재 / former 이전 주소)",
+                choices=tuple(HOSTS),
+            ),
+        ),
+    )
+
+    # -- configuration ---------------------------------------------------------------------
+    def base_url(self, options: TranscriptionOptions | None = None) -> str:
+        """``--endpoint`` if given, else the chosen host (option over setting)."""
+        if self.config.endpoint:
+            return check_endpoint(self.config.endpoint)
+        if options is not None and "host" in options.extra:
+            host = str(options.extra["host"])
+        else:
+            host = str(self.config.settings.get("host", "current"))
+        if host not in HOSTS:
+            raise ConfigurationError(
+                f"Unknown NHN host '{host}'",
+                fix="Use current or former.",
+                message_ko=f"알 수 없는 NHN 호스트 '{host}'",
+                fix_ko="current 또는 former를 쓰세요.",
+            )
+        return HOSTS[host]
+
+    def _retry_policy(self) -> RetryPolicy:
+        settings: dict[str, Any] = self.config.settings
+        return RetryPolicy(
+            attempts=int(settings.get("retry_attempts", 5)),
+            base_delay=float(settings.get("retry_base_delay", 0.5)),
+        )
+
+    def _poll_interval(self) -> float:
+        return max(0.001, float(self.config.settings.get("poll_interval", 3.0)))
+
+    @asynccontextmanager
+    async def _session(self, base: str) -> AsyncIterator[_Session]:
+        creds = self.credentials()
+        root = f"/v2.0/appkeys/{quote(creds['appkey'].strip(), safe='')}/stt"
+        timeout = float(self.config.settings.get("timeout", 900.0))
+        async with make_client(base, timeout=timeout) as client:
+            yield _Session(client, base, root, {"Authorization": creds["secret"].strip()})
+
+    # -- entry points ----------------------------------------------------------------------
+    async def transcribe(
+        self,
+        source: MediaSource,
+        options: TranscriptionOptions,
+        progress: ProgressCallback = ignore_progress,
+    ) -> Transcript:
+        self.check_options(options, source)
+        base = self.base_url(options)
+        async with self._session(base) as session:
+            if source.path is not None:
+                return await self._transcribe_file(session, source.path, options, progress)
+            assert source.url is not None  # check_options refused every other kind
+            return await self._transcribe_url(session, source.url, options, progress)
+
+    async def resume(
+        self, job: RemoteJob, progress: ProgressCallback = ignore_progress
+    ) -> Transcript:
+        options = options_from_dict(job.options)
+        base = check_endpoint(job.endpoint) if job.endpoint else self.base_url(options)
+        async with self._session(base) as session:
+            return await self._transcribe_url(
+                session, job.source, options, progress, known_task=job.remote_id
+            )
+
+    # -- requests --------------------------------------------------------------------------
+    async def _send(
+        self, session: _Session, method: str, url: str, **kwargs: Any
+    ) -> dict[str, Any]:
+        try:
+            response = await session.client.request(method, url, headers=session.headers, **kwargs)
+        except httpx.HTTPError as exc:
+            raise transport_error(exc, self.name) from None
+        return response_body(response, self.name)
+
+    async def _recognise(
+        self,
+        session: _Session,
+        audio: Path | bytes,
+        filename: str,
+        content_type: str,
+        biasing: Sequence[str],
+        progress: ProgressCallback = ignore_progress,
+    ) -> dict[str, Any]:
+        """One synchronous request (retried when it may help); returns ``result``."""
+        data = {"biasingList": list(biasing)} if biasing else None
+
+        async def call() -> dict[str, Any]:
+            files: dict[str, tuple[str, Any, str]]
+            if isinstance(audio, Path):
+                with ProgressFile(audio, _after_upload(progress)) as handle:
+                    files = {"audio": (filename, handle, content_type)}
+                    body = await self._send(session, "POST", session.root, files=files, data=data)
+            else:
+                files = {"audio": (filename, audio, content_type)}
+                body = await self._send(session, "POST", session.root, files=files, data=data)
+            check_header(body, self.name)
+            result = body.get("result")
+            if not isinstance(result, dict):
+                raise unreadable_answer(self.name)
+            return result
+
+        return await with_retries(call, self._retry_policy())
+
+    def _transcript(
+        self, result: dict[str, Any] | None, source: str, duration: float | None
+    ) -> Transcript:
+        length = _number(result.get("inputLength")) if result is not None else None
+        return Transcript(
+            segments=segments_from_result(result) if result is not None else [],
+            language="ko",
+            engine=self.name,
+            source=source,
+            duration=length if length is not None else duration,
+        )
+
+    async def check_connection(self) -> None:
+        """Ask for the status of a task that cannot exist: "unknown task" (4010006) proves the
+        host, the app key and the secret key; wrong keys give 4010001."""
+        async with self._session(self.base_url()) as session:
+            url = f"{session.root}/async/00000000-0000-0000-0000-000000000000/status"
+            body = await self._send(session, "GET", url)
+        try:
+            check_header(body, self.name)
+        except NhnTaskLostError:
+            return
+
+    # -- local files -----------------------------------------------------------------------
+    async def _transcribe_file(
+        self,
+        session: _Session,
+        path: Path,
+        options: TranscriptionOptions,
+        progress: ProgressCallback,
+    ) -> Transcript:
+        info = await asyncio.to_thread(probe, path)
+        if info.duration is not None and info.duration < MIN_SECONDS:
+            raise nhn_error(AUDIO_TOO_SHORT, self.name)
+        if fits_one_request(info, path.stat().st_size):
+            suffix, content_type = DIRECT_FORMATS[info.container]
+            try:
+                result = await self._recognise(
+                    session, path, "audio" + suffix, content_type, options.biasing, progress
+                )
+            except SoriError as exc:
+                code = _code(exc)
+                if code == SPEECH_NOT_DETECTED:
+                    log.info("nhn: no speech in %s", path.name)
+                    return self._transcript(None, path.name, info.duration)
+                if code not in PIECES_MAY_CURE:
+                    raise
+                log.info("nhn: the service refused %s whole (%s); sending pieces", path.name, code)
+            else:
+                return self._transcript(result, path.name, info.duration)
+        return await self._transcribe_pieces(session, path, options, progress)
+
+    async def _transcribe_pieces(
+        self,
+        session: _Session,
+        path: Path,
+        options: TranscriptionOptions,
+        progress: ProgressCallback,
+    ) -> Transcript:
+        async def recognise(piece: EncodedPiece) -> Transcript:
+            # The piece maker falls back to MP3 when FLAC would be too large.
+            kind = "flac" if piece.data[:4] == b"fLaC" else "mp3"
+            suffix, content_type = PIECE_TYPES[kind]
+            name = f"piece-{piece.index:04d}.{suffix}"
+            try:
+                result = await self._recognise(
+                    session, piece.data, name, content_type, options.biasing
+                )
+            except SoriError as exc:
+                # A stretch of noise, or a sliver at the end: nothing to say, not a failure.
+                if _code(exc) in (SPEECH_NOT_DETECTED, AUDIO_TOO_SHORT):
+                    return Transcript()
+                raise
+            return Transcript(segments=segments_from_result(result))
+
+        return await transcribe_in_pieces(
+            path,
+            recognise,
+            engine=self.name,
+            language="ko",
+            progress=progress,
+            concurrency=int(self.config.settings.get("concurrency", 2)),
+            target_seconds=PIECE_TARGET_SECONDS,
+            max_seconds=PIECE_MAX_SECONDS,
+            max_bytes=PIECE_MAX_BYTES,
+        )
+
+    # -- URLs (asynchronous tasks) ---------------------------------------------------------
+    async def _transcribe_url(
+        self,
+        session: _Session,
+        url: str,
+        options: TranscriptionOptions,
+        progress: ProgressCallback,
+        *,
+        known_task: str | None = None,
+    ) -> Transcript:
+        journal = self.config.journal
+        if known_task is None and journal is not None:
+            found = journal.find(self.name, url, options)
+            known_task = found.remote_id if found is not None else None
+        if known_task is not None:
+            try:
+                result = await self._follow(session, known_task, url, options, progress)
+            except NhnTaskLostError as exc:
+                log.info("nhn: task %s is gone (%s); starting a new one", known_task, exc.code)
+            else:
+                return self._transcript(result, url, None)
+        task_id = await self._start_task(session, url, options.biasing)
+        self._remember(url, options, task_id, session.base)
+        progress(Progress("queued", None))
+        result = await self._follow(session, task_id, url, options, progress)
+        return self._transcript(result, url, None)
+
+    async def _start_task(self, session: _Session, url: str, biasing: Sequence[str]) -> str:
+        payload: dict[str, Any] = {"audioUrl": url}
+        if biasing:
+            payload["biasingList"] = list(biasing)
+
+        async def call() -> str:
+            body = await self._send(session, "POST", f"{session.root}/async", json=payload)
+            check_header(body, self.name)
+            task_id = body.get("taskId")
+            if not isinstance(task_id, str) or not task_id:
+                raise unreadable_answer(self.name)
+            return task_id
+
+        return await with_retries(call, self._retry_policy())
+
+    async def _status(self, session: _Session, task_id: str) -> dict[str, Any]:
+        url = f"{session.root}/async/{quote(task_id, safe='')}/status"
+
+        async def call() -> dict[str, Any]:
+            body = await self._send(session, "GET", url)
+            status = body.get("taskStatus")
+            if status == "FAILED":  # its header is unsuccessful and says why
+                return body
+            check_header(body, self.name)
+            if status == "COMPLETED" and not isinstance(body.get("result"), dict):
+                raise unreadable_answer(self.name)
+            return body
+
+        return await with_retries(call, self._retry_policy())
+
+    async def _restart_task(self, session: _Session, task_id: str) -> str:
+        url = f"{session.root}/async/{quote(task_id, safe='')}/retry"
+
+        async def call() -> str:
+            body = await self._send(session, "GET", url)
+            check_header(body, self.name)
+            result = body.get("result")
+            new_id = result.get("taskId") if isinstance(result, dict) else None
+            if not isinstance(new_id, str) or not new_id:
+                raise unreadable_answer(self.name)
+            return new_id
+
+        return await with_retries(call, self._retry_policy())
+
+    async def _follow(
+        self,
+        session: _Session,
+        task_id: str,
+        url: str,
+        options: TranscriptionOptions,
+        progress: ProgressCallback,
+    ) -> dict[str, Any] | None:
+        """Poll a task to its end; the result, or None when the audio holds no speech.
+
+        The journal entry goes when the task is over (collected, failed for good, unknown to
+        the service) or the user cancels; after network trouble or refused keys it stays, since
+        the task itself still runs and ``--resume`` can collect it later."""
+        current = task_id
+        restarted = False
+        failure: SoriError | None = None
+        try:
+            while True:
+                body = await self._status(session, current)
+                status = body.get("taskStatus")
+                if status == "COMPLETED":
+                    self._forget(current)
+                    result: dict[str, Any] = body["result"]
+                    return result
+                if status == "FAILED":
+                    successful, code, message = header_code(body)
+                    if code == SPEECH_NOT_DETECTED:
+                        self._forget(current)
+                        return None
+                    if not restarted and code not in INPUT_FAILURES:
+                        log.info("nhn: task %s failed (%s); retrying it once", current, code)
+                        current = await self._restart_task(session, current)
+                        restarted = True
+                        self._remember(url, options, current, session.base)
+                        continue
+                    self._forget(current)
+                    failure = nhn_error(
+                        -1 if successful else code, self.name, service_message=message
+                    )
+                    raise failure
+                progress(Progress("queued" if status == "PENDING" else "processing", None))
+                await asyncio.sleep(self._poll_interval())
+        except (NhnTaskLostError, asyncio.CancelledError) as stop:
+            if not is_shutdown(stop):
+                self._forget(current)
+            raise
+        except SoriError as exc:
+            if exc is not failure and self.config.journal is not None:
+                exc.fix = f"{exc.fix} {RESUME_HINT[0]}".strip()
+                exc.fix_ko = f"{exc.fix_ko or ''} {RESUME_HINT[1]}".strip()
+            raise
+
+    def _remember(self, url: str, options: TranscriptionOptions, task_id: str, base: str) -> None:
+        if self.config.journal is not None:
+            self.config.journal.record(self.name, url, options, task_id, endpoint=base)
+
+    def _forget(self, task_id: str) -> None:
+        if self.config.journal is not None:
+            self.config.journal.finish(self.name, task_id)

@@ -1,0 +1,1 @@
+"""Return Zero (RTZR / VITO): batch and streaming engines."""

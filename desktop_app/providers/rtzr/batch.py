@@ -1,0 +1,437 @@
+"""``rtzr``: Return Zero (RTZR / VITO) batch speech-to-text for whole files.
+
+Wire protocol (seeds/rtzr-batch-stt.txt, API-NOTES §5), all under one base URL
+(``https://openapi.vito.ai``; ``--endpoint`` replaces it):
+
+1. Sign in: ``POST /v1/authenticate`` → a bearer token, cached per process and refreshed
+   shortly before it expires or after a 401 (:mod:`desktop_app.providers.rtzr.auth`).
+2. ``POST /v1/transcribe``, ``multipart/form-data`` with a text part ``config`` (JSON, see
+   :mod:`desktop_app.providers.rtzr.config`) and a file part ``file``, streamed from disk with
+   byte progress → ``{"id": ...}``. Formats the service does not take are converted to FLAC first
+   (:mod:`desktop_app.providers.rtzr.media`). The id is written to the job journal at once.
+3. ``GET /v1/transcribe/{id}`` every ``poll_interval`` seconds (5 by default, the documented
+   recommendation) until ``status`` is ``completed`` (``results.utterances``) or ``failed``
+   (``error {code, message}``).
+
+Rate limits: 429 A0003 (polling too fast) doubles the polling interval and polling goes on;
+429 A0002 (too many jobs running for the organisation) waits with growing pauses and tries the
+upload again; 429 A0001 (usage used up) fails at once. Network errors, 5xx and unreadable
+answers are retried with backoff (settings ``retry_attempts``/``retry_base_delay``).
+
+Utterances become segments (``start_at``/``duration`` ms → seconds), ``words`` become timed
+words, and with diarization ``spk`` n becomes speaker ``"n"`` named ``화자 n+1``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, BinaryIO, ClassVar, TypeVar, cast
+
+import httpx
+
+from desktop_app.audio.decode import probe
+from desktop_app.core.errors import (
+    AudioError,
+    RateLimitError,
+    ServerError,
+    UnsupportedOptionError,
+)
+from desktop_app.core.journal import RemoteJob, is_shutdown, options_from_dict
+from desktop_app.core.options import TranscriptionOptions
+from desktop_app.core.progress import Progress, ProgressCallback, ignore_progress
+from desktop_app.core.transcript import Segment, Speaker, Transcript, Word
+from desktop_app.providers.base import (
+    Capabilities,
+    MediaSource,
+    Provider,
+    check_options,
+)
+from desktop_app.providers.http import (
+    ProgressFile,
+    RetryPolicy,
+    check_endpoint,
+    make_client,
+    transport_error,
+    with_retries,
+)
+from desktop_app.providers.registry import register
+from desktop_app.providers.rtzr.auth import DEFAULT_BASE_URL, RtzrAuth
+from desktop_app.providers.rtzr.config import DETECTING, EXTRA_OPTIONS, build_request_config
+from desktop_app.providers.rtzr.errors import (
+    RemoteJobLostError,
+    job_failure_error,
+    rtzr_error,
+)
+from desktop_app.providers.rtzr.media import UploadFile, prepared_upload
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+POLL_INTERVAL = 5.0
+MAX_POLL_INTERVAL = 60.0
+MAX_SLOWDOWNS = 30  # consecutive A0003 answers before polling gives up
+BUSY_ATTEMPTS = 10  # uploads refused with A0002 before giving up
+MAX_BUSY_DELAY = 120.0
+STATUSES = ("transcribing", "completed", "failed")
+
+
+class _Backoff(Exception):
+    """A 429 the caller paces itself (A0002, A0003); not a SoriError, so with_retries lets it
+    through instead of spending its attempts on it."""
+
+    def __init__(self, error: RateLimitError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+def _unreadable(engine: str, what: str) -> ServerError:
+    return ServerError(
+        f"{engine}: the service sent {what} Sori cannot read",
+        message_ko=f"{engine}: 서비스가 보낸 {what}을(를) 해석할 수 없습니다",
+    )
+
+
+def _checked_status(response: httpx.Response, engine: str) -> dict[str, Any]:
+    """The body of a poll answer, checked enough that mapping it cannot fail later."""
+    try:
+        body = response.json()
+    except ValueError:
+        raise _unreadable(engine, "a status answer") from None
+    if not isinstance(body, dict) or body.get("status") not in STATUSES:
+        raise _unreadable(engine, "a status answer")
+    if body["status"] == "completed":
+        results = body.get("results")
+        utterances = results.get("utterances") if isinstance(results, dict) else None
+        if not isinstance(utterances, list) or not all(
+            isinstance(u, dict)
+            and isinstance(u.get("start_at"), (int, float))
+            and isinstance(u.get("duration"), (int, float))
+            for u in utterances
+        ):
+            raise _unreadable(engine, "a result")
+    return body
+
+
+def _words(items: Any) -> list[Word]:
+    words: list[Word] = []
+    for item in items if isinstance(items, list) else []:
+        if not isinstance(item, dict):
+            continue
+        start, length = item.get("start_at"), item.get("duration")
+        text = str(item.get("text") or "").strip()
+        if isinstance(start, (int, float)) and isinstance(length, (int, float)) and text:
+            words.append(Word(start / 1000, (start + max(0, length)) / 1000, text))
+    return words
+
+
+def to_transcript(
+    body: dict[str, Any],
+    config: dict[str, Any],
+    *,
+    engine: str,
+    source: str,
+    duration: float | None,
+) -> Transcript:
+    """Map a ``completed`` answer onto the transcript model."""
+    segments: list[Segment] = []
+    speakers: dict[int, Speaker] = {}
+    languages: list[str] = []
+    for utterance in body["results"]["utterances"]:
+        start_ms = utterance["start_at"]
+        start = start_ms / 1000
+        end = (start_ms + max(0, utterance["duration"])) / 1000
+        speaker_id: str | None = None
+        spk = utterance.get("spk")
+        if config["use_diarization"] and isinstance(spk, int) and not isinstance(spk, bool):
+            speaker_id = str(spk)
+            speakers.setdefault(spk, Speaker(speaker_id, f"화자 {spk + 1}"))
+        if isinstance(utterance.get("lang"), str):
+            languages.append(utterance["lang"])
+        text = str(utterance.get("msg") or "").strip()
+        words = _words(utterance.get("words"))
+        segments.append(Segment(start, end, text, speaker_id, None, words))
+    segments.sort(key=lambda s: (s.start, s.end))
+    language = config["language"]
+    if language in DETECTING:
+        language = languages[0] if languages else "ko"
+    if duration is None and segments:
+        duration = max(s.end for s in segments)
+    return Transcript(
+        segments=segments,
+        speakers=[speakers[key] for key in sorted(speakers)],
+        language=language,
+        engine=engine,
+        source=source,
+        duration=duration,
+    )
+
+
+def _duration(path: Path) -> float | None:
+    try:
+        return probe(path).duration
+    except AudioError:
+        return None
+
+
+@register
+class RtzrProvider(Provider):
+    """Return Zero batch STT. Coroutines run on the engine loop thread; file conversion runs on
+    a worker thread."""
+
+    name: ClassVar[str] = "rtzr"
+    display_name: ClassVar[str] = "Return Zero (RTZR) file transcription"
+    description: ClassVar[str] = (
+        "Return Zero / VITO batch API: files up to 4 h, speakers, keywords, word times"
+    )
+    credential_group: ClassVar[str | None] = "rtzr"
+    capabilities: ClassVar[Capabilities] = Capabilities(
+        inputs=frozenset({"file"}),
+        languages=("ko", "ja", "en", "zh", "detect", "multi"),
+        diarization=True,
+        speaker_count="exact",
+        keywords=True,
+        word_timestamps=True,
+        credentials=("client_id", "client_secret"),
+        extra_options=EXTRA_OPTIONS,
+    )
+
+    @classmethod
+    def check_options(
+        cls, options: TranscriptionOptions, source: MediaSource | None = None
+    ) -> None:
+        # The whisper model takes any ISO 639 code, so the language is checked per model below.
+        check_options(replace(options, language=None), cls.capabilities, cls.name, source)
+        build_request_config(options, cls.name)
+
+    # -- settings ----------------------------------------------------------------------------
+    def base_url(self) -> str:
+        return check_endpoint(self.config.endpoint or DEFAULT_BASE_URL)
+
+    def _policy(self) -> RetryPolicy:
+        settings: dict[str, Any] = self.config.settings
+        return RetryPolicy(
+            attempts=int(settings.get("retry_attempts", 5)),
+            base_delay=float(settings.get("retry_base_delay", 0.5)),
+        )
+
+    def _poll_interval(self) -> float:
+        value = float(self.config.settings.get("poll_interval", POLL_INTERVAL))
+        return value if value > 0 else POLL_INTERVAL
+
+    def _auth(self, base: str) -> RtzrAuth:
+        keys = self.credentials()
+        return RtzrAuth(
+            base, keys["client_id"], keys["client_secret"], engine=self.name, policy=self._policy()
+        )
+
+    def _client(self, base: str) -> httpx.AsyncClient:
+        return make_client(base, timeout=float(self.config.settings.get("timeout", 120.0)))
+
+    def _forget(self, remote_id: str) -> None:
+        if self.config.journal is not None:
+            self.config.journal.finish(self.name, remote_id)
+
+    # -- requests ----------------------------------------------------------------------------
+    async def _request(
+        self,
+        client: httpx.AsyncClient,
+        auth: RtzrAuth,
+        send: Callable[[dict[str, str]], Awaitable[httpx.Response]],
+        read: Callable[[httpx.Response], T],
+    ) -> T:
+        """One authorised call, retried on transient errors; 429s go to the caller as _Backoff."""
+
+        async def call() -> T:
+            try:
+                response = await auth.send(client, send)
+            except httpx.HTTPError as exc:
+                raise transport_error(exc, self.name) from None
+            if response.status_code != 200:
+                error = rtzr_error(response, self.name)
+                if isinstance(error, RateLimitError) and error.transient:
+                    raise _Backoff(error)
+                raise error
+            return read(response)
+
+        return await with_retries(call, self._policy())
+
+    async def _submit(
+        self,
+        client: httpx.AsyncClient,
+        auth: RtzrAuth,
+        upload: UploadFile,
+        config: dict[str, Any],
+        progress: ProgressCallback,
+    ) -> str:
+        """Upload the file with its config; returns the job id."""
+        config_text = json.dumps(config, ensure_ascii=False)
+
+        async def send(headers: dict[str, str]) -> httpx.Response:
+            with ProgressFile(upload.path, progress) as body:
+                return await client.post(
+                    "/v1/transcribe",
+                    headers={**headers, "Accept": "application/json"},
+                    data={"config": config_text},
+                    files={"file": (upload.filename, cast(BinaryIO, body), upload.content_type)},
+                )
+
+        def read(response: httpx.Response) -> str:
+            try:
+                job_id = response.json()["id"]
+            except (ValueError, KeyError, TypeError):
+                raise _unreadable(self.name, "an upload answer") from None
+            if not isinstance(job_id, str) or not job_id:
+                raise _unreadable(self.name, "an upload answer")
+            return job_id
+
+        busy = RetryPolicy(
+            attempts=int(self.config.settings.get("busy_attempts", BUSY_ATTEMPTS)),
+            base_delay=self._poll_interval(),
+            max_delay=MAX_BUSY_DELAY,
+        )
+        refusals = 0
+        while True:
+            try:
+                return await self._request(client, auth, send, read)
+            except _Backoff as backoff:
+                refusals += 1
+                if refusals >= busy.attempts:
+                    raise backoff.error from None
+                wait = busy.delay(refusals - 1, backoff.error.retry_after)
+                log.info("%s: service busy (%s), uploading again in %.1f s",
+                         self.name, backoff.error.code, wait)  # fmt: skip
+                progress(Progress("queued", None, "the service is busy; waiting to upload"))
+                await asyncio.sleep(wait)
+
+    async def _poll(
+        self,
+        client: httpx.AsyncClient,
+        auth: RtzrAuth,
+        remote_id: str,
+        progress: ProgressCallback,
+        *,
+        first_wait: bool,
+    ) -> dict[str, Any]:
+        """Poll until the job is ``completed`` or ``failed``; returns that answer."""
+
+        async def send(headers: dict[str, str]) -> httpx.Response:
+            return await client.get(
+                f"/v1/transcribe/{remote_id}", headers={**headers, "Accept": "application/json"}
+            )
+
+        def read(response: httpx.Response) -> dict[str, Any]:
+            return _checked_status(response, self.name)
+
+        interval = self._poll_interval()
+        wait = interval if first_wait else 0.0
+        slowdowns = 0
+        progress(Progress("queued", None, "waiting for the service"))
+        while True:
+            if wait > 0:
+                await asyncio.sleep(wait)
+            try:
+                body = await self._request(client, auth, send, read)
+            except _Backoff as backoff:
+                slowdowns += 1
+                if slowdowns > MAX_SLOWDOWNS:
+                    raise backoff.error from None
+                interval = min(MAX_POLL_INTERVAL, interval * 2)
+                wait = min(MAX_POLL_INTERVAL, max(interval, backoff.error.retry_after or 0.0))
+                log.info("%s: polling too fast; next poll in %.1f s", self.name, wait)
+                continue
+            slowdowns = 0
+            if body["status"] != "transcribing":
+                return body
+            progress(Progress("processing", None, "transcribing"))
+            wait = interval
+
+    async def _collect(
+        self,
+        client: httpx.AsyncClient,
+        auth: RtzrAuth,
+        remote_id: str,
+        progress: ProgressCallback,
+        *,
+        first_wait: bool,
+    ) -> dict[str, Any]:
+        """Poll a journaled job to its end and take it off the journal once it is over (or the
+        user cancelled it). A crash or a lasting network failure leaves it there to resume."""
+        try:
+            body = await self._poll(client, auth, remote_id, progress, first_wait=first_wait)
+        except (asyncio.CancelledError, RemoteJobLostError) as stop:
+            if not is_shutdown(stop):
+                self._forget(remote_id)
+            raise
+        self._forget(remote_id)
+        if body["status"] == "failed":
+            raise job_failure_error(body.get("error"), self.name)
+        progress(Progress("done", 1.0))
+        return body
+
+    async def check_connection(self) -> None:
+        """Sign in afresh (a cached token would prove nothing new): a token proves the
+        address, the Client ID and the Client Secret."""
+        base = self.base_url()
+        auth = self._auth(base)
+        auth.forget()
+        async with self._client(base) as client:
+            await auth.token(client)
+
+    # -- Provider ----------------------------------------------------------------------------
+    async def transcribe(
+        self,
+        source: MediaSource,
+        options: TranscriptionOptions,
+        progress: ProgressCallback = ignore_progress,
+    ) -> Transcript:
+        self.check_options(options, source)
+        if source.path is None:
+            raise UnsupportedOptionError(f"{source.kind} input", self.name)
+        path = source.path
+        config = build_request_config(options, self.name)
+        base = self.base_url()
+        auth = self._auth(base)
+        journal = self.config.journal
+        async with self._client(base) as client:
+            earlier = journal.find(self.name, str(path), options) if journal else None
+            if earlier is not None:
+                log.info("%s: resuming journaled job for %s", self.name, path.name)
+                try:
+                    body = await self._collect(
+                        client, auth, earlier.remote_id, progress, first_wait=False
+                    )
+                except RemoteJobLostError:
+                    log.info("%s: the journaled job is gone; uploading again", self.name)
+                else:
+                    duration = await asyncio.to_thread(_duration, path)
+                    return to_transcript(
+                        body, config, engine=self.name, source=path.name, duration=duration
+                    )
+            async with prepared_upload(path, progress) as upload:
+                remote_id = await self._submit(client, auth, upload, config, progress)
+                if journal is not None:
+                    journal.record(
+                        self.name, str(path), options, remote_id, endpoint=self.config.endpoint
+                    )
+                duration = upload.duration
+            log.info("%s: job accepted", self.name)
+            body = await self._collect(client, auth, remote_id, progress, first_wait=True)
+        return to_transcript(body, config, engine=self.name, source=path.name, duration=duration)
+
+    async def resume(
+        self, job: RemoteJob, progress: ProgressCallback = ignore_progress
+    ) -> Transcript:
+        options = options_from_dict(job.options)
+        config = build_request_config(options, self.name)
+        base = check_endpoint(job.endpoint) if job.endpoint else self.base_url()
+        auth = self._auth(base)
+        async with self._client(base) as client:
+            body = await self._collect(client, auth, job.remote_id, progress, first_wait=False)
+        path = Path(job.source)
+        duration = await asyncio.to_thread(_duration, path) if path.is_file() else None
+        return to_transcript(body, config, engine=self.name, source=path.name, duration=duration)

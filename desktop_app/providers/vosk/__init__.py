@@ -1,0 +1,1 @@
+"""The offline Vosk engine: Korean model, partial text for live use."""

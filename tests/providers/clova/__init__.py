@@ -1,0 +1,1 @@
+"""Tests of the clova engines against their local emulators."""

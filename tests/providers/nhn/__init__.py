@@ -1,0 +1,1 @@
+"""Tests of the nhn engines against their local emulators."""

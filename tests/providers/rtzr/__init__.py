@@ -1,0 +1,1 @@
+"""Tests of the rtzr engines against their local emulators."""
