@@ -59,6 +59,25 @@ class Speaker:
     name: str
 
 
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Something a person should know about a finished transcript that is not an error: no
+    speech was recognised, the file ends early, times were repaired, a job may have run twice.
+
+    ``code`` is a stable identifier (``no-speech``, ``truncated``, ``times-repaired``,
+    ``duplicate-job``, ...) for programs; the messages are for people (English and Korean).
+    """
+
+    code: str
+    message: str
+    message_ko: str = ""
+
+    def describe(self, language: str = "en") -> str:
+        if language.lower().startswith("ko") and self.message_ko:
+            return self.message_ko
+        return self.message
+
+
 @dataclass(slots=True)
 class Transcript:
     """A whole transcript of one source."""
@@ -69,6 +88,12 @@ class Transcript:
     engine: str = ""
     source: str = ""
     duration: float | None = None
+    notices: list[Notice] = field(default_factory=list)
+
+    def add_notice(self, notice: Notice) -> None:
+        """Record ``notice`` once (a second notice with the same code and text is ignored)."""
+        if notice not in self.notices:
+            self.notices.append(notice)
 
     @property
     def text(self) -> str:
@@ -97,6 +122,7 @@ class Transcript:
             self,
             segments=[s.shifted(offset) for s in self.segments],
             speakers=[dataclasses.replace(s) for s in self.speakers],
+            notices=list(self.notices),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -122,6 +148,7 @@ class Transcript:
                 }
                 for s in self.segments
             ],
+            "notices": [{"code": n.code, "message": n.message} for n in self.notices],
         }
 
     @classmethod
@@ -149,6 +176,13 @@ class Transcript:
             engine=str(data.get("engine") or ""),
             source=str(data.get("source") or ""),
             duration=data.get("duration"),
+            notices=[
+                Notice(
+                    str(n.get("code", "")), str(n.get("message", "")), str(n.get("message_ko", ""))
+                )
+                for n in data.get("notices") or []
+                if isinstance(n, dict)
+            ],
         )
 
 
@@ -169,8 +203,10 @@ def merge_pieces(
     segments: list[Segment] = []
     speakers: dict[str, Speaker] = {}
     found_language = language
+    notices: list[Notice] = []
     for offset, piece in pieces:
         segments.extend(piece.shifted(offset).segments)
+        notices.extend(n for n in piece.notices if n not in notices)
         for speaker in piece.speakers:
             speakers.setdefault(speaker.id, Speaker(speaker.id, speaker.name))
         if found_language is None and piece.language:
@@ -183,6 +219,7 @@ def merge_pieces(
         engine=engine,
         source=source,
         duration=duration,
+        notices=notices,
     )
 
 
