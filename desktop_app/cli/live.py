@@ -200,8 +200,8 @@ async def _live(
     if plan is not None:
         try:
             label = Path(args.input_file).name if args.input_file else str(result.recording)
-            write_outputs(result.transcript, MediaSource(path=Path(label)), plan)
-        except (SoriError, OSError) as exc:
-            error(f"cannot write the transcript: {exc}")
-            status = status or 1
+            write_outputs(result.transcript, MediaSource(path=Path(label)), plan, quiet=args.quiet)
+        except SoriError as exc:
+            error(exc.describe())
+            status = status or exc.exit_code
     return status
