@@ -131,10 +131,11 @@ def _probe_folder(folder: Path) -> None:
         handle = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except OSError as exc:
         read_only = exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS)
+        why = exc.strerror or type(exc).__name__
         raise _cannot_write(
             folder,
-            "the folder is read-only" if read_only else (exc.strerror or str(exc)),
-            "읽기 전용 폴더입니다" if read_only else (exc.strerror or str(exc)),
+            "the folder is read-only" if read_only else f"no file can be created there ({why})",
+            "읽기 전용 폴더입니다" if read_only else f"파일을 만들 수 없는 폴더입니다({why})",
             "Choose a folder you can write to with -o.",
             "-o로 쓰기 권한이 있는 폴더를 지정하세요.",
         ) from None
