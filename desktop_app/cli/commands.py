@@ -255,6 +255,7 @@ def run_transcribe(args: argparse.Namespace) -> int:
         for source in sources:
             provider_cls.check_options(options, source)
         plan = plan_outputs(sources, args.formats, args.output)
+        provider_cls(config).credentials()  # missing keys: one message, before any work
     except SoriError as exc:
         error(exc.describe())
         return exc.exit_code

@@ -17,9 +17,11 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+import wcwidth
+
 from desktop_app.cli.commands import error, parse_extra
 from desktop_app.cli.output import plan_outputs, write_outputs
-from desktop_app.core.errors import SoriError, UnsupportedOptionError
+from desktop_app.core.errors import EngineUnavailableError, SoriError, UnsupportedOptionError
 from desktop_app.core.options import Keyword, TranscriptionOptions
 from desktop_app.export import FORMATS
 from desktop_app.live.assembler import TranscriptAssembler
@@ -34,22 +36,59 @@ def add_parser(sub: Any) -> None:
         help="transcribe from the microphone (or a file played live)",
         description="Record and print text as it is spoken. Ctrl-C stops and saves.",
     )
-    p.add_argument("--provider", default=registry.DEFAULT_PROVIDER, metavar="NAME")
+    p.add_argument(
+        "--provider",
+        default=registry.DEFAULT_PROVIDER,
+        metavar="NAME",
+        help="speech engine with live input (default: local, offline); see 'sori providers'",
+    )
     p.add_argument("--input-file", metavar="FILE", help="play this file instead of recording")
     p.add_argument("--fast", action="store_true", help="with --input-file: do not wait real time")
     p.add_argument("--device", metavar="ID", help="input device number or name (default: system)")
     p.add_argument("--list-devices", action="store_true", help="list input devices and exit")
-    p.add_argument("--language", metavar="CODE")
-    p.add_argument("--keyword", action="append", default=[], metavar="WORD[:WEIGHT]")
-    p.add_argument("--forbidden", action="append", default=[], metavar="WORD")
-    p.add_argument("--option", action="append", default=[], metavar="KEY=VALUE")
-    p.add_argument("--endpoint", metavar="URL", help="grpc://127.0.0.1:PORT or http://… for tests")
+    p.add_argument("--language", metavar="CODE", help="ko, en, ja, zh or the engine's own code")
     p.add_argument(
-        "--format", dest="formats", action="append", choices=list(FORMATS), metavar="FMT"
+        "--keyword",
+        action="append",
+        default=[],
+        metavar="WORD[:WEIGHT]",
+        help="boost a word, optionally with a weight (repeatable)",
+    )
+    p.add_argument(
+        "--forbidden",
+        action="append",
+        default=[],
+        metavar="WORD",
+        help="word never to output (repeatable)",
+    )
+    p.add_argument(
+        "--option",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="engine-specific option (see 'sori providers --verbose')",
+    )
+    p.add_argument(
+        "--endpoint",
+        metavar="URL",
+        help="override the engine's address (grpc://127.0.0.1:PORT or http://… for tests)",
+    )
+    p.add_argument(
+        "--format",
+        dest="formats",
+        action="append",
+        choices=list(FORMATS),
+        metavar="FMT",
+        help="txt, srt, vtt, json, md, csv, docx for -o (repeatable)",
     )
     p.add_argument("-o", "--output", metavar="PATH", help="write the transcript here at the end")
     p.add_argument("--recording", metavar="FILE.wav", help="where to save the recording")
-    p.add_argument("-q", "--quiet", action="store_true", help="print final lines only")
+    p.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="print final lines only (no provisional line, no 'wrote FILE' lines)",
+    )
     p.set_defaults(handler=run_live)
 
 
@@ -61,6 +100,12 @@ def list_devices() -> int:
     except SoriError as exc:
         error(exc.describe())
         return exc.exit_code
+    if not devices:
+        error(
+            "no input devices found (no microphone, or the sound system sees none); "
+            "use --input-file FILE to transcribe a recording"
+        )
+        return EngineUnavailableError.exit_code
     for device in devices:
         mark = "*" if device.is_default else " "
         print(
@@ -68,6 +113,27 @@ def list_devices() -> int:
             f"({device.channels} ch, {device.default_samplerate:g} Hz)"
         )
     return 0
+
+
+def columns(text: str) -> int:
+    """Terminal columns ``text`` takes: Hangul and other wide characters take two."""
+    width = wcwidth.wcswidth(text)
+    return width if width >= 0 else sum(max(wcwidth.wcwidth(c), 0) for c in text)
+
+
+def fit_line(text: str, width: int) -> str:
+    """``text`` if it fits in ``width`` columns, else "…" and as much of its end as fits."""
+    if columns(text) <= width:
+        return text
+    kept: list[str] = []
+    used = 1  # the ellipsis
+    for char in reversed(text):
+        size = max(wcwidth.wcwidth(char), 0)
+        if used + size > width:
+            break
+        kept.append(char)
+        used += size
+    return "…" + "".join(reversed(kept))
 
 
 class LiveScreen:
@@ -95,8 +161,7 @@ class LiveScreen:
         partial = self.assembler.partial_text
         if self.show_partial and partial:
             width = shutil.get_terminal_size((80, 20)).columns
-            text = partial if len(partial) < width - 2 else "…" + partial[-(width - 3) :]
-            self.out.write("\r" + text)
+            self.out.write("\r" + fit_line(partial, width - 2))
             self._partial_drawn = True
         self.out.flush()
 
@@ -127,6 +192,8 @@ def run_live(args: argparse.Namespace) -> int:
         if args.output or args.formats:
             label = Path(args.input_file or "live").name
             plan = plan_outputs([MediaSource(path=Path(label))], args.formats, args.output)
+        config = provider_config(provider_cls.name, endpoint=args.endpoint)
+        provider_cls(config).credentials()  # missing keys: one message, before recording
     except SoriError as exc:
         error(exc.describe())
         return exc.exit_code
