@@ -108,7 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
         "Run without arguments to open the window.",
     )
     parser.add_argument("--version", action="version", version=f"sori {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(
+        dest="command", metavar="COMMAND", help="'sori COMMAND --help' describes each"
+    )
     commands.add_transcribe_parser(sub)
     live.add_parser(sub)
     commands.add_providers_parser(sub)
