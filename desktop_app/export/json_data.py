@@ -1,7 +1,8 @@
 """JSON (``.json``): exactly :meth:`Transcript.to_dict`, UTF-8, Hangul unescaped, indented.
 
-The only change to the data is that a non-finite number (NaN or infinity, which JSON cannot
-express and which strict parsers reject) is written as ``null``.
+The only changes to the data: a non-finite number (NaN or infinity, which JSON cannot express
+and which strict parsers reject) is written as ``null``, and a source URL loses its query string
+(a presigned URL's signature must not travel with every exported file).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import json
 import math
 from typing import Any
 
+from desktop_app.core.secrets import public_source
 from desktop_app.core.transcript import Transcript
 from desktop_app.export.common import encode_utf8
 from desktop_app.export.options import ExportOptions
@@ -28,4 +30,5 @@ def _finite(value: Any) -> Any:
 def render_json(transcript: Transcript, options: ExportOptions) -> bytes:
     del options  # JSON is the full data; no option changes it
     data = _finite(transcript.to_dict())
+    data["source"] = public_source(transcript.source)
     return encode_utf8(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n")
