@@ -169,6 +169,10 @@ class LiveScreen:
         self._clear_partial()
         self.out.flush()
 
+    def reconnecting(self, exc: SoriError, attempt: int) -> None:
+        self.close()  # off the provisional line first
+        error(f"connection lost ({exc.message}); reconnecting ({attempt})")
+
 
 def run_live(args: argparse.Namespace) -> int:
     if args.list_devices:
@@ -225,9 +229,7 @@ async def _live(
         options,
         recorder=Recorder(args.recording) if args.recording else Recorder(),
         on_event=screen.update,
-        on_reconnect=lambda exc, n: print(
-            f"\nsori: connection lost ({exc.message}); reconnecting ({n})", file=sys.stderr
-        ),
+        on_reconnect=screen.reconnecting,
     )
     loop = asyncio.get_running_loop()
     task = asyncio.current_task()
