@@ -13,7 +13,10 @@ from desktop_app.cli.progress import ProgressBar
 from desktop_app.core.errors import ConfigurationError, SoriError, UnsupportedOptionError
 from desktop_app.core.journal import JobJournal
 from desktop_app.core.options import Keyword, TranscriptionOptions, parse_biasing
+from desktop_app.core.transcript import Transcript
 from desktop_app.export import FORMATS
+from desktop_app.export.subtitle_check import subtitle_report
+from desktop_app.export.subtitle_rules import DEFAULT_PRESET, OPTION_NAMES, PRESETS, rules_from
 from desktop_app.providers import registry
 from desktop_app.providers.base import MediaSource, Provider, ProviderConfig
 from desktop_app.providers.factory import provider_config
@@ -96,6 +99,19 @@ def add_transcribe_parser(sub: Any) -> None:
     p.add_argument("--model", metavar="DIR", help="local engine: a Vosk model folder to use")
     p.add_argument("--timestamps", action="store_true", help="txt: put times before lines")
     p.add_argument("--no-speaker-names", action="store_true", help="txt/md: leave names out")
+    p.add_argument(
+        "--subtitle-preset",
+        choices=list(PRESETS),
+        default=DEFAULT_PRESET,
+        help="srt/vtt: subtitle rules (default %(default)s)",
+    )
+    p.add_argument(
+        "--subtitle-option",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help=f"srt/vtt: change one subtitle rule ({', '.join(OPTION_NAMES)})",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(handler=run_transcribe)
 
@@ -240,6 +256,7 @@ def run_transcribe(args: argparse.Namespace) -> int:
         for source in sources:
             provider_cls.check_options(options, source)
         plan = plan_outputs(sources, args.formats, args.output)
+        args.subtitle_rules = rules_from(args.subtitle_preset, args.subtitle_option)
     except SoriError as exc:
         error(exc.describe())
         return exc.exit_code
@@ -278,7 +295,9 @@ async def _transcribe_all(
                     plan,
                     timestamps=args.timestamps,
                     speaker_names=not args.no_speaker_names,
+                    subtitles=args.subtitle_rules,
                 )
+                _report_subtitles(args, plan, transcript, source.label)
             except SoriError as exc:
                 error(f"{source.label}: {exc.describe()}")
                 status = status or exc.exit_code
@@ -288,6 +307,17 @@ async def _transcribe_all(
     finally:
         await provider.aclose()
     return status
+
+
+def _report_subtitles(
+    args: argparse.Namespace, plan: OutputPlan, transcript: Transcript, label: str
+) -> None:
+    """After SRT/VTT output, one line naming the subtitle rules the cues still break."""
+    if args.quiet or not {"srt", "vtt"} & set(plan.formats):
+        return
+    report = subtitle_report(transcript, args.subtitle_rules, not args.no_speaker_names)
+    if report:
+        error(f"{label}: subtitles: {report}")
 
 
 def _same_source_key(source: str) -> str:
@@ -310,6 +340,7 @@ def run_resume(args: argparse.Namespace) -> int:
     try:
         sources = [to_source(job.source) for job in jobs]
         plan = plan_outputs(sources, args.formats, args.output)
+        args.subtitle_rules = rules_from(args.subtitle_preset, args.subtitle_option)
     except SoriError as exc:
         error(exc.describe())
         return exc.exit_code
@@ -332,7 +363,9 @@ def run_resume(args: argparse.Namespace) -> int:
                     plan,
                     timestamps=args.timestamps,
                     speaker_names=not args.no_speaker_names,
+                    subtitles=args.subtitle_rules,
                 )
+                _report_subtitles(args, plan, transcript, source.label)
             except SoriError as exc:
                 bar.close()
                 error(f"{source.label}: {exc.describe()}")

@@ -11,7 +11,8 @@ from urllib.parse import unquote, urlparse
 
 from desktop_app.core.errors import ConfigurationError
 from desktop_app.core.transcript import Transcript
-from desktop_app.export import FORMATS, ExportOptions, export_transcript, render
+from desktop_app.export import FORMATS, PRESETS, ExportOptions, export_transcript, render
+from desktop_app.export.subtitle_rules import SubtitleRules
 from desktop_app.providers.base import MediaSource
 
 BINARY_FORMATS = {"docx"}
@@ -103,9 +104,10 @@ def write_outputs(
     *,
     timestamps: bool = False,
     speaker_names: bool = True,
+    subtitles: SubtitleRules = PRESETS["korean-broadcast"],
 ) -> list[Path]:
     """Write one transcript as the plan says; returns the files written."""
-    options = ExportOptions(timestamps=timestamps, speaker_names=speaker_names)
+    options = ExportOptions(timestamps=timestamps, speaker_names=speaker_names, subtitles=subtitles)
     if plan.mode == "stdout":
         text = render(transcript, plan.formats[0], options).decode("utf-8-sig")
         if plan.multiple_inputs:

@@ -15,8 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from desktop_app.core.transcript import Transcript
 from desktop_app.export.common import clock_ms
-from desktop_app.export.cues import Cue, reading_width
+from desktop_app.export.cues import Cue, build_cues, reading_width
 from desktop_app.export.subtitle_layout import WIDTH_EPSILON, width
 from desktop_app.export.subtitle_rules import SubtitleRules
 
@@ -179,3 +180,11 @@ def summarize(
         at = clock_ms(cues[found[0].cue].start_ms).split(".")[0]
         parts.append(_summary_part(kind, count, found[0].limit, at, korean))
     return "; ".join(parts) if korean else ". ".join(p[0].upper() + p[1:] for p in parts)
+
+
+def subtitle_report(
+    transcript: Transcript, rules: SubtitleRules, speaker_names: bool = True, language: str = "en"
+) -> str | None:
+    """The :func:`summarize` line for the SRT cues of ``transcript`` (``None``: all rules hold)."""
+    cues = build_cues(transcript, rules, speaker_names=speaker_names)
+    return summarize(check_cues(cues, rules, transcript.language), cues, language)
