@@ -241,12 +241,16 @@ def _split_segment(words: list[_Word], label: str, rules: SubtitleRules) -> list
                 break
             if best[start][0] == math.inf:
                 continue
+            # The time it can stay up: until the next word, or a little past its own end.
+            room = (words[stop].start if stop < n else words[-1].end + extend_ms) - words[
+                start
+            ].start
             reading = one_line_width(group, "", rules)
-            shown = max(span + extend_ms, min_ms, 1) / 1000
-            speed = max(0.0, reading / shown - rules.max_cps)
+            speed = max(0.0, reading * 1000 / max(room, min_ms, 1) - rules.max_cps)
+            short = 2.0 if room < min_ms else 0.0
             fill = min(1.0, one_line_width(group, head, rules) / capacity)
             inner = sum(1 for t in group[:-1] if ends_sentence(t))
-            cost = 1.0 + 0.2 * speed + 0.5 * (1 - fill) ** 2 + 0.7 * inner + after
+            cost = 1.0 + 0.2 * speed + short + 0.5 * (1 - fill) ** 2 + 0.7 * inner + after
             if cost + best[start][0] < best[stop][0]:
                 best[stop] = (cost + best[start][0], start)
     bounds = [n]
