@@ -38,6 +38,7 @@ from desktop_app.export.subtitle_layout import (
     ends_clause,
     ends_sentence,
     fits,
+    fits_sizes,
     layout,
     one_line_width,
     width,
@@ -228,28 +229,35 @@ def _split_segment(words: list[_Word], label: str, rules: SubtitleRules) -> list
     min_ms = round(rules.min_duration * 1000)
     extend_ms = round(rules.extend_out * 1000)
     capacity = rules.max_line_chars * rules.max_lines
-    texts = [w.text for w in words]
+    space = width(" ", rules.narrow_weight)
+    label_width = width(label, rules.narrow_weight)
+    sizes = [width(w.text, rules.narrow_weight) for w in words]
+    # Prefix sums: one-line width of words[:i] and sentence ends among them.
+    along = [0.0]
+    sentences = [0]
+    for size, word in zip(sizes, words, strict=True):
+        along.append(along[-1] + size + space)
+        sentences.append(sentences[-1] + ends_sentence(word.text))
     best: list[tuple[float, int]] = [(0.0, 0)] + [(math.inf, 0)] * n
     for stop in range(1, n + 1):
         after = _break_cost(words, stop)
         for start in range(stop - 1, -1, -1):
-            group = texts[start:stop]
-            head = label if start == 0 else ""
-            single = stop - start == 1
             span = words[stop - 1].end - words[start].start
-            if not single and (span > max_ms or not fits(group, head, rules)):
+            group = sizes[start:stop]
+            if start == 0 and label:
+                group[0] += label_width
+            if stop - start > 1 and (span > max_ms or not fits_sizes(group, rules)):
                 break
             if best[start][0] == math.inf:
                 continue
             # The time it can stay up: until the next word, or a little past its own end.
-            room = (words[stop].start if stop < n else words[-1].end + extend_ms) - words[
-                start
-            ].start
-            reading = one_line_width(group, "", rules)
+            following = words[stop].start if stop < n else words[-1].end + extend_ms
+            room = following - words[start].start
+            reading = along[stop] - along[start] - space
             speed = max(0.0, reading * 1000 / max(room, min_ms, 1) - rules.max_cps)
             short = 2.0 if room < min_ms else 0.0
-            fill = min(1.0, one_line_width(group, head, rules) / capacity)
-            inner = sum(1 for t in group[:-1] if ends_sentence(t))
+            fill = min(1.0, (reading + (label_width if start == 0 else 0.0)) / capacity)
+            inner = sentences[stop - 1] - sentences[start]
             cost = 1.0 + 0.2 * speed + short + 0.5 * (1 - fill) ** 2 + 0.7 * inner + after
             if cost + best[start][0] < best[stop][0]:
                 best[stop] = (cost + best[start][0], start)

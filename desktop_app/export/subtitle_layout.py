@@ -79,13 +79,21 @@ def _greedy_lines(sizes: Sequence[float], limit: float, space: float) -> list[fl
 
 def fits(words: Sequence[str], label: str, rules: SubtitleRules) -> bool:
     """True when the words (after ``label``) fit in ``max_lines`` lines of the line width."""
-    if not words:
+    return fits_sizes(_widths(words, label, rules), rules)
+
+
+def fits_sizes(sizes: Sequence[float], rules: SubtitleRules) -> bool:
+    """:func:`fits` for words already measured (the label's width added to the first)."""
+    if not sizes:
         return True
     space = width(" ", rules.narrow_weight)
-    lines = _greedy_lines(_widths(words, label, rules), rules.max_line_chars, space)
-    return len(lines) <= rules.max_lines and all(
-        line <= rules.max_line_chars + WIDTH_EPSILON for line in lines
-    )
+    limit = rules.max_line_chars
+    # Each line break drops one space: more than this can never fit.
+    dropped = min(len(sizes), rules.max_lines) - 1
+    if sum(sizes) + space * (len(sizes) - 1 - dropped) > limit * rules.max_lines + WIDTH_EPSILON:
+        return False
+    lines = _greedy_lines(sizes, limit, space)
+    return len(lines) <= rules.max_lines and all(line <= limit + WIDTH_EPSILON for line in lines)
 
 
 def one_line_width(words: Sequence[str], label: str, rules: SubtitleRules) -> float:
