@@ -187,12 +187,11 @@ def _words_from_timings(
             stop += 1
         start = max(to_ms(word.start), previous_start)
         end = max(to_ms(word.end), start)
-        piece = text[begin:stop]
+        pieces = text[begin:stop].split()
         if out and begin == position:  # no space before it: the same 어절
-            out[-1].text += piece
+            out[-1].text += pieces.pop(0)
             out[-1].end = max(out[-1].end, end)
-        else:
-            out.extend(_Word(p, start, end) for p in piece.split())
+        out.extend(_Word(p, start, end) for p in pieces)
         previous_start = start
         position = stop
     return out

@@ -127,6 +127,9 @@ def test_sub_word_timings_make_one_word() -> None:
     )
     (cue,) = cues_of(seg)
     assert cue.words == ("안녕하세요", "여러분")
+    seg.words = [Word(0.0, 0.5, "안녕"), Word(0.5, 2.0, "하세요 여러분")]
+    (cue,) = cues_of(seg)
+    assert cue.words == ("안녕하세요", "여러분")
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """Subtitle rules that hold for every transcript: randomized transcripts with a fixed seed.
 
-For each generated transcript (Korean words with and without word timings, punctuation, Latin
+For each generated transcript (Korean words with word or sub-word timings or none, punctuation, Latin
 words, words wider than a line, one to three speakers) and generated rules: cues never overlap,
 are at least the minimum gap apart, keep their lines and duration limits, never exceed the line
 width except with a single word wider than a line, show exactly the transcript's words in order,
@@ -37,6 +37,15 @@ def random_word(rng: random.Random) -> str:
     return word + rng.choice(PUNCTUATION)
 
 
+def sub_words(word: Word) -> list[Word]:
+    """An engine's sub-word pieces: the word cut in two, glued without a space."""
+    if len(word.text) < 2:
+        return [word]
+    cut = len(word.text) // 2
+    middle = round((word.start + word.end) / 2, 3)
+    return [Word(word.start, middle, word.text[:cut]), Word(middle, word.end, word.text[cut:])]
+
+
 def random_transcript(rng: random.Random) -> Transcript:
     segments: list[Segment] = []
     now = rng.uniform(0, 5)
@@ -55,6 +64,8 @@ def random_transcript(rng: random.Random) -> Transcript:
             words = []  # no word timings: proportional timing
         elif kind < 0.3:
             words = words[:-1]  # stale words: proportional timing
+        elif kind < 0.45:
+            words = [piece for word in words for piece in sub_words(word)]
         speaker = rng.choice([None, "a", "b", "c"])
         segments.append(Segment(start, end, " ".join(texts), speaker=speaker, words=words))
         now = end + rng.choice([0.0, 0.04, 0.2, 0.5, 1.0, 4.0])
