@@ -1,10 +1,10 @@
 """Subtitle rules that hold for every transcript: randomized transcripts with a fixed seed.
 
-For each generated transcript (Korean words with word or sub-word timings or none, punctuation, Latin
-words, words wider than a line, one to three speakers) and generated rules: cues never overlap,
-are at least the minimum gap apart, keep their lines and duration limits, never exceed the line
-width except with a single word wider than a line, show exactly the transcript's words in order,
-and the checker reports whatever rule a cue still breaks.
+For each generated transcript (Korean words with word timings, sub-word timings or none,
+punctuation, Latin words, words wider than a line, one to three speakers) and generated rules:
+cues never overlap, are at least the minimum gap apart, keep their lines and duration limits,
+never exceed the line width except with a single word wider than a line, show exactly the
+transcript's words in order, and the checker reports whatever rule a cue still breaks.
 """
 
 from __future__ import annotations
