@@ -19,7 +19,16 @@ from desktop_app.core.errors import (
 from desktop_app.core.journal import JobJournal, RemoteJob
 from desktop_app.core.options import Keyword, TranscriptionOptions, parse_biasing
 from desktop_app.core.secrets import public_source, redact
+from desktop_app.core.transcript import Transcript
 from desktop_app.export import FORMATS
+from desktop_app.export.subtitle_check import subtitle_report
+from desktop_app.export.subtitle_rules import (
+    DEFAULT_PRESET,
+    OPTION_NAMES,
+    PRESETS,
+    SubtitleRules,
+    rules_from,
+)
 from desktop_app.providers import registry
 from desktop_app.providers.base import MediaSource, Provider, ProviderConfig
 from desktop_app.providers.factory import provider_config
@@ -102,6 +111,19 @@ def add_transcribe_parser(sub: Any) -> None:
     p.add_argument("--model", metavar="DIR", help="local engine: a Vosk model folder to use")
     p.add_argument("--timestamps", action="store_true", help="txt: put times before lines")
     p.add_argument("--no-speaker-names", action="store_true", help="txt/md: leave names out")
+    p.add_argument(
+        "--subtitle-preset",
+        choices=list(PRESETS),
+        default=DEFAULT_PRESET,
+        help="srt/vtt: subtitle rules (default %(default)s)",
+    )
+    p.add_argument(
+        "--subtitle-option",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help=f"srt/vtt: change one subtitle rule ({', '.join(OPTION_NAMES)})",
+    )
     p.add_argument(
         "-q", "--quiet", action="store_true", help="no progress bar, no 'wrote FILE' lines"
     )
@@ -255,6 +277,7 @@ def run_transcribe(args: argparse.Namespace) -> int:
         for source in sources:
             provider_cls.check_options(options, source)
         plan = plan_outputs(sources, args.formats, args.output)
+        args.subtitle_rules = rules_from(args.subtitle_preset, args.subtitle_option)
         provider_cls(config).credentials()  # missing keys: one message, before any work
     except SoriError as exc:
         error(exc.describe())
@@ -264,6 +287,8 @@ def run_transcribe(args: argparse.Namespace) -> int:
             **plan.to_dict(),
             "timestamps": args.timestamps,
             "speaker_names": not args.no_speaker_names,
+            "subtitle_preset": args.subtitle_preset,
+            "subtitle_option": list(args.subtitle_option),
         }
     try:
         return asyncio.run(_transcribe_all(provider_cls, config, options, sources, plan, args))
@@ -300,8 +325,10 @@ async def _transcribe_all(
                     plan,
                     timestamps=args.timestamps,
                     speaker_names=not args.no_speaker_names,
+                    subtitles=args.subtitle_rules,
                     quiet=args.quiet,
                 )
+                _report_subtitles(args, plan, transcript, source.label)
             except SoriError as exc:
                 held = config.journal is not None and config.journal.holds_results()
                 error(f"{source.label}: {exc.describe()}{' ' + KEPT_ON_SERVICE if held else ''}")
@@ -314,11 +341,34 @@ async def _transcribe_all(
     return status
 
 
+def _report_subtitles(
+    args: argparse.Namespace, plan: OutputPlan, transcript: Transcript, label: str
+) -> None:
+    """After SRT/VTT output, one line naming the subtitle rules the cues still break."""
+    if args.quiet or not {"srt", "vtt"} & set(plan.formats):
+        return
+    report = subtitle_report(transcript, args.subtitle_rules, not args.no_speaker_names)
+    if report:
+        error(f"{label}: subtitles: {report}")
+
+
 def _same_source_key(source: str) -> str:
     """Compare file sources by their absolute path, URLs and storage keys as stored."""
     if "://" in source:
         return public_source(source)
     return str(Path(source).expanduser().resolve())
+
+
+def _subtitle_rules(args: argparse.Namespace, stored: dict[str, Any]) -> SubtitleRules:
+    """The subtitle rules given now, else those the first run was given."""
+    if args.subtitle_preset != DEFAULT_PRESET or args.subtitle_option:
+        return rules_from(args.subtitle_preset, args.subtitle_option)
+    preset = stored.get("subtitle_preset")
+    options = stored.get("subtitle_option")
+    return rules_from(
+        preset if preset in PRESETS else DEFAULT_PRESET,
+        [str(item) for item in options] if isinstance(options, list) else [],
+    )
 
 
 def _stored_plan(job: RemoteJob, several: bool) -> OutputPlan:
@@ -356,6 +406,7 @@ def run_resume(args: argparse.Namespace) -> int:
     try:
         sources = [to_source(job.source) for job in jobs]
         shared_plan = plan_outputs(sources, args.formats, args.output) if explicit else None
+        rules_from(args.subtitle_preset, args.subtitle_option)  # bad values: before any work
     except SoriError as exc:
         error(exc.describe())
         return exc.exit_code
@@ -367,6 +418,7 @@ def run_resume(args: argparse.Namespace) -> int:
             bar = ProgressBar(source.label, enabled=False if args.quiet else None)
             try:
                 plan = shared_plan or _stored_plan(job, len(jobs) > 1)
+                rules = _subtitle_rules(args, stored)
                 config = provider_config(job.engine, endpoint=job.endpoint, journal=journal)
                 provider = registry.provider_class(job.engine)(config)
                 try:
@@ -387,8 +439,11 @@ def run_resume(args: argparse.Namespace) -> int:
                     timestamps=args.timestamps or bool(stored.get("timestamps")),
                     speaker_names=not args.no_speaker_names
                     and bool(stored.get("speaker_names", True)),
+                    subtitles=rules,
                     quiet=args.quiet,
                 )
+                args.subtitle_rules = rules
+                _report_subtitles(args, plan, transcript, source.label)
             except SoriError as exc:
                 error(f"{source.label}: {exc.describe()} {KEPT_ON_SERVICE}")
                 status = status or exc.exit_code

@@ -20,8 +20,9 @@ from typing import Any, Literal
 
 from desktop_app.core.errors import ConfigurationError, OutputError
 from desktop_app.core.transcript import Transcript
-from desktop_app.export import FORMATS, ExportOptions, export_transcript, render
+from desktop_app.export import FORMATS, PRESETS, ExportOptions, export_transcript, render
 from desktop_app.export.names import source_stem
+from desktop_app.export.subtitle_rules import SubtitleRules
 from desktop_app.providers.base import MediaSource
 
 BINARY_FORMATS = {"docx"}
@@ -198,12 +199,14 @@ def write_outputs(
     *,
     timestamps: bool = False,
     speaker_names: bool = True,
+    subtitles: SubtitleRules = PRESETS["korean-broadcast"],
     quiet: bool = False,
 ) -> list[Path]:
     """Write one transcript as the plan says; returns the files written, each named on stderr
     unless ``quiet``. Any failure to write is an :class:`OutputError`."""
+    options = ExportOptions(timestamps=timestamps, speaker_names=speaker_names, subtitles=subtitles)
     try:
-        return _write(transcript, source, plan, ExportOptions(timestamps, speaker_names), quiet)
+        return _write(transcript, source, plan, options, quiet)
     except OSError as exc:
         where = plan.path or Path("-")
         raise _cannot_write(

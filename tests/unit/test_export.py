@@ -81,11 +81,7 @@ def test_unknown_format_lists_valid_ones() -> None:
 @pytest.mark.parametrize(
     "bad",
     [
-        {"max_line_chars": 0},
-        {"max_lines": 0},
-        {"max_cue_seconds": 0.1},
-        {"min_cue_seconds": 8.0},
-        {"max_cue_seconds": float("nan")},
+        {"subtitles": "korean-broadcast"},  # subtitle numbers: tests/unit/test_subtitle_rules.py
         {"docx_east_asian_font": " "},
     ],
 )
