@@ -57,7 +57,12 @@ class Span:
     agree: bool
 
     def to_dict(self) -> dict[str, Any]:
-        return {"start": self.start, "end": self.end, "texts": dict(self.texts), "agree": self.agree}
+        return {
+            "start": self.start,
+            "end": self.end,
+            "texts": dict(self.texts),
+            "agree": self.agree,
+        }
 
 
 @dataclass(slots=True)
@@ -272,9 +277,9 @@ def _cuts(engines: Sequence[_Chars]) -> list[tuple[int, ...]]:
     return [candidates[k] for k in sorted(chosen)]
 
 
-def _span_time(engines: Sequence[_Chars], low: tuple[int, ...], high: tuple[int, ...]) -> tuple[
-    float, float
-] | None:
+def _span_time(
+    engines: Sequence[_Chars], low: tuple[int, ...], high: tuple[int, ...]
+) -> tuple[float, float] | None:
     starts = [e.starts[a] for e, a, b in zip(engines, low, high, strict=True) if b > a]
     ends = [e.ends[b - 1] for e, a, b in zip(engines, low, high, strict=True) if b > a]
     if not starts:

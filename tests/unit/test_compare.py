@@ -38,7 +38,12 @@ def span_texts(comparison: Comparison) -> list[tuple[tuple[str, ...], bool]]:
 
 
 def test_identical_transcripts_agree_fully() -> None:
-    c = align({"a": t("오늘 회의를 시작합니다", "안건은 두 가지입니다"), "b": t("오늘 회의를 시작합니다", "안건은 두 가지입니다")})
+    c = align(
+        {
+            "a": t("오늘 회의를 시작합니다", "안건은 두 가지입니다"),
+            "b": t("오늘 회의를 시작합니다", "안건은 두 가지입니다"),
+        }
+    )
     check_invariants(c)
     assert c.agreement == 1.0
     assert all(s.agree for s in c.spans)
@@ -196,9 +201,7 @@ def test_unchanged_random_text_agrees_despite_spacing_and_times() -> None:
             spaced[-1] += word
         else:
             spaced.append(word)
-    c = align(
-        {"a": as_transcript(rng, words, 800.0), "b": as_transcript(rng, spaced, 790.0)}
-    )
+    c = align({"a": as_transcript(rng, words, 800.0), "b": as_transcript(rng, spaced, 790.0)})
     check_invariants(c)
     assert c.agreement == 1.0
 
