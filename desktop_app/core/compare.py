@@ -23,6 +23,7 @@ text between two cuts, white space collapsed, so the spans joined give back each
 from __future__ import annotations
 
 import bisect
+import itertools
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -297,12 +298,10 @@ def align(transcripts: dict[str, Transcript]) -> Comparison:
         if len(cuts) == 1:
             cuts.append(cuts[0])
         previous_end = 0.0
-        for low, high in zip(cuts, cuts[1:], strict=False):
+        for low, high in itertools.pairwise(cuts):
             texts = {}
             for name, e, a, b in zip(names, engines, low, high, strict=True):
-                first = _text_cut(e, a) if a else 0
-                last = _text_cut(e, b) if b < len(e.chars) else len(e.text)
-                texts[name] = " ".join(e.text[first:last].split())
+                texts[name] = " ".join(e.text[_text_cut(e, a) : _text_cut(e, b)].split())
             times = _span_time(engines, low, high) or (previous_end, previous_end)
             previous_end = times[1]
             values = {normalise(t) for t in texts.values()}
