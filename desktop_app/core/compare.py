@@ -301,7 +301,8 @@ def align(transcripts: dict[str, Transcript]) -> Comparison:
         for low, high in itertools.pairwise(cuts):
             texts = {}
             for name, e, a, b in zip(names, engines, low, high, strict=True):
-                texts[name] = " ".join(e.text[_text_cut(e, a) : _text_cut(e, b)].split())
+                last = _text_cut(e, b) if b < len(e.chars) else len(e.text)
+                texts[name] = " ".join(e.text[_text_cut(e, a) : last].split())
             times = _span_time(engines, low, high) or (previous_end, previous_end)
             previous_end = times[1]
             values = {normalise(t) for t in texts.values()}

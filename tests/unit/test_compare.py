@@ -195,7 +195,7 @@ def test_random_edits_keep_the_invariants(seed: int) -> None:
 def test_unchanged_random_text_agrees_despite_spacing_and_times() -> None:
     rng = random.Random(7)
     words = random_words(rng, 2000)
-    spaced = []
+    spaced: list[str] = []
     for word in words:
         if spaced and rng.random() < 0.2:
             spaced[-1] += word
