@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from desktop_app.cli.commands import error, parse_extra
+from desktop_app.cli.glossary_flags import add_glossary_arguments, fixed_by_glossary, with_glossary
 from desktop_app.cli.output import plan_outputs, write_outputs
 from desktop_app.core.errors import SoriError, UnsupportedOptionError
 from desktop_app.core.options import Keyword, TranscriptionOptions
@@ -50,6 +51,7 @@ def add_parser(sub: Any) -> None:
     p.add_argument("-o", "--output", metavar="PATH", help="write the transcript here at the end")
     p.add_argument("--recording", metavar="FILE.wav", help="where to save the recording")
     p.add_argument("-q", "--quiet", action="store_true", help="print final lines only")
+    add_glossary_arguments(p)
     p.set_defaults(handler=run_live)
 
 
@@ -118,6 +120,7 @@ def run_live(args: argparse.Namespace) -> int:
             forbidden=[w.strip() for w in args.forbidden if w.strip()],
             extra=parse_extra(args.option, provider_cls),
         )
+        options = with_glossary(args, provider_cls, options)
         provider_cls.check_options(options)
         if provider_cls.capabilities.offline and args.endpoint:
             raise UnsupportedOptionError("--endpoint", provider_cls.name, detail="it runs offline")
@@ -200,7 +203,9 @@ async def _live(
     if plan is not None:
         try:
             label = Path(args.input_file).name if args.input_file else str(result.recording)
-            write_outputs(result.transcript, MediaSource(path=Path(label)), plan)
+            write_outputs(
+                fixed_by_glossary(args, result.transcript), MediaSource(path=Path(label)), plan
+            )
         except (SoriError, OSError) as exc:
             error(f"cannot write the transcript: {exc}")
             status = status or 1
