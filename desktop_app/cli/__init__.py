@@ -13,12 +13,12 @@ from collections.abc import Sequence
 
 from desktop_app import __version__
 
-SUBCOMMANDS = ("transcribe", "live", "providers", "credentials")
+SUBCOMMANDS = ("transcribe", "live", "compare", "providers", "credentials")
 
 
 def build_parser() -> argparse.ArgumentParser:
     # Here, not at the top: opening the window needs none of the subcommands' modules.
-    from desktop_app.cli import commands, credentials, live
+    from desktop_app.cli import commands, compare, credentials, live
 
     parser = argparse.ArgumentParser(
         prog="sori",
@@ -29,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_transcribe_parser(sub)
     live.add_parser(sub)
+    compare.add_parser(sub)
     commands.add_providers_parser(sub)
     credentials.add_parser(sub)
     return parser
