@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+import wave
 from pathlib import Path
 
 import pytest
@@ -222,3 +223,41 @@ def test_real_clips_reference_against_itself_with_edits(speech_ko: Path) -> None
     wrong = [s for s in c.spans if not s.agree]
     assert len(wrong) == 1
     assert "변경된말" in wrong[0].texts["other"]
+
+
+@pytest.mark.vosk
+async def test_real_clips_offline_engine_against_the_reference(
+    speech_ko: Path, tmp_path: Path
+) -> None:
+    """Real speech through the offline engine, aligned with the reference texts placed at each
+    clip's time: the invariants hold and agreeing spans are where both heard the same."""
+    from desktop_app.core.options import TranscriptionOptions
+    from desktop_app.providers import registry
+    from desktop_app.providers.base import MediaSource
+
+    gap = b"\x00\x00" * 8000
+    pcm = b""
+    reference = Transcript()
+    for clip in sorted(speech_ko.glob("*.pcm"))[:6]:
+        start = len(pcm) / 32000
+        data = clip.read_bytes()
+        pcm += data + gap
+        text = clip.with_suffix(".txt").read_text(encoding="utf-8").strip()
+        reference.segments.append(Segment(start, start + len(data) / 32000, text))
+    path = tmp_path / "clips.wav"
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(16000)
+        out.writeframes(pcm)
+    engine = registry.create("local")
+    try:
+        heard = await engine.transcribe(MediaSource(path=path), TranscriptionOptions())
+    finally:
+        await engine.aclose()
+    c = align({"reference": reference, "local": heard})
+    check_invariants(c)
+    assert 0.0 < c.agreement < 1.0
+    assert any(s.agree for s in c.spans) and any(not s.agree for s in c.spans)
+    for span in c.spans:
+        assert -1.0 <= span.start <= len(pcm) / 32000 + 1.0
