@@ -103,11 +103,24 @@ def generic_compile(
     del options
     caps = provider.capabilities
     if caps.keywords:
+        weighted = [e for e in glossary.entries if e.weight is not None]
+        notices = []
+        if weighted and not caps.keyword_weights:
+            notices.append(
+                Notice(
+                    "glossary-weights-dropped",
+                    f"{provider.name} boosts words without weights; the weights of "
+                    f"{listed(weighted)} are not used.",
+                    f"{provider.name}은(는) 가중치 없이 단어를 강조합니다. {listed(weighted)}의 "
+                    "가중치는 쓰지 않습니다.",
+                )
+            )
         return CompiledGlossary(
             keywords=[
                 Keyword(e.word, e.weight if caps.keyword_weights else None)
                 for e in glossary.entries
-            ]
+            ],
+            notices=notices,
         )
     if caps.biasing:
         return CompiledGlossary(biasing=biasing_pairs(provider.name, glossary))

@@ -143,6 +143,11 @@ class _Weighted(_Plain):
     capabilities: ClassVar[Capabilities] = Capabilities(keywords=True, keyword_weights=True)
 
 
+class _Unweighted(_Plain):
+    name: ClassVar[str] = "unweighted-test"
+    capabilities: ClassVar[Capabilities] = Capabilities(keywords=True)
+
+
 class _Explicit(_Plain):
     name: ClassVar[str] = "explicit-test"
     glossary_compiler: ClassVar[str] = "desktop_app.providers.nhn.glossary:compile_nhn"
@@ -165,6 +170,10 @@ def test_generic_hook_by_capabilities() -> None:
         Keyword("리턴제로"),
     ]
     assert notices == []
+    options, notices = apply_glossary(_Unweighted, GLOSSARY, TranscriptionOptions())
+    assert options.keywords[0] == Keyword("차단기") and options.keywords[2] == Keyword("Sori")
+    assert [n.code for n in notices] == ["glossary-weights-dropped"]
+    assert "'차단기' (terms.txt:2)" in notices[0].message
     options, _ = apply_glossary(_Explicit, GLOSSARY, TranscriptionOptions())
     assert options.biasing == ["차단기_차단계", "차단기_차단 게", "리턴제로_리턴 제로"]
 
@@ -196,6 +205,8 @@ def test_each_engine_gets_its_own_form() -> None:
     options, codes = compiled("clova-speech")
     assert options.keywords == [Keyword(w) for w in ("차단기", "에스티티", "Sori", "리턴제로")]
     assert codes == ["glossary-weights-dropped"]
+    options, codes = compiled("clova-speech", extra={"mode": "short"})
+    assert options.keywords == [] and codes == ["glossary-skipped"]
     options, codes = compiled("clova-stream")
     assert options.keywords == [
         Keyword("차단기", 3.0), Keyword("에스티티"), Keyword("Sori", 1.5), Keyword("리턴제로")

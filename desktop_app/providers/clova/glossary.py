@@ -1,7 +1,7 @@
 """A glossary in the CLOVA engines' forms.
 
 * ``clova-speech`` (long-form): ``boostings`` words without weights — the API has none, so
-  weights are left out with a notice;
+  weights are left out with a notice; the short-form mode takes no keywords at all;
 * ``clova-stream`` (real-time gRPC): ``keywordBoosting`` with each term's weight.
 
 Both join words with commas, so a term holding a comma is refused, naming its line. CSR has no
@@ -29,7 +29,16 @@ def _checked(engine: str, glossary: Glossary) -> list[GlossaryEntry]:
 
 
 def compile_clova_speech(glossary: Glossary, options: TranscriptionOptions) -> CompiledGlossary:
-    del options
+    if str(options.extra.get("mode", "long")) == "short":
+        return CompiledGlossary(
+            notices=[
+                Notice(
+                    "glossary-skipped",
+                    "clova-speech: the short-form API takes no keywords; the glossary is not sent.",
+                    "clova-speech: 단문 API는 키워드를 받지 않으므로 용어집을 보내지 않습니다.",
+                )
+            ]
+        )
     entries = _checked("clova-speech", glossary)
     weighted = [e for e in entries if e.weight is not None]
     notices = []
