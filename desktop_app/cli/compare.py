@@ -28,7 +28,12 @@ from desktop_app.cli.glossary_flags import (
     with_glossary,
 )
 from desktop_app.core.compare import Comparison, align
-from desktop_app.core.errors import ConfigurationError, SoriError, UnsupportedOptionError
+from desktop_app.core.errors import (
+    AudioFileNotFoundError,
+    ConfigurationError,
+    SoriError,
+    UnsupportedOptionError,
+)
 from desktop_app.core.options import TranscriptionOptions
 from desktop_app.core.transcript import Transcript
 from desktop_app.export.atomic import write_atomically
@@ -187,6 +192,10 @@ def run_compare(args: argparse.Namespace) -> int:
         endpoints = _endpoints(args.endpoint, names)
         glossary_of(args)
         source = MediaSource(path=Path(args.input))
+        if not Path(args.input).is_file():
+            raise AudioFileNotFoundError(
+                f"'{args.input}' is not a file", message_ko=f"'{args.input}'은(는) 파일이 아닙니다"
+            )
         jobs: list[tuple[type[Provider], ProviderConfig, TranscriptionOptions]] = []
         for cls in classes:
             mine = _engine_args(args, cls, endpoints)

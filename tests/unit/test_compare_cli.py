@@ -189,3 +189,10 @@ def test_glossary_errors_name_the_line(
     code = main(["transcribe", str(korean_clip), "--glossary", str(glossary)])
     assert code == 2
     assert f"{glossary}:2" in capsys.readouterr().err
+
+
+def test_a_missing_file_fails_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "없는파일.wav"
+    assert main(["compare", str(missing), "--provider", "nhn", "--provider", "rtzr"]) == 4
+    err = capsys.readouterr().err
+    assert "없는파일.wav" in err and len(err.strip().splitlines()) == 1
