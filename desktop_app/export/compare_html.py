@@ -17,6 +17,8 @@ from html import escape
 
 from desktop_app.core.compare import Comparison, Span, is_significant
 from desktop_app.export.common import clock, encode_utf8
+from desktop_app.export.json_data import render_json
+from desktop_app.export.options import ExportOptions
 
 _STYLE = """
 body{font:15px/1.5 system-ui,"Noto Sans KR","Malgun Gothic",sans-serif;margin:2em;color:#222}
@@ -129,7 +131,7 @@ def _rounded(value: object, key: str = "") -> object:
     if isinstance(value, float):
         if not math.isfinite(value):
             return None
-        return round(value, 3) if key in ("start", "end", "duration") else round(value, 6)
+        return round(value, 3) if key in ("start", "end") else value
     if isinstance(value, dict):
         return {k: _rounded(v, k) for k, v in value.items()}
     if isinstance(value, list):
@@ -138,6 +140,16 @@ def _rounded(value: object, key: str = "") -> object:
 
 
 def render_comparison_json(comparison: Comparison) -> bytes:
-    """The comparison as indented UTF-8 JSON, times rounded to milliseconds."""
-    data = _rounded(comparison.to_dict())
+    """The comparison as indented UTF-8 JSON; each transcript exactly as ``sori transcribe``
+    writes its JSON, span times rounded to milliseconds."""
+    data = {
+        "engines": list(comparison.engines),
+        "transcripts": {
+            name: json.loads(render_json(transcript, ExportOptions()))
+            for name, transcript in comparison.transcripts.items()
+        },
+        "spans": _rounded([span.to_dict() for span in comparison.spans]),
+        "agreement": comparison.agreement,
+        "failures": dict(comparison.failures),
+    }
     return encode_utf8(json.dumps(data, ensure_ascii=False, indent=2) + "\n")

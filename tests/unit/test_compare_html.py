@@ -9,6 +9,8 @@ from html.parser import HTMLParser
 from desktop_app.core.compare import align
 from desktop_app.core.transcript import Segment, Transcript
 from desktop_app.export.compare_html import render_comparison_json, render_html
+from desktop_app.export.json_data import render_json
+from desktop_app.export.options import ExportOptions
 
 
 def transcript(*texts: str, source: str = "meeting.m4a") -> Transcript:
@@ -91,6 +93,8 @@ def test_json_keeps_the_schema() -> None:
     comparison = align({"a": transcript("가 나 다"), "b": transcript("가 너 다")})
     data = json.loads(render_comparison_json(comparison))
     assert data["engines"] == ["a", "b"]
-    assert data["transcripts"]["a"]["text"] == "가 나 다"
+    assert data["transcripts"]["a"] == json.loads(
+        render_json(comparison.transcripts["a"], ExportOptions())
+    )
     assert [s["agree"] for s in data["spans"]] == [True, False, True]
     assert data["spans"][1]["texts"] == {"a": "나", "b": "너"}
