@@ -4,7 +4,7 @@ Only the *significant* characters take part: everything but white space and Unic
 (categories ``P*``), so "안녕 하세요." and "안녕하세요" agree. Each significant character gets a
 time (from its word when the word texts fit the segment, else spread evenly over its segment).
 
-The first engine is the pivot. Every other engine is aligned to it character by character with
+The engine with the most characters is the pivot. Every other engine is aligned to it character by character with
 :class:`difflib.SequenceMatcher`, but never over the whole hour at once: a window of the pivot
 (:data:`WINDOW` characters) is matched against the other engine's characters up to a little past
 the window's time, the matches in the first part of the window are kept, and the next window
@@ -289,12 +289,19 @@ def _span_time(
 
 
 def align(transcripts: dict[str, Transcript]) -> Comparison:
-    """Align two or more transcripts of the same source (the first one is the pivot)."""
+    """Align two or more transcripts of the same source; spans list texts in the given order."""
     names = list(transcripts)
     engines = [_characters(transcripts[name]) for name in names]
     spans: list[Span] = []
     if engines and any(e.text.strip() for e in engines):
-        cuts = _cuts(engines)
+        # The engine with the most text is the pivot, so a silent engine cannot hide agreement.
+        order = sorted(range(len(engines)), key=lambda k: -len(engines[k].chars))
+        cuts = []
+        for cut in _cuts([engines[k] for k in order]):
+            back = [0] * len(order)
+            for position, k in enumerate(order):
+                back[k] = cut[position]
+            cuts.append(tuple(back))
         if len(cuts) == 1:
             cuts.append(cuts[0])
         previous_end = 0.0

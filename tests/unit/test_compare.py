@@ -128,6 +128,18 @@ def test_three_engines() -> None:
     assert span_texts(c)[1] == (("배를", "배를", "베를"), False)
 
 
+def test_a_silent_first_engine_does_not_hide_agreement() -> None:
+    c = align({"quiet": Transcript(), "b": t("같은 말입니다"), "c": t("같은 말 입니다")})
+    check_invariants(c)
+    assert span_texts(c) == [(("", "같은 말입니다", "같은 말 입니다"), False)]
+    c = align({"quiet": t("말입니다"), "b": t("같은 말입니다"), "c": t("같은 말 입니다")})
+    check_invariants(c)
+    assert span_texts(c) == [
+        (("", "같은", "같은"), False),
+        (("말입니다", "말입니다", "말 입니다"), True),
+    ]
+
+
 def test_word_times_place_spans() -> None:
     words = [Word(0.0, 0.5, "하나"), Word(5.0, 5.5, "둘")]
     a = Transcript(segments=[Segment(0.0, 5.5, "하나 둘", words=words)])
