@@ -70,7 +70,7 @@ def no_native_form(engine: str) -> Notice:
 def skipped(engine: str, entries: list[GlossaryEntry], why: str, why_ko: str) -> Notice:
     return Notice(
         "glossary-skipped",
-        f"{engine}: {len(entries)} glossary entries not sent ({why}): {listed(entries)}",
+        f"{engine}: glossary entries not sent ({why}): {listed(entries)}",
         f"{engine}: 용어집 항목 {len(entries)}개를 보내지 않았습니다({why_ko}): {listed(entries)}",
     )
 
