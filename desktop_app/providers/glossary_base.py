@@ -43,16 +43,9 @@ class CompiledGlossary:
 Compiler = Callable[[Glossary, TranscriptionOptions], CompiledGlossary]
 
 
-def listed(entries: Iterable[GlossaryEntry | str], limit: int = 5) -> str:
+def listed(entries: Iterable[GlossaryEntry], limit: int = 5) -> str:
     """Entries for a message: ``'a' (file:3), 'b' (file:4)`` and how many more."""
-    items = [
-        f"'{e.word}' ({e.origin})"
-        if isinstance(e, GlossaryEntry) and e.origin
-        else f"'{e}'"
-        if isinstance(e, str)
-        else f"'{e.word}'"
-        for e in entries
-    ]
+    items = [f"'{e.word}' ({e.origin})" if e.origin else f"'{e.word}'" for e in entries]
     more = f" and {len(items) - limit} more" if len(items) > limit else ""
     return ", ".join(items[:limit]) + more
 
