@@ -158,8 +158,10 @@ def _characters(transcript: Transcript) -> _Chars:
             ends.append(finish)
         offset += len(segment.text)
     # Times must not go backwards for the windowed search; engines' segments may overlap.
-    for i in range(1, len(starts)):
-        starts[i] = max(starts[i], starts[i - 1])
+    for i in range(len(starts)):
+        if i:
+            starts[i] = max(starts[i], starts[i - 1])
+        ends[i] = max(ends[i], starts[i])
     return _Chars(text, "".join(chars), positions, starts, ends, breaks)
 
 

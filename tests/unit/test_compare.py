@@ -180,15 +180,21 @@ def edited(rng: random.Random, words: list[str]) -> list[str]:
     return out
 
 
-def as_transcript(rng: random.Random, words: list[str], duration: float) -> Transcript:
+def as_transcript(
+    rng: random.Random, words: list[str], duration: float, jitter: float = 0.0
+) -> Transcript:
+    """Words in segments of 1-12; ``jitter`` moves segment times (they may overlap or even run
+    backwards, as some engines' do)."""
     segments = []
     i = 0
     while i < len(words):
         size = rng.randint(1, 12)
         chunk = words[i : i + size]
-        start = duration * i / max(1, len(words))
-        end = duration * min(len(words), i + size) / max(1, len(words))
-        segments.append(Segment(start, end, " ".join(chunk)))
+        start = duration * i / max(1, len(words)) + rng.uniform(-jitter, jitter)
+        end = duration * min(len(words), i + size) / max(1, len(words)) + rng.uniform(
+            -jitter, jitter
+        )
+        segments.append(Segment(start, max(start, end), " ".join(chunk)))
         i += size
     return Transcript(segments=segments, duration=duration)
 
@@ -200,7 +206,8 @@ def test_random_edits_keep_the_invariants(seed: int) -> None:
     engines = rng.choice([2, 2, 3])
     transcripts = {"ref": as_transcript(rng, words, len(words) * 0.4)}
     for k in range(1, engines):
-        transcripts[f"e{k}"] = as_transcript(rng, edited(rng, words), len(words) * 0.4)
+        jitter = rng.choice([0.0, 0.5, 3.0])
+        transcripts[f"e{k}"] = as_transcript(rng, edited(rng, words), len(words) * 0.4, jitter)
     c = align(transcripts)
     check_invariants(c)
 
@@ -214,7 +221,7 @@ def test_unchanged_random_text_agrees_despite_spacing_and_times() -> None:
             spaced[-1] += word
         else:
             spaced.append(word)
-    c = align({"a": as_transcript(rng, words, 800.0), "b": as_transcript(rng, spaced, 790.0)})
+    c = align({"a": as_transcript(rng, words, 800.0), "b": as_transcript(rng, spaced, 790.0, 3.0)})
     check_invariants(c)
     assert c.agreement == 1.0
 
