@@ -23,6 +23,7 @@ text between two cuts, white space collapsed, so the spans joined give back each
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import unicodedata
 from collections.abc import Sequence
@@ -38,6 +39,7 @@ MARGIN = 20.0  # seconds past a window's end still searched in the other engine
 SPAN_CHARS = 60  # agreeing stretches are cut at the next clean place after this many characters
 
 
+@functools.lru_cache(maxsize=8192)
 def is_significant(char: str) -> bool:
     """Whether ``char`` counts in comparisons (not white space, not punctuation)."""
     return not char.isspace() and not unicodedata.category(char).startswith("P")
@@ -165,10 +167,10 @@ def _characters(transcript: Transcript) -> _Chars:
     return _Chars(text, "".join(chars), positions, starts, ends, breaks)
 
 
-def _pair_matches(pivot: _Chars, other: _Chars) -> list[tuple[int, int]]:
-    """Matched (pivot index, other index) pairs, increasing in both."""
+def _pair_blocks(pivot: _Chars, other: _Chars) -> list[list[int]]:
+    """Matching runs ``[pivot index, other index, length]``, increasing in both."""
     n, m = len(pivot.chars), len(other.chars)
-    matches: list[tuple[int, int]] = []
+    blocks: list[list[int]] = []
     i = j = 0
     while i < n and j < m:
         i_end = min(n, i + WINDOW)
@@ -187,7 +189,11 @@ def _pair_matches(pivot: _Chars, other: _Chars) -> list[tuple[int, int]]:
             if size and i + a + size <= keep_until
         ]
         for a, b, size in kept:
-            matches.extend((i + a + k, j + b + k) for k in range(size))
+            last = blocks[-1] if blocks else None
+            if last and last[0] + last[2] == i + a and last[1] + last[2] == j + b:
+                last[2] += size
+            else:
+                blocks.append([i + a, j + b, size])
         if final:
             break
         if kept:
@@ -196,7 +202,52 @@ def _pair_matches(pivot: _Chars, other: _Chars) -> list[tuple[int, int]]:
         else:
             i += WINDOW // 2
             j = max(j, bisect.bisect_left(other.starts, pivot.starts[i], lo=j))
-    return matches
+    return blocks
+
+
+def _slide_gaps(blocks: list[list[int]], pivot: _Chars, other: _Chars) -> None:
+    """Move each gap that only one engine has to where the times agree best.
+
+    Text alone cannot place such a gap when the characters around it repeat ("A B A C" against
+    "A C" matches either A); sliding it keeps the same matches but pairs characters spoken at
+    the same time.
+    """
+
+    def cost(x: list[int], y: list[int], shift: int) -> float:
+        xa, xb = x[0] + x[2] - 1 + shift, x[1] + x[2] - 1 + shift
+        ya, yb = y[0] + shift, y[1] + shift
+        return abs(pivot.starts[xa] - other.starts[xb]) + abs(pivot.starts[ya] - other.starts[yb])
+
+    for x, y in itertools.pairwise(blocks):
+        gap_a = y[0] - x[0] - x[2]
+        gap_b = y[1] - x[1] - x[2]
+        if (gap_a > 0) == (gap_b > 0):
+            continue
+        chars, end_x, start_y = (
+            (pivot.chars, x[0] + x[2], y[0]) if gap_a else (other.chars, x[1] + x[2], y[1])
+        )
+        best, best_cost = 0, cost(x, y, 0)
+        shift = 1
+        while shift < y[2] and chars[end_x + shift - 1] == chars[start_y + shift - 1]:
+            if (value := cost(x, y, shift)) < best_cost:
+                best, best_cost = shift, value
+            shift += 1
+        shift = -1
+        while -shift < x[2] and chars[end_x + shift] == chars[start_y + shift]:
+            if (value := cost(x, y, shift)) < best_cost:
+                best, best_cost = shift, value
+            shift -= 1
+        x[2] += best
+        y[0] += best
+        y[1] += best
+        y[2] -= best
+
+
+def _pair_matches(pivot: _Chars, other: _Chars) -> list[tuple[int, int]]:
+    """Matched (pivot index, other index) pairs, increasing in both."""
+    blocks = _pair_blocks(pivot, other)
+    _slide_gaps(blocks, pivot, other)
+    return [(a + k, b + k) for a, b, size in blocks for k in range(size)]
 
 
 def _anchors(engines: Sequence[_Chars]) -> list[tuple[int, ...]]:

@@ -128,6 +128,18 @@ def test_three_engines() -> None:
     assert span_texts(c)[1] == (("배를", "배를", "베를"), False)
 
 
+def test_time_places_a_gap_among_repeated_words() -> None:
+    a = t("첫 문장입니다", "둘째 문장입니다", "셋째 문장입니다")
+    b = Transcript(segments=[Segment(0, 2, "첫 문장입니다"), Segment(4, 6, "셋째 문장입니다")])
+    c = align({"a": a, "b": b})
+    check_invariants(c)
+    assert span_texts(c) == [
+        (("첫 문장입니다", "첫 문장입니다"), True),
+        (("둘째 문장입니다", ""), False),
+        (("셋째 문장입니다", "셋째 문장입니다"), True),
+    ]
+
+
 def test_a_silent_first_engine_does_not_hide_agreement() -> None:
     c = align({"quiet": Transcript(), "b": t("같은 말입니다"), "c": t("같은 말 입니다")})
     check_invariants(c)
