@@ -9,7 +9,8 @@ The engine with the most characters is the pivot. Every other engine is aligned 
 (:data:`WINDOW` characters) is matched against the other engine's characters up to a little past
 the window's time, the matches in the first part of the window are kept, and the next window
 starts right after the last kept match. Time thus keeps each search small and local; characters
-decide what matches. Pivot characters matched in every engine are *anchors*; between anchors
+decide what matches, and where text alone cannot place a gap that only one engine has (the
+words around it repeat), time chooses. Pivot characters matched in every engine are *anchors*; between anchors
 where some engine has extra characters lies a disagreement.
 
 Spans are cut only at *clean* places — between words in every engine (white space, or the start
