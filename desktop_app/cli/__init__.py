@@ -24,7 +24,7 @@ from typing import NoReturn
 
 from desktop_app import __version__
 
-SUBCOMMANDS = ("transcribe", "live", "providers", "credentials")
+SUBCOMMANDS = ("transcribe", "live", "compare", "providers", "credentials")
 USAGE_ERROR = 2
 NO_DISPLAY = 6
 
@@ -100,7 +100,7 @@ def display_available() -> bool:
 
 def build_parser() -> argparse.ArgumentParser:
     # Here, not at the top: opening the window needs none of the subcommands' modules.
-    from desktop_app.cli import commands, credentials, live
+    from desktop_app.cli import commands, compare, credentials, live
 
     parser = SoriParser(
         prog="sori",
@@ -113,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands.add_transcribe_parser(sub)
     live.add_parser(sub)
+    compare.add_parser(sub)
     commands.add_providers_parser(sub)
     credentials.add_parser(sub)
     return parser

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from desktop_app.cli.glossary_flags import add_glossary_arguments, fixed_by_glossary, with_glossary
 from desktop_app.cli.output import OutputPlan, check_writable, plan_outputs, write_outputs
 from desktop_app.cli.progress import ProgressBar
 from desktop_app.core.errors import (
@@ -124,6 +125,7 @@ def add_transcribe_parser(sub: Any) -> None:
         metavar="KEY=VALUE",
         help=f"srt/vtt: change one subtitle rule ({', '.join(OPTION_NAMES)})",
     )
+    add_glossary_arguments(p)
     p.add_argument(
         "-q", "--quiet", action="store_true", help="no progress bar, no 'wrote FILE' lines"
     )
@@ -271,7 +273,7 @@ def run_transcribe(args: argparse.Namespace) -> int:
         return 2
     try:
         provider_cls = registry.provider_class(args.provider)
-        options = build_options(args, provider_cls)
+        options = with_glossary(args, provider_cls, build_options(args, provider_cls))
         config = build_config(args, provider_cls)
         sources = [to_source(item) for item in args.inputs]
         for source in sources:
@@ -318,6 +320,7 @@ async def _transcribe_all(
                 status = status or exc.exit_code
                 continue
             bar.close()
+            transcript = fixed_by_glossary(args, transcript)
             try:
                 write_outputs(
                     transcript,

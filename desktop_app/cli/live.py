@@ -20,6 +20,7 @@ from typing import Any, TextIO
 import wcwidth
 
 from desktop_app.cli.commands import error, parse_extra
+from desktop_app.cli.glossary_flags import add_glossary_arguments, fixed_by_glossary, with_glossary
 from desktop_app.cli.output import plan_outputs, write_outputs
 from desktop_app.core.errors import EngineUnavailableError, SoriError, UnsupportedOptionError
 from desktop_app.core.options import Keyword, TranscriptionOptions
@@ -89,6 +90,7 @@ def add_parser(sub: Any) -> None:
         action="store_true",
         help="print final lines only (no provisional line, no 'wrote FILE' lines)",
     )
+    add_glossary_arguments(p)
     p.set_defaults(handler=run_live)
 
 
@@ -187,6 +189,7 @@ def run_live(args: argparse.Namespace) -> int:
             forbidden=[w.strip() for w in args.forbidden if w.strip()],
             extra=parse_extra(args.option, provider_cls),
         )
+        options = with_glossary(args, provider_cls, options)
         provider_cls.check_options(options)
         if provider_cls.capabilities.offline and args.endpoint:
             raise UnsupportedOptionError("--endpoint", provider_cls.name, detail="it runs offline")
@@ -269,7 +272,12 @@ async def _live(
     if plan is not None:
         try:
             label = Path(args.input_file).name if args.input_file else str(result.recording)
-            write_outputs(result.transcript, MediaSource(path=Path(label)), plan, quiet=args.quiet)
+            write_outputs(
+                fixed_by_glossary(args, result.transcript),
+                MediaSource(path=Path(label)),
+                plan,
+                quiet=args.quiet,
+            )
         except SoriError as exc:
             error(exc.describe())
             status = status or exc.exit_code
