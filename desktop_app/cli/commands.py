@@ -58,7 +58,6 @@ def add_transcribe_parser(sub: Any) -> None:
         metavar="NAME",
         help="speech engine (default: local, offline); see 'sori providers'",
     )
-    p.add_argument("--language", metavar="CODE", help="ko, en, ja, zh or the engine's own code")
     p.add_argument(
         "--format",
         dest="formats",
@@ -70,38 +69,8 @@ def add_transcribe_parser(sub: Any) -> None:
     p.add_argument(
         "-o", "--output", metavar="PATH", help="output file (one input, one format) or folder"
     )
-    p.add_argument("--diarization", action="store_true", help="separate speakers")
-    p.add_argument("--speakers", type=int, metavar="N", help="number of speakers")
-    p.add_argument("--min-speakers", type=int, metavar="N", help="fewest speakers expected")
-    p.add_argument("--max-speakers", type=int, metavar="N", help="most speakers expected")
-    p.add_argument(
-        "--keyword",
-        action="append",
-        default=[],
-        metavar="WORD[:WEIGHT]",
-        help="boost a word (repeatable)",
-    )
-    p.add_argument(
-        "--biasing",
-        action="append",
-        default=[],
-        metavar="ANSWER_RECOGNIZED",
-        help="NHN biasing pair, e.g. 차단기_차단계 (repeatable)",
-    )
-    p.add_argument(
-        "--forbidden",
-        action="append",
-        default=[],
-        metavar="WORD",
-        help="word never to output (repeatable)",
-    )
+    add_speech_options(p)
     p.add_argument("--endpoint", metavar="URL", help="override the engine's base URL")
-    p.add_argument(
-        "--poll-interval",
-        type=float,
-        metavar="SECONDS",
-        help="how often to ask a cloud engine about a running job",
-    )
     p.add_argument(
         "--option",
         action="append",
@@ -130,6 +99,42 @@ def add_transcribe_parser(sub: Any) -> None:
         "-q", "--quiet", action="store_true", help="no progress bar, no 'wrote FILE' lines"
     )
     p.set_defaults(handler=run_transcribe)
+
+
+def add_speech_options(p: argparse.ArgumentParser) -> None:
+    """The engine-neutral options shared by ``transcribe`` and ``compare``."""
+    p.add_argument("--language", metavar="CODE", help="ko, en, ja, zh or the engine's own code")
+    p.add_argument("--diarization", action="store_true", help="separate speakers")
+    p.add_argument("--speakers", type=int, metavar="N", help="number of speakers")
+    p.add_argument("--min-speakers", type=int, metavar="N", help="fewest speakers expected")
+    p.add_argument("--max-speakers", type=int, metavar="N", help="most speakers expected")
+    p.add_argument(
+        "--keyword",
+        action="append",
+        default=[],
+        metavar="WORD[:WEIGHT]",
+        help="boost a word (repeatable)",
+    )
+    p.add_argument(
+        "--biasing",
+        action="append",
+        default=[],
+        metavar="ANSWER_RECOGNIZED",
+        help="NHN biasing pair, e.g. 차단기_차단계 (repeatable)",
+    )
+    p.add_argument(
+        "--forbidden",
+        action="append",
+        default=[],
+        metavar="WORD",
+        help="word never to output (repeatable)",
+    )
+    p.add_argument(
+        "--poll-interval",
+        type=float,
+        metavar="SECONDS",
+        help="how often to ask a cloud engine about a running job",
+    )
 
 
 def add_providers_parser(sub: Any) -> None:

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from desktop_app.cli.commands import build_config, build_options, error
+from desktop_app.cli.commands import add_speech_options, build_config, build_options, error
 from desktop_app.cli.glossary_flags import (
     add_glossary_arguments,
     fixed_by_glossary,
@@ -63,14 +63,7 @@ def add_parser(sub: Any) -> None:
     )
     p.add_argument("--format", choices=FORMATS, help="json (default) or html")
     p.add_argument("-o", "--output", metavar="PATH", help="output file or folder")
-    p.add_argument("--language", metavar="CODE")
-    p.add_argument("--diarization", action="store_true")
-    p.add_argument("--speakers", type=int, metavar="N")
-    p.add_argument("--min-speakers", type=int, metavar="N")
-    p.add_argument("--max-speakers", type=int, metavar="N")
-    p.add_argument("--keyword", action="append", default=[], metavar="WORD[:WEIGHT]")
-    p.add_argument("--biasing", action="append", default=[], metavar="ANSWER_RECOGNIZED")
-    p.add_argument("--forbidden", action="append", default=[], metavar="WORD")
+    add_speech_options(p)
     p.add_argument(
         "--endpoint",
         action="append",
@@ -78,7 +71,6 @@ def add_parser(sub: Any) -> None:
         metavar="NAME=URL",
         help="override one engine's base URL (repeatable)",
     )
-    p.add_argument("--poll-interval", type=float, metavar="SECONDS")
     p.add_argument(
         "--option",
         action="append",
