@@ -23,7 +23,7 @@ from desktop_app.core.errors import SoriError, UnsupportedOptionError
 from desktop_app.core.options import Keyword, TranscriptionOptions
 from desktop_app.export import FORMATS
 from desktop_app.live.assembler import TranscriptAssembler
-from desktop_app.providers import registry
+from desktop_app.providers import factory, registry
 from desktop_app.providers.base import MediaSource, StreamEvent
 from desktop_app.providers.factory import provider_config
 
@@ -34,7 +34,7 @@ def add_parser(sub: Any) -> None:
         help="transcribe from the microphone (or a file played live)",
         description="Record and print text as it is spoken. Ctrl-C stops and saves.",
     )
-    p.add_argument("--provider", default=registry.DEFAULT_PROVIDER, metavar="NAME")
+    p.add_argument("--provider", metavar="NAME", help="default: the Settings' default engine")
     p.add_argument("--input-file", metavar="FILE", help="play this file instead of recording")
     p.add_argument("--fast", action="store_true", help="with --input-file: do not wait real time")
     p.add_argument("--device", metavar="ID", help="input device number or name (default: system)")
@@ -109,7 +109,7 @@ def run_live(args: argparse.Namespace) -> int:
     if args.list_devices:
         return list_devices()
     try:
-        provider_cls = registry.provider_class(args.provider)
+        provider_cls = registry.provider_class(args.provider or factory.default_engine())
         if not provider_cls.capabilities.live:
             raise UnsupportedOptionError("live mode", provider_cls.name)
         options = TranscriptionOptions(

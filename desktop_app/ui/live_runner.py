@@ -18,6 +18,7 @@ from desktop_app.core.errors import SoriError
 from desktop_app.core.loop import EngineLoop
 from desktop_app.core.options import TranscriptionOptions
 from desktop_app.core.secrets import redact
+from desktop_app.core.settings import Settings
 from desktop_app.live.session import LiveResult, LiveSession
 from desktop_app.providers import registry
 from desktop_app.providers.base import ProviderConfig
@@ -48,6 +49,7 @@ class LiveRunner(QObject):
         self._source: AudioSource | None = None
         self._future: concurrent.futures.Future[LiveResult] | None = None
         self.language = "en"
+        self.settings: Settings | None = None  # None: the settings file
 
     def _engine_loop(self) -> EngineLoop:
         if self._loop is None:
@@ -77,7 +79,7 @@ class LiveRunner(QObject):
             return
         try:
             provider = registry.provider_class(provider_name)(
-                config or provider_config(provider_name)
+                config or provider_config(provider_name, settings=self.settings)
             )
             provider.check_options(options)
         except SoriError as exc:

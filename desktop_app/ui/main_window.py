@@ -94,6 +94,7 @@ class MainWindow(QMainWindow):
         self.runner = runner or JobRunner(language=self.language, parent=self)
         self.live = LiveRunner(parent=self)
         self.live.language = self.language
+        self.runner.settings = self.live.settings = self.settings
         self._relay = _Relay(self)
         self._live_entry: QueueEntry | None = None
         self._shown: QueueEntry | None = None
@@ -605,7 +606,7 @@ class MainWindow(QMainWindow):
         entry = self.queue.selected()
         if entry is None or entry.transcript is None:
             return
-        folder = self.settings.get("output_dir") or (
+        folder = self.settings.general.output_folder or (
             str(entry.audio.parent) if entry.audio is not None else None
         )
         dialog = ExportDialog(entry.transcript, folder, self, self.language)
@@ -676,6 +677,7 @@ class MainWindow(QMainWindow):
         kwargs = {"page": page} if isinstance(page, str) and page else {}
         dialog = SettingsDialog(self.settings, self.store, self.runner.engine_loop, self, **kwargs)
         dialog.finished.connect(lambda _: self._refresh_credentials())
+        dialog.accepted.connect(self.sidebar.follow_default_engine)
         dialog.open()
 
     def _restore_geometry(self) -> None:

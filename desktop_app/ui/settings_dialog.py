@@ -6,8 +6,9 @@ and everything else to the settings file, or keeps the dialog open with the prob
 its page. When no secure keyring exists, a banner says so, key fields are disabled, and nothing
 secret is written anywhere.
 
-Settings file keys used here: ``default_engine``, ``output_folder`` and ``ui_language``
-(``ko``, ``en``, or absent for the system language; applied when Sori starts).
+The General page edits :class:`~desktop_app.core.settings.GeneralSettings`, the same typed
+object the window, the command line and the engine factory read (the interface language is
+applied when Sori starts).
 """
 
 from __future__ import annotations
@@ -34,11 +35,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.errors import EngineUnavailableError
+from desktop_app.core.errors import ConfigurationError, EngineUnavailableError
 from desktop_app.core.loop import EngineLoop
 from desktop_app.core.secrets import CREDENTIAL_GROUPS, CredentialStore
-from desktop_app.core.settings import Settings
-from desktop_app.providers import registry
+from desktop_app.core.settings import GeneralSettings, Settings
+from desktop_app.providers import factory, registry
 from desktop_app.providers.base import Provider
 from desktop_app.ui import i18n
 from desktop_app.ui.connection_test import ConnectionTester
@@ -46,8 +47,6 @@ from desktop_app.ui.i18n import current_language
 from desktop_app.ui.inline_message import InlineMessage
 from desktop_app.ui.settings_engine_page import EnginePage, align_form_labels, page_title
 
-DEFAULT_ENGINE = "default_engine"
-OUTPUT_FOLDER = "output_folder"
 GENERAL_PAGE = "general"
 LANGUAGE_CHOICES = (("system", ""), ("ko", "한국어"), ("en", "English"))
 
@@ -96,13 +95,15 @@ class GeneralPage(QWidget):
             else:
                 state = self.tr("keys missing")
             self.engine_box.addItem(f"{cls.display_name} — {state}", cls.name)
-        chosen = str(settings.get(DEFAULT_ENGINE) or registry.DEFAULT_PROVIDER)
-        self.engine_box.setCurrentIndex(max(0, self.engine_box.findData(chosen)))
+        general = settings.general
+        self.engine_box.setCurrentIndex(
+            max(0, self.engine_box.findData(factory.default_engine(settings)))
+        )
         label = QLabel(self.tr("Default &engine:"))
         label.setBuddy(self.engine_box)
         form.addRow(label, self.engine_box)
 
-        self.output_edit = QLineEdit(str(settings.get(OUTPUT_FOLDER) or ""))
+        self.output_edit = QLineEdit(str(general.output_folder or ""))
         self.output_edit.setObjectName("output_folder")
         self.output_edit.setPlaceholderText(self.tr("Next to each source file"))
         self.output_edit.setAccessibleName(self.tr("Output folder"))
@@ -127,7 +128,7 @@ class GeneralPage(QWidget):
         self.language_box.setAccessibleName(self.tr("Interface language"))
         for code, name in LANGUAGE_CHOICES:
             self.language_box.addItem(name or self.tr("System language"), code)
-        self.initial_language = str(settings.get(i18n.SETTING) or "system")
+        self.initial_language = general.ui_language or i18n.SYSTEM
         self.language_box.setCurrentIndex(max(0, self.language_box.findData(self.initial_language)))
         label = QLabel(self.tr("Interface &language:"))
         label.setBuddy(self.language_box)
@@ -161,15 +162,16 @@ class GeneralPage(QWidget):
     def save(self) -> bool:
         self.output_message.clear_message()
         folder = self.output_edit.text().strip()
-        if folder and Path(folder).expanduser().exists() and not Path(folder).expanduser().is_dir():
-            self.output_message.show_error(
-                self.tr("%s is a file, not a folder. Choose a folder.") % folder
-            )
-            return False
-        self.settings.set(DEFAULT_ENGINE, self.engine_box.currentData())
-        self.settings.set(OUTPUT_FOLDER, str(Path(folder).expanduser()) if folder else None)
         language = self.language_box.currentData()
-        self.settings.set(i18n.SETTING, None if language == "system" else language)
+        try:
+            self.settings.general = GeneralSettings(
+                default_engine=self.engine_box.currentData(),
+                output_folder=Path(folder) if folder else None,
+                ui_language=None if language == i18n.SYSTEM else language,
+            )
+        except ConfigurationError as exc:
+            self.output_message.show_error(exc.describe(current_language()))
+            return False
         return True
 
 
