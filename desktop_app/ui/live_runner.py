@@ -7,6 +7,8 @@ meter and elapsed time are read from thread-safe properties by a GUI timer.
 from __future__ import annotations
 
 import concurrent.futures
+import copy
+import dataclasses
 import logging
 from pathlib import Path
 
@@ -117,7 +119,11 @@ class LiveRunner(QObject):
             return
         exc = future.exception()
         if exc is None:
-            self.finished.emit(future.result())
+            result = future.result()
+            # The GUI gets its own copy: the session's objects stay on this thread.
+            self.finished.emit(
+                dataclasses.replace(result, transcript=copy.deepcopy(result.transcript))
+            )
         elif isinstance(exc, SoriError):
             self.failed.emit(redact(exc.describe(self.language)))
         else:

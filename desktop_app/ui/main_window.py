@@ -48,6 +48,7 @@ from desktop_app.providers.base import MediaSource, StreamEvent
 from desktop_app.ui.bridge import JobRunner
 from desktop_app.ui.drop_zone import MEDIA_SUFFIXES, DropZone
 from desktop_app.ui.export_dialog import ExportDialog
+from desktop_app.ui.history_saver import detached_copy
 from desktop_app.ui.i18n import current_language
 from desktop_app.ui.live_runner import LiveRunner
 from desktop_app.ui.live_view import LiveView
@@ -546,8 +547,8 @@ class MainWindow(QMainWindow):
         if not self._edits_pending or entry is None or entry.transcript is None:
             return
         self._edits_pending = False
-        edited = self.transcript_view.transcript()
-        entry.transcript = edited
+        entry.transcript = self.transcript_view.transcript()
+        edited = detached_copy(entry.transcript)
         history, relay = self.history, self._relay
 
         def work() -> None:
@@ -565,6 +566,7 @@ class MainWindow(QMainWindow):
     def _store_in_history(self, entry: QueueEntry, transcript: Transcript) -> None:
         """Save a finished transcript off the GUI thread (a long one takes ~0.1 s)."""
         history, relay, options = self.history, self._relay, entry.options
+        transcript = detached_copy(transcript)
 
         def work() -> None:
             try:
