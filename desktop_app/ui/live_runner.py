@@ -25,6 +25,7 @@ from desktop_app.live.session import LiveResult, LiveSession
 from desktop_app.providers import registry
 from desktop_app.providers.base import ProviderConfig
 from desktop_app.providers.factory import provider_config
+from desktop_app.ui.notices import silent_recording
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +121,8 @@ class LiveRunner(QObject):
         exc = future.exception()
         if exc is None:
             result = future.result()
+            if result.error is None and not result.transcript.text.strip():
+                result.transcript.add_notice(silent_recording())
             # The GUI gets its own copy: the session's objects stay on this thread.
             self.finished.emit(
                 dataclasses.replace(result, transcript=copy.deepcopy(result.transcript))

@@ -52,6 +52,7 @@ from desktop_app.ui.history_saver import detached_copy
 from desktop_app.ui.i18n import current_language
 from desktop_app.ui.live_runner import LiveRunner
 from desktop_app.ui.live_view import LiveView
+from desktop_app.ui.notices import NoticeBar
 from desktop_app.ui.player import Player
 from desktop_app.ui.queue_table import QueueEntry, QueueTable
 from desktop_app.ui.record_panel import RecordPanel
@@ -183,6 +184,8 @@ class MainWindow(QMainWindow):
         transcript_layout = QVBoxLayout(transcript_page)
         transcript_layout.setContentsMargins(0, 0, 0, 0)
         self.transcript_view = TranscriptView()
+        self.notice_bar = NoticeBar()
+        transcript_layout.addWidget(self.notice_bar)
         self.player = Player()
         self.player.attach(self.transcript_view)
         transcript_layout.addWidget(self.transcript_view, 1)
@@ -523,6 +526,7 @@ class MainWindow(QMainWindow):
             self.views.setCurrentWidget(self.empty_label)
             return
         self.transcript_view.set_transcript(self._shown.transcript)
+        self.notice_bar.show_notices(self._shown.transcript)
         self.player.set_source(self._shown.audio)
         self.views.setCurrentIndex(1)
 
