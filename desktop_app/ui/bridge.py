@@ -120,7 +120,12 @@ class JobRunner(QObject):
             self._tasks[job_id] = task
         try:
             provider = registry.provider_class(provider_name)(
-                config or provider_config(provider_name, settings=self.settings)
+                config
+                or provider_config(
+                    provider_name,
+                    endpoint=remote.endpoint if remote is not None else None,
+                    settings=self.settings,
+                )
             )
             try:
                 if remote is not None:

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 from desktop_app import APP_NAME
 from desktop_app.core.errors import ConfigurationError, SoriError
 from desktop_app.core.history import HistoryStore
-from desktop_app.core.journal import JobJournal
+from desktop_app.core.journal import RemoteJob
 from desktop_app.core.secrets import CredentialStore, group_for
 from desktop_app.core.settings import Settings
 from desktop_app.core.transcript import Transcript
@@ -59,6 +59,7 @@ from desktop_app.ui.record_panel import RecordPanel
 from desktop_app.ui.settings_dialog import SettingsDialog
 from desktop_app.ui.sidebar import Sidebar
 from desktop_app.ui.transcript_view import TranscriptView
+from desktop_app.ui.unfinished_jobs import UnfinishedJobsOffer, job_label
 
 log = logging.getLogger(__name__)
 
@@ -110,8 +111,9 @@ class MainWindow(QMainWindow):
         self._connect()
         self._restore_geometry()
         self._refresh_credentials()
+        self.unfinished.resume_requested.connect(self.resume_jobs)
         if resume_jobs:
-            QTimer.singleShot(0, self.resume_unfinished_jobs)
+            QTimer.singleShot(0, self.unfinished.check)
 
     # ------------------------------------------------------------------ layout
     def _build(self) -> None:
@@ -124,6 +126,8 @@ class MainWindow(QMainWindow):
         work = QWidget()
         work_layout = QVBoxLayout(work)
         work_layout.setContentsMargins(4, 8, 8, 4)
+        self.unfinished = UnfinishedJobsOffer()
+        work_layout.addWidget(self.unfinished)
         self.drop_zone = DropZone(self.add_paths, self.open_files)
         work_layout.addWidget(self.drop_zone)
         url_row = QHBoxLayout()
@@ -378,17 +382,11 @@ class MainWindow(QMainWindow):
             entry.duration = seconds
             self.queue.refresh(entry)
 
-    def resume_unfinished_jobs(self) -> None:
-        """Pick up cloud jobs that were accepted before the app last closed (no new upload)."""
-        try:
-            pending = JobJournal().pending()
-        except Exception:  # a damaged journal must not stop the app from starting
-            log.exception("cannot read the job journal")
-            return
-        for job in pending:
+    def resume_jobs(self, jobs: list[RemoteJob]) -> None:
+        """Collect cloud jobs accepted before the app last closed (no new upload)."""
+        for job in jobs:
             cls = registry.provider_class(job.engine)
-            label = Path(job.source).name if "://" not in job.source else job.source
-            entry = QueueEntry(label, job.engine, cls.display_name)
+            entry = QueueEntry(job_label(job), job.engine, cls.display_name)
             entry.audio = Path(job.source) if Path(job.source).exists() else None
             entry.message = self.tr("Resumed from the last session")
             self.queue.add(entry)
