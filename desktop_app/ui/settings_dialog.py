@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QComboBox,
@@ -35,37 +35,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.errors import ConfigurationError, EngineUnavailableError
+from desktop_app.core.errors import ConfigurationError
 from desktop_app.core.loop import EngineLoop
-from desktop_app.core.secrets import CREDENTIAL_GROUPS, CredentialStore
+from desktop_app.core.secrets import CredentialStore
 from desktop_app.core.settings import GeneralSettings, Settings
 from desktop_app.providers import factory, registry
-from desktop_app.providers.base import Provider
 from desktop_app.ui import i18n
 from desktop_app.ui.connection_test import ConnectionTester
+from desktop_app.ui.credential_snapshot import CredentialLoader, CredentialSnapshot
 from desktop_app.ui.i18n import current_language
 from desktop_app.ui.inline_message import InlineMessage
 from desktop_app.ui.settings_engine_page import EnginePage, align_form_labels, page_title
 
 GENERAL_PAGE = "general"
 LANGUAGE_CHOICES = (("system", ""), ("ko", "한국어"), ("en", "English"))
-
-
-def has_credentials(cls: type[Provider], store: CredentialStore) -> bool:
-    """Whether every key the engine needs is set (keyring or environment)."""
-    if cls.credential_group is None:
-        return True
-    fields = CREDENTIAL_GROUPS[cls.credential_group]
-    return all(store.get(cls.credential_group, field.name) for field in fields)
-
-
-def keyring_state(store: CredentialStore) -> tuple[bool, str]:
-    """Whether secrets can be stored, and why not in the interface language."""
-    try:
-        _ = store.backend
-    except EngineUnavailableError as exc:
-        return False, exc.describe(current_language())
-    return True, ""
 
 
 class GeneralPage(QWidget):
@@ -88,13 +71,7 @@ class GeneralPage(QWidget):
         self.engine_box.setObjectName("default_engine")
         self.engine_box.setAccessibleName(self.tr("Default engine"))
         for cls in registry.provider_classes():
-            if cls.capabilities.offline:
-                state = self.tr("offline, no account")
-            elif has_credentials(cls, store):
-                state = self.tr("keys set")
-            else:
-                state = self.tr("keys missing")
-            self.engine_box.addItem(f"{cls.display_name} — {state}", cls.name)
+            self.engine_box.addItem(cls.display_name, cls.name)
         general = settings.general
         self.engine_box.setCurrentIndex(
             max(0, self.engine_box.findData(factory.default_engine(settings)))
@@ -140,6 +117,18 @@ class GeneralPage(QWidget):
         column.addStretch()
         align_form_labels(self)
 
+    def apply_snapshot(self, snapshot: CredentialSnapshot) -> None:
+        """Say for each engine whether its keys are set, now that the keyring has answered."""
+        for index in range(self.engine_box.count()):
+            cls = registry.provider_class(str(self.engine_box.itemData(index)))
+            if cls.capabilities.offline:
+                state = self.tr("offline, no account")
+            elif snapshot.has_all(cls.credential_group):
+                state = self.tr("keys set")
+            else:
+                state = self.tr("keys missing")
+            self.engine_box.setItemText(index, f"{cls.display_name} — {state}")
+
     def _choose_output(self) -> None:
         folder = QFileDialog.getExistingDirectory(
             self, self.tr("Choose the output folder"), self.output_edit.text() or str(Path.home())
@@ -177,7 +166,14 @@ class GeneralPage(QWidget):
 
 class SettingsDialog(QDialog):
     """Application settings. GUI thread only; connection tests run on the engine loop (the
-    one given, so the window's loop can be shared, or a private one)."""
+    one given, so the window's loop can be shared, or a private one), and the keyring is read
+    on a worker thread when the dialog opens.
+
+    Signals:
+      credentials_loaded()  the keyring has answered; key fields and the banner are up to date
+    """
+
+    credentials_loaded = Signal()
 
     def __init__(
         self,
@@ -190,7 +186,8 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.settings = settings if settings is not None else Settings()
         self.store = store if store is not None else CredentialStore()
-        self.keyring_ok, self.keyring_problem = keyring_state(self.store)
+        self.keyring_ok, self.keyring_problem = True, ""
+        self.snapshot: CredentialSnapshot | None = None
         self.tester = ConnectionTester(loop, current_language(), self)
         self.setWindowTitle(self.tr("Settings"))
         self.setObjectName("settings_dialog")
@@ -198,13 +195,13 @@ class SettingsDialog(QDialog):
         self._build()
         self.resize(880, 620)
         self.select_page(page)
+        self._loader = CredentialLoader(self)
+        self._loader.loaded.connect(self._credentials_read)
+        self._loader.start(self.store, current_language())
 
     def _build(self) -> None:
         column = QVBoxLayout(self)
         self.banner: QFrame | None = None
-        if not self.keyring_ok:
-            self.banner = self._keyring_banner()
-            column.addWidget(self.banner)
         row = QHBoxLayout()
         self.page_list = QListWidget()
         self.page_list.setObjectName("page_list")
@@ -275,6 +272,21 @@ class SettingsDialog(QDialog):
         layout.addWidget(detail)
         banner.setAccessibleName(headline.text())
         return banner
+
+    def _credentials_read(self, snapshot: CredentialSnapshot) -> None:
+        self.snapshot = snapshot
+        self.keyring_ok, self.keyring_problem = snapshot.keyring_ok, snapshot.keyring_problem
+        if not self.keyring_ok and self.banner is None:
+            self.banner = self._keyring_banner()
+            layout = self.layout()
+            assert isinstance(layout, QVBoxLayout)
+            layout.insertWidget(0, self.banner)
+            self.banner.show()
+        self.general.apply_snapshot(snapshot)
+        for page in self.pages.values():
+            if isinstance(page, EnginePage):
+                page.apply_snapshot(snapshot)
+        self.credentials_loaded.emit()
 
     # ----------------------------------------------------------------- pages
     def select_page(self, name: str) -> None:

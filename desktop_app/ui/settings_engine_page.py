@@ -41,6 +41,7 @@ from desktop_app.providers import factory, registry
 from desktop_app.providers.base import Provider, ProviderConfig
 from desktop_app.providers.http import check_endpoint
 from desktop_app.ui.connection_test import ConnectionTester
+from desktop_app.ui.credential_snapshot import CredentialSnapshot
 from desktop_app.ui.i18n import current_language
 from desktop_app.ui.inline_message import InlineMessage
 
@@ -135,9 +136,10 @@ class EnginePage(QWidget):
         self.model_edit: QLineEdit | None = None
         self.test_button: QPushButton | None = None
         self.delete_button: QPushButton | None = None
+        self.snapshot: CredentialSnapshot | None = None
         self.setObjectName(f"page:{self.engine}")
         self._build()
-        self.refresh_credentials()
+        self._show_reading()
         tester.finished.connect(self._test_finished)
 
     # ----------------------------------------------------------------- layout
@@ -372,15 +374,44 @@ class EnginePage(QWidget):
             self.model_edit.setText(folder)
 
     # ----------------------------------------------------------------- credentials
+    def _show_reading(self) -> None:
+        """Until the keyring has answered (read on a worker thread), the key fields wait."""
+        for edit in self.credential_edits.values():
+            edit.setEnabled(False)
+            edit.setPlaceholderText(self.tr("Reading the keyring…"))
+        if self.delete_button is not None:
+            self.delete_button.setEnabled(False)
+
+    def apply_snapshot(self, snapshot: CredentialSnapshot) -> None:
+        """Show the keys as read by :class:`~desktop_app.ui.credential_snapshot.CredentialLoader`."""
+        self.snapshot = snapshot
+        self.keyring_ok = snapshot.keyring_ok
+        for edit in self.credential_edits.values():
+            edit.setEnabled(self.keyring_ok)
+        self.refresh_credentials()
+
+    def _remember(self, name: str, value: str | None) -> None:
+        """Keep the shown state in step with a key just saved or deleted (a key from the
+        environment still wins, as it does for the engines)."""
+        if self.snapshot is None or self.group is None:
+            return
+        key = (self.group, name)
+        if self.snapshot.source(self.group, name) == "environment":
+            return
+        if value:
+            self.snapshot.found[key] = ("keyring", value)
+        else:
+            self.snapshot.found.pop(key, None)
+
     def refresh_credentials(self) -> None:
         """Show where each key comes from, masked; the fields themselves stay empty."""
-        if self.group is None or not self.credential_edits:
+        if self.group is None or not self.credential_edits or self.snapshot is None:
             return
         anything_stored = False
         for field in CREDENTIAL_GROUPS[self.group]:
             edit = self.credential_edits[field.name]
-            source = self.store.source(self.group, field.name)
-            value = self.store.get(self.group, field.name) if source else None
+            source = self.snapshot.source(self.group, field.name)
+            value = self.snapshot.get(self.group, field.name)
             if value:
                 edit.setPlaceholderText(mask(value) if field.secret else value)
             elif not self.keyring_ok:
@@ -429,6 +460,7 @@ class EnginePage(QWidget):
         try:
             for name in self.credential_edits:
                 self.store.delete(self.group, name)
+                self._remember(name, None)
         except SoriError as exc:
             self.credential_message.show_error(exc.describe(current_language()))
         else:
@@ -477,6 +509,7 @@ class EnginePage(QWidget):
             try:
                 for name, value in typed.items():
                     self.store.set(self.group, name, value)
+                    self._remember(name, value)
             except SoriError as exc:
                 self.credential_message.show_error(exc.describe(current_language()))
                 ok = False
@@ -495,7 +528,8 @@ class EnginePage(QWidget):
             for field in CREDENTIAL_GROUPS[self.group]:
                 edit = self.credential_edits.get(field.name)
                 typed = edit.text().strip() if edit is not None else ""
-                value = typed or self.store.get(self.group, field.name)
+                stored = self.snapshot.get(self.group, field.name) if self.snapshot else None
+                value = typed or stored
                 if value:
                     credentials[field.name] = value
         settings = self.settings.engine(self.engine)
