@@ -118,3 +118,27 @@ def test_unknown_default_engine_falls_back_to_the_registry_default(tmp_path: Pat
     assert factory.default_engine(settings) == registry.DEFAULT_PROVIDER
     settings.update_general(default_engine="clova-csr")
     assert factory.default_engine(settings) == "clova-csr"
+
+
+def test_the_command_line_uses_the_default_engine_from_settings(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    korean_clip: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from desktop_app import cli
+    from tests.emulators import RTZR_CLIENT_ID, RTZR_CLIENT_SECRET, start_emulator
+
+    monkeypatch.setenv("SORI_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("SORI_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("SORI_RTZR_CLIENT_ID", RTZR_CLIENT_ID)
+    monkeypatch.setenv("SORI_RTZR_CLIENT_SECRET", RTZR_CLIENT_SECRET)
+    with start_emulator("rtzr") as server:
+        settings = Settings()
+        settings.update_general(default_engine="rtzr")
+        settings.set_engine("rtzr", "endpoint", server.base_url)
+        settings.set_engine("rtzr", "poll_interval", 0.05)
+        settings.save()
+        assert cli.main(["transcribe", "-q", str(korean_clip)]) == 0
+        assert server.requests.count(r"^POST /v1/transcribe") == 1
+    assert capsys.readouterr().out.strip()
