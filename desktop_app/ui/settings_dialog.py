@@ -45,7 +45,8 @@ from desktop_app.ui.connection_test import ConnectionTester
 from desktop_app.ui.credential_snapshot import CredentialLoader, CredentialSnapshot
 from desktop_app.ui.i18n import current_language
 from desktop_app.ui.inline_message import InlineMessage
-from desktop_app.ui.settings_engine_page import EnginePage, align_form_labels, page_title
+from desktop_app.ui.settings_engine_page import EnginePage
+from desktop_app.ui.settings_layout import align_form_labels, page_title
 
 GENERAL_PAGE = "general"
 LANGUAGE_CHOICES = (("system", ""), ("ko", "한국어"), ("en", "English"))

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -44,6 +43,7 @@ from desktop_app.ui.connection_test import ConnectionTester
 from desktop_app.ui.credential_snapshot import CredentialSnapshot
 from desktop_app.ui.i18n import current_language
 from desktop_app.ui.inline_message import InlineMessage
+from desktop_app.ui.settings_layout import align_form_labels, page_title
 
 # Engines that poll a remote job, with their default interval in seconds.
 POLL_DEFAULTS = {"clova-speech": 3.0, "nhn": 3.0, "rtzr": 5.0}
@@ -64,30 +64,6 @@ def host_addresses(cls: type[Provider]) -> dict[str, str]:
     (read from the loaded module, so the registry keeps deciding the order engines load in)."""
     hosts = getattr(sys.modules.get(cls.__module__), "HOSTS", None)
     return {str(k): str(v) for k, v in hosts.items()} if isinstance(hosts, dict) else {}
-
-
-def page_title(text: str) -> QLabel:
-    """A page's heading: the page's name, larger and bold."""
-    title = QLabel(text)
-    font = QFont(title.font())
-    font.setPointSizeF(font.pointSizeF() * 1.25)
-    font.setBold(True)
-    title.setFont(font)
-    return title
-
-
-def align_form_labels(page: QWidget) -> None:
-    """Give the labels of every form on ``page`` one width, so fields line up across groups."""
-    labels: list[QLabel] = []
-    for form in page.findChildren(QFormLayout):
-        for row in range(form.rowCount()):
-            item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
-            label = item.widget() if item is not None else None
-            if isinstance(label, QLabel):
-                labels.append(label)
-    width = max((label.sizeHint().width() for label in labels), default=0)
-    for label in labels:
-        label.setMinimumWidth(width)
 
 
 def validate_endpoint(engine: str, text: str) -> str:
