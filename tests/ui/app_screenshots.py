@@ -164,6 +164,7 @@ def settings_state(app: QApplication, folder: Path, out: Path, lang: str) -> Non
         window.open_settings(page)
         dialog = window.findChildren(SettingsDialog)[-1]
         wait_until(app, dialog.isVisible, 10, "the settings dialog")
+        wait_until(app, lambda d=dialog: d.snapshot is not None, 10, "the keyring's answer")
         shoot(app, dialog, out / f"{name}-{lang}.png")
         dialog.reject()
         dialog.deleteLater()
