@@ -8,12 +8,28 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from desktop_app.cli.output import OutputPlan, plan_outputs, write_outputs
+from desktop_app.cli.glossary_flags import add_glossary_arguments, fixed_by_glossary, with_glossary
+from desktop_app.cli.output import OutputPlan, check_writable, plan_outputs, write_outputs
 from desktop_app.cli.progress import ProgressBar
-from desktop_app.core.errors import ConfigurationError, SoriError, UnsupportedOptionError
-from desktop_app.core.journal import JobJournal
+from desktop_app.core.errors import (
+    ConfigurationError,
+    OutputError,
+    SoriError,
+    UnsupportedOptionError,
+)
+from desktop_app.core.journal import JobJournal, RemoteJob
 from desktop_app.core.options import Keyword, TranscriptionOptions, parse_biasing
+from desktop_app.core.secrets import public_source, redact
+from desktop_app.core.transcript import Transcript
 from desktop_app.export import FORMATS
+from desktop_app.export.subtitle_check import subtitle_report
+from desktop_app.export.subtitle_rules import (
+    DEFAULT_PRESET,
+    OPTION_NAMES,
+    PRESETS,
+    SubtitleRules,
+    rules_from,
+)
 from desktop_app.providers import factory, registry
 from desktop_app.providers.base import MediaSource, Provider, ProviderConfig
 from desktop_app.providers.factory import provider_config
@@ -96,7 +112,23 @@ def add_transcribe_parser(sub: Any) -> None:
     p.add_argument("--model", metavar="DIR", help="local engine: a Vosk model folder to use")
     p.add_argument("--timestamps", action="store_true", help="txt: put times before lines")
     p.add_argument("--no-speaker-names", action="store_true", help="txt/md: leave names out")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--subtitle-preset",
+        choices=list(PRESETS),
+        default=DEFAULT_PRESET,
+        help="srt/vtt: subtitle rules (default %(default)s)",
+    )
+    p.add_argument(
+        "--subtitle-option",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help=f"srt/vtt: change one subtitle rule ({', '.join(OPTION_NAMES)})",
+    )
+    add_glossary_arguments(p)
+    p.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress bar, no 'wrote FILE' lines"
+    )
     p.set_defaults(handler=run_transcribe)
 
 
@@ -223,7 +255,14 @@ def to_source(text: str) -> MediaSource:
 
 
 def error(message: str) -> None:
-    print(f"sori: {message}", file=sys.stderr)
+    """One line on stderr, with every known credential value masked."""
+    print(f"sori: {redact(message)}", file=sys.stderr)
+
+
+KEPT_ON_SERVICE = (
+    "The result is kept by the service: fix the output, then run 'sori transcribe --resume' "
+    "to write it without transcribing again."
+)
 
 
 def run_transcribe(args: argparse.Namespace) -> int:
@@ -234,15 +273,25 @@ def run_transcribe(args: argparse.Namespace) -> int:
         return 2
     try:
         provider_cls = registry.provider_class(args.provider or factory.default_engine())
-        options = build_options(args, provider_cls)
+        options = with_glossary(args, provider_cls, build_options(args, provider_cls))
         config = build_config(args, provider_cls)
         sources = [to_source(item) for item in args.inputs]
         for source in sources:
             provider_cls.check_options(options, source)
         plan = plan_outputs(sources, args.formats, args.output)
+        args.subtitle_rules = rules_from(args.subtitle_preset, args.subtitle_option)
+        provider_cls(config).credentials()  # missing keys: one message, before any work
     except SoriError as exc:
         error(exc.describe())
         return exc.exit_code
+    if config.journal is not None:
+        config.journal.outputs = {
+            **plan.to_dict(),
+            "timestamps": args.timestamps,
+            "speaker_names": not args.no_speaker_names,
+            "subtitle_preset": args.subtitle_preset,
+            "subtitle_option": list(args.subtitle_option),
+        }
     try:
         return asyncio.run(_transcribe_all(provider_cls, config, options, sources, plan, args))
     except KeyboardInterrupt:
@@ -271,6 +320,7 @@ async def _transcribe_all(
                 status = status or exc.exit_code
                 continue
             bar.close()
+            transcript = fixed_by_glossary(args, transcript)
             try:
                 write_outputs(
                     transcript,
@@ -278,27 +328,75 @@ async def _transcribe_all(
                     plan,
                     timestamps=args.timestamps,
                     speaker_names=not args.no_speaker_names,
+                    subtitles=args.subtitle_rules,
+                    quiet=args.quiet,
                 )
+                _report_subtitles(args, plan, transcript, source.label)
             except SoriError as exc:
-                error(f"{source.label}: {exc.describe()}")
+                held = config.journal is not None and config.journal.holds_results()
+                error(f"{source.label}: {exc.describe()}{' ' + KEPT_ON_SERVICE if held else ''}")
                 status = status or exc.exit_code
-            except OSError as exc:
-                error(f"{source.label}: cannot write output: {exc.strerror or exc}")
-                status = status or 1
+                continue
+            if config.journal is not None:
+                config.journal.release_collected()
     finally:
         await provider.aclose()
     return status
 
 
+def _report_subtitles(
+    args: argparse.Namespace, plan: OutputPlan, transcript: Transcript, label: str
+) -> None:
+    """After SRT/VTT output, one line naming the subtitle rules the cues still break."""
+    if args.quiet or not {"srt", "vtt"} & set(plan.formats):
+        return
+    report = subtitle_report(transcript, args.subtitle_rules, not args.no_speaker_names)
+    if report:
+        error(f"{label}: subtitles: {report}")
+
+
 def _same_source_key(source: str) -> str:
-    """Compare file sources by their absolute path, URLs and storage keys as written."""
+    """Compare file sources by their absolute path, URLs and storage keys as stored."""
     if "://" in source:
-        return source
+        return public_source(source)
     return str(Path(source).expanduser().resolve())
 
 
+def _subtitle_rules(args: argparse.Namespace, stored: dict[str, Any]) -> SubtitleRules:
+    """The subtitle rules given now, else those the first run was given."""
+    if args.subtitle_preset != DEFAULT_PRESET or args.subtitle_option:
+        return rules_from(args.subtitle_preset, args.subtitle_option)
+    preset = stored.get("subtitle_preset")
+    options = stored.get("subtitle_option")
+    return rules_from(
+        preset if preset in PRESETS else DEFAULT_PRESET,
+        [str(item) for item in options] if isinstance(options, list) else [],
+    )
+
+
+def _stored_plan(job: RemoteJob, several: bool) -> OutputPlan:
+    """Where the first run meant to write ``job``'s result; if that cannot be written any
+    more (its folder is gone, say), the current folder, saying so."""
+    if not job.outputs:
+        return OutputPlan("stdout", ["txt"], multiple_inputs=several)
+    plan = OutputPlan.from_dict(job.outputs)
+    plan.multiple_inputs = several
+    if plan.path is None:
+        return plan
+    try:
+        check_writable(plan)
+    except OutputError as exc:
+        instead = Path.cwd() / plan.path.name if plan.mode == "file" else Path.cwd()
+        moved = OutputPlan(plan.mode, plan.formats, instead, several)
+        check_writable(moved)
+        error(f"{exc.describe()} Writing to {instead} instead.")
+        return moved
+    return plan
+
+
 def run_resume(args: argparse.Namespace) -> int:
-    """Collect every journaled remote job, writing outputs as for new inputs."""
+    """Collect every journaled remote job and write its outputs where the first run was asked
+    to (or where ``--format``/``-o`` say now); a job leaves the journal once they are written."""
     journal = JobJournal()
     jobs = journal.pending()
     if args.inputs:
@@ -307,9 +405,11 @@ def run_resume(args: argparse.Namespace) -> int:
     if not jobs:
         print("sori: no unfinished cloud jobs to resume", file=sys.stderr)
         return 0
+    explicit = args.formats is not None or args.output is not None
     try:
         sources = [to_source(job.source) for job in jobs]
-        plan = plan_outputs(sources, args.formats, args.output)
+        shared_plan = plan_outputs(sources, args.formats, args.output) if explicit else None
+        rules_from(args.subtitle_preset, args.subtitle_option)  # bad values: before any work
     except SoriError as exc:
         error(exc.describe())
         return exc.exit_code
@@ -317,8 +417,11 @@ def run_resume(args: argparse.Namespace) -> int:
     async def collect() -> int:
         status = 0
         for job, source in zip(jobs, sources, strict=True):
+            stored = job.outputs or {}
             bar = ProgressBar(source.label, enabled=False if args.quiet else None)
             try:
+                plan = shared_plan or _stored_plan(job, len(jobs) > 1)
+                rules = _subtitle_rules(args, stored)
                 config = provider_config(job.engine, endpoint=job.endpoint, journal=journal)
                 provider = registry.provider_class(job.engine)(config)
                 try:
@@ -326,17 +429,30 @@ def run_resume(args: argparse.Namespace) -> int:
                 finally:
                     await provider.aclose()
                 bar.close()
-                write_outputs(
-                    transcript,
-                    source,
-                    plan,
-                    timestamps=args.timestamps,
-                    speaker_names=not args.no_speaker_names,
-                )
             except SoriError as exc:
                 bar.close()
                 error(f"{source.label}: {exc.describe()}")
                 status = status or exc.exit_code
+                continue
+            try:
+                write_outputs(
+                    transcript,
+                    source,
+                    plan,
+                    timestamps=args.timestamps or bool(stored.get("timestamps")),
+                    speaker_names=not args.no_speaker_names
+                    and bool(stored.get("speaker_names", True)),
+                    subtitles=rules,
+                    quiet=args.quiet,
+                )
+                args.subtitle_rules = rules
+                _report_subtitles(args, plan, transcript, source.label)
+            except SoriError as exc:
+                error(f"{source.label}: {exc.describe()} {KEPT_ON_SERVICE}")
+                status = status or exc.exit_code
+                continue
+            journal.release_collected()
+            journal.forget(job)
         return status
 
     try:

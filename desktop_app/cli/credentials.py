@@ -18,7 +18,11 @@ def add_parser(sub: Any) -> None:
         description="Engine keys live only in the OS keyring. SORI_* environment variables "
         "override them for headless use.",
     )
-    p.add_argument("action", choices=["set", "show", "delete"])
+    p.add_argument(
+        "action",
+        choices=["set", "show", "delete"],
+        help="set (prompts, or reads lines from a pipe), show (masked) or delete",
+    )
     p.add_argument("engine", metavar="ENGINE", help=", ".join(CREDENTIAL_GROUPS))
     p.add_argument("--field", help="only this value (e.g. client_secret)")
     p.set_defaults(handler=run)

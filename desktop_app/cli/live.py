@@ -17,9 +17,12 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+import wcwidth
+
 from desktop_app.cli.commands import error, parse_extra
+from desktop_app.cli.glossary_flags import add_glossary_arguments, fixed_by_glossary, with_glossary
 from desktop_app.cli.output import plan_outputs, write_outputs
-from desktop_app.core.errors import SoriError, UnsupportedOptionError
+from desktop_app.core.errors import EngineUnavailableError, SoriError, UnsupportedOptionError
 from desktop_app.core.options import Keyword, TranscriptionOptions
 from desktop_app.export import FORMATS
 from desktop_app.live.assembler import TranscriptAssembler
@@ -34,22 +37,60 @@ def add_parser(sub: Any) -> None:
         help="transcribe from the microphone (or a file played live)",
         description="Record and print text as it is spoken. Ctrl-C stops and saves.",
     )
-    p.add_argument("--provider", metavar="NAME", help="default: the Settings' default engine")
+    p.add_argument(
+        "--provider",
+        metavar="NAME",
+        help="speech engine with live input (default: the one chosen in Settings, else local, "
+        "offline); see 'sori providers'",
+    )
     p.add_argument("--input-file", metavar="FILE", help="play this file instead of recording")
     p.add_argument("--fast", action="store_true", help="with --input-file: do not wait real time")
     p.add_argument("--device", metavar="ID", help="input device number or name (default: system)")
     p.add_argument("--list-devices", action="store_true", help="list input devices and exit")
-    p.add_argument("--language", metavar="CODE")
-    p.add_argument("--keyword", action="append", default=[], metavar="WORD[:WEIGHT]")
-    p.add_argument("--forbidden", action="append", default=[], metavar="WORD")
-    p.add_argument("--option", action="append", default=[], metavar="KEY=VALUE")
-    p.add_argument("--endpoint", metavar="URL", help="grpc://127.0.0.1:PORT or http://… for tests")
+    p.add_argument("--language", metavar="CODE", help="ko, en, ja, zh or the engine's own code")
     p.add_argument(
-        "--format", dest="formats", action="append", choices=list(FORMATS), metavar="FMT"
+        "--keyword",
+        action="append",
+        default=[],
+        metavar="WORD[:WEIGHT]",
+        help="boost a word, optionally with a weight (repeatable)",
+    )
+    p.add_argument(
+        "--forbidden",
+        action="append",
+        default=[],
+        metavar="WORD",
+        help="word never to output (repeatable)",
+    )
+    p.add_argument(
+        "--option",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="engine-specific option (see 'sori providers --verbose')",
+    )
+    p.add_argument(
+        "--endpoint",
+        metavar="URL",
+        help="override the engine's address (grpc://127.0.0.1:PORT or http://… for tests)",
+    )
+    p.add_argument(
+        "--format",
+        dest="formats",
+        action="append",
+        choices=list(FORMATS),
+        metavar="FMT",
+        help="txt, srt, vtt, json, md, csv, docx for -o (repeatable)",
     )
     p.add_argument("-o", "--output", metavar="PATH", help="write the transcript here at the end")
     p.add_argument("--recording", metavar="FILE.wav", help="where to save the recording")
-    p.add_argument("-q", "--quiet", action="store_true", help="print final lines only")
+    p.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="print final lines only (no provisional line, no 'wrote FILE' lines)",
+    )
+    add_glossary_arguments(p)
     p.set_defaults(handler=run_live)
 
 
@@ -61,6 +102,12 @@ def list_devices() -> int:
     except SoriError as exc:
         error(exc.describe())
         return exc.exit_code
+    if not devices:
+        error(
+            "no input devices found (no microphone, or the sound system sees none); "
+            "use --input-file FILE to transcribe a recording"
+        )
+        return EngineUnavailableError.exit_code
     for device in devices:
         mark = "*" if device.is_default else " "
         print(
@@ -68,6 +115,27 @@ def list_devices() -> int:
             f"({device.channels} ch, {device.default_samplerate:g} Hz)"
         )
     return 0
+
+
+def columns(text: str) -> int:
+    """Terminal columns ``text`` takes: Hangul and other wide characters take two."""
+    width = wcwidth.wcswidth(text)
+    return width if width >= 0 else sum(max(wcwidth.wcwidth(c), 0) for c in text)
+
+
+def fit_line(text: str, width: int) -> str:
+    """``text`` if it fits in ``width`` columns, else "…" and as much of its end as fits."""
+    if columns(text) <= width:
+        return text
+    kept: list[str] = []
+    used = 1  # the ellipsis
+    for char in reversed(text):
+        size = max(wcwidth.wcwidth(char), 0)
+        if used + size > width:
+            break
+        kept.append(char)
+        used += size
+    return "…" + "".join(reversed(kept))
 
 
 class LiveScreen:
@@ -95,14 +163,17 @@ class LiveScreen:
         partial = self.assembler.partial_text
         if self.show_partial and partial:
             width = shutil.get_terminal_size((80, 20)).columns
-            text = partial if len(partial) < width - 2 else "…" + partial[-(width - 3) :]
-            self.out.write("\r" + text)
+            self.out.write("\r" + fit_line(partial, width - 2))
             self._partial_drawn = True
         self.out.flush()
 
     def close(self) -> None:
         self._clear_partial()
         self.out.flush()
+
+    def reconnecting(self, exc: SoriError, attempt: int) -> None:
+        self.close()  # off the provisional line first
+        error(f"connection lost ({exc.message}); reconnecting ({attempt})")
 
 
 def run_live(args: argparse.Namespace) -> int:
@@ -118,6 +189,7 @@ def run_live(args: argparse.Namespace) -> int:
             forbidden=[w.strip() for w in args.forbidden if w.strip()],
             extra=parse_extra(args.option, provider_cls),
         )
+        options = with_glossary(args, provider_cls, options)
         provider_cls.check_options(options)
         if provider_cls.capabilities.offline and args.endpoint:
             raise UnsupportedOptionError("--endpoint", provider_cls.name, detail="it runs offline")
@@ -127,6 +199,8 @@ def run_live(args: argparse.Namespace) -> int:
         if args.output or args.formats:
             label = Path(args.input_file or "live").name
             plan = plan_outputs([MediaSource(path=Path(label))], args.formats, args.output)
+        config = provider_config(provider_cls.name, endpoint=args.endpoint)
+        provider_cls(config).credentials()  # missing keys: one message, before recording
     except SoriError as exc:
         error(exc.describe())
         return exc.exit_code
@@ -158,9 +232,7 @@ async def _live(
         options,
         recorder=Recorder(args.recording) if args.recording else Recorder(),
         on_event=screen.update,
-        on_reconnect=lambda exc, n: print(
-            f"\nsori: connection lost ({exc.message}); reconnecting ({n})", file=sys.stderr
-        ),
+        on_reconnect=screen.reconnecting,
     )
     loop = asyncio.get_running_loop()
     task = asyncio.current_task()
@@ -200,8 +272,13 @@ async def _live(
     if plan is not None:
         try:
             label = Path(args.input_file).name if args.input_file else str(result.recording)
-            write_outputs(result.transcript, MediaSource(path=Path(label)), plan)
-        except (SoriError, OSError) as exc:
-            error(f"cannot write the transcript: {exc}")
-            status = status or 1
+            write_outputs(
+                fixed_by_glossary(args, result.transcript),
+                MediaSource(path=Path(label)),
+                plan,
+                quiet=args.quiet,
+            )
+        except SoriError as exc:
+            error(exc.describe())
+            status = status or exc.exit_code
     return status

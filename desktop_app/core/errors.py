@@ -8,7 +8,8 @@ naming the fix, in English or Korean — never a traceback::
 
     SoriError
      ├── ConfigurationError         settings or options that cannot work
-     │    └── UnsupportedOptionError   an option the chosen engine does not offer
+     │    ├── UnsupportedOptionError   an option the chosen engine does not offer
+     │    └── OutputError              a result cannot be written where it should go
      ├── AuthError                  missing, wrong or expired credentials
      ├── RateLimitError             too many requests (``retry_after`` when known)
      │    └── QuotaExceededError       quota used up or API not enabled (not retried)
@@ -95,6 +96,13 @@ class UnsupportedOptionError(ConfigurationError):
         )
         self.option = option
         self.engine = engine
+
+
+class OutputError(ConfigurationError):
+    """An output file or folder that cannot be written (found before work starts where
+    possible); one exit code for every such case."""
+
+    exit_code = 7
 
 
 class AuthError(SoriError):

@@ -7,7 +7,8 @@ corrected text. Listing reads only the small columns, never the transcripts them
 
 The schema carries a version (``PRAGMA user_version``); :data:`MIGRATIONS` brings an older file
 up to date, and a file written by a newer Sori is refused with a message instead of being
-damaged. Every method may be called from any thread: each call opens its own connection, and
+damaged. The file is private (0600), and a source URL is stored without its query string (a
+presigned URL's signature would otherwise sit in the history). Every method may be called from any thread: each call opens its own connection, and
 writes are serialised by a lock (SQLite's WAL journal lets readers run alongside).
 """
 
@@ -26,7 +27,8 @@ from typing import Any
 from desktop_app.core.errors import ConfigurationError
 from desktop_app.core.journal import options_to_dict
 from desktop_app.core.options import TranscriptionOptions
-from desktop_app.core.paths import data_dir
+from desktop_app.core.paths import create_private_file, data_dir
+from desktop_app.core.secrets import public_source
 from desktop_app.core.transcript import Transcript
 
 FILE_NAME = "history.sqlite3"
@@ -99,6 +101,10 @@ class HistoryStore:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or (data_dir() / FILE_NAME)
         self._lock = threading.Lock()
+        try:
+            create_private_file(self.path)
+        except OSError as exc:
+            raise self._storage_error(exc) from exc
         with self._lock, self._connect() as db:
             self._migrate(db)
 
@@ -118,7 +124,7 @@ class HistoryStore:
         finally:
             db.close()
 
-    def _storage_error(self, exc: sqlite3.Error) -> ConfigurationError:
+    def _storage_error(self, exc: sqlite3.Error | OSError) -> ConfigurationError:
         return ConfigurationError(
             f"Cannot use the transcript history {self.path}: {exc}",
             fix="Check that the data folder is writable and the disk has space; if the file "
@@ -159,6 +165,9 @@ class HistoryStore:
     ) -> int:
         """Store a finished transcript; returns its id."""
         now = time.time()
+        source = public_source(transcript.source)
+        data = transcript.to_dict()
+        data["source"] = source
         options_data = (
             options_to_dict(options)
             if isinstance(options, TranscriptionOptions)
@@ -166,12 +175,12 @@ class HistoryStore:
         )
         row = (
             title.strip() if title and title.strip() else default_title(transcript, now),
-            transcript.source,
+            source,
             transcript.engine,
             _duration(transcript),
             len(transcript.segments),
             json.dumps(options_data, ensure_ascii=False),
-            json.dumps(transcript.to_dict(), ensure_ascii=False),
+            json.dumps(data, ensure_ascii=False),
             now,
             now,
         )
@@ -187,7 +196,9 @@ class HistoryStore:
 
     def update(self, entry_id: int, transcript: Transcript) -> bool:
         """Replace a saved transcript with its edited version; ``False`` if it was deleted."""
-        data = json.dumps(transcript.to_dict(), ensure_ascii=False)
+        saved = transcript.to_dict()
+        saved["source"] = public_source(transcript.source)
+        data = json.dumps(saved, ensure_ascii=False)
         with self._lock, self._connect() as db:
             cursor = db.execute(
                 "UPDATE transcripts SET transcript = ?, duration = ?, segments = ?, updated = ? "

@@ -5,6 +5,14 @@ taskId, id). The journal stores it in SQLite in the data folder before polling s
 a crash, a killed process or a restart, ``sori transcribe --resume`` (and the window) poll the
 same job again instead of uploading the audio a second time. A job is identified locally by a
 *fingerprint* of the engine, the source (path, size, modification time, or URL) and the options.
+
+An engine that has collected a result does not delete the entry: it calls :meth:`collected`, and
+the caller calls :meth:`release_collected` once the result is safe (outputs written, history
+saved). A failed write or a crash in between leaves the job to ``--resume``, since the service
+still holds the result. Where the results of a ``sori transcribe`` run were to be written is
+stored with the job (:attr:`JobJournal.outputs`), so ``--resume`` writes the same files.
+The file is private (0600): the stored source is a URL without its query string (a presigned
+URL's signature stays out), but a job id alone can still fetch a transcript.
 """
 
 from __future__ import annotations
@@ -19,7 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.core.options import TranscriptionOptions
-from desktop_app.core.paths import data_dir
+from desktop_app.core.paths import create_private_file, data_dir
+from desktop_app.core.secrets import public_source
 
 # Cancelling a job's task with this message means "the app is closing", not "the user cancelled
 # the job": engines then keep the journal entry, so the job is collected on the next start.
@@ -43,6 +52,8 @@ CREATE TABLE IF NOT EXISTS remote_jobs (
     state TEXT NOT NULL DEFAULT 'running'
 );
 """
+# Added later: where ``sori transcribe`` was asked to write the result (JSON, or NULL).
+OUTPUTS_COLUMN = "ALTER TABLE remote_jobs ADD COLUMN outputs TEXT"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +67,7 @@ class RemoteJob:
     options: dict[str, Any]
     endpoint: str | None
     created: float
+    outputs: dict[str, Any] | None = None
 
 
 def options_to_dict(options: TranscriptionOptions) -> dict[str, Any]:
@@ -89,8 +101,16 @@ class JobJournal:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or (data_dir() / "jobs.sqlite3")
         self._lock = threading.Lock()
+        # Results an engine handed back through this journal that nobody has released yet.
+        self._held: set[tuple[str, str]] = set()
+        # Stored with every job recorded through this journal (see ``sori transcribe``).
+        self.outputs: dict[str, Any] | None = None
+        create_private_file(self.path)
         with self._connect() as db:
             db.executescript(SCHEMA)
+            columns = {row[1] for row in db.execute("PRAGMA table_info(remote_jobs)")}
+            if "outputs" not in columns:
+                db.execute(OUTPUTS_COLUMN)
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=10)
@@ -109,22 +129,26 @@ class JobJournal:
             fingerprint(engine, source, options),
             engine,
             remote_id,
-            source,
+            public_source(source),
             options_to_dict(options),
             endpoint,
             time.time(),
+            self.outputs,
         )
         with self._lock, self._connect() as db:
             db.execute(
-                "INSERT OR REPLACE INTO remote_jobs VALUES (?, ?, ?, ?, ?, ?, ?, 'running')",
+                "INSERT OR REPLACE INTO remote_jobs (fingerprint, engine, remote_id, source, "
+                "options, endpoint, created, state, outputs) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?)",
                 (
                     job.fingerprint,
                     engine,
                     remote_id,
-                    source,
+                    job.source,
                     json.dumps(job.options, ensure_ascii=False),
                     endpoint,
                     job.created,
+                    None if job.outputs is None else json.dumps(job.outputs, ensure_ascii=False),
                 ),
             )
         return job
@@ -138,13 +162,35 @@ class JobJournal:
         return self._job(row) if row else None
 
     def finish(self, engine: str, remote_id: str) -> None:
-        """Forget a job whose result was collected (or that failed for good)."""
+        """Forget a job that failed for good, was cancelled or is unknown to the service."""
+        self._held.discard((engine, remote_id))
         with self._lock, self._connect() as db:
             db.execute(
                 "DELETE FROM remote_jobs WHERE engine = ? AND remote_id = ?", (engine, remote_id)
             )
 
+    def collected(self, engine: str, remote_id: str) -> None:
+        """An engine got the job's result: keep the entry until :meth:`release_collected`."""
+        self._held.add((engine, remote_id))
+
+    def holds_results(self) -> bool:
+        """Whether results came back through this journal that are not released yet."""
+        return bool(self._held)
+
+    def release_collected(self) -> None:
+        """Forget every job whose result came back through this journal: call it once the
+        results are safe (outputs written, history saved)."""
+        held, self._held = self._held, set()
+        for engine, remote_id in held:
+            self.finish(engine, remote_id)
+
+    def forget(self, job: RemoteJob) -> None:
+        """Forget one journaled job (its result was written)."""
+        self.finish(job.engine, job.remote_id)
+
     def pending(self, engine: str | None = None) -> list[RemoteJob]:
+        """Jobs not yet collected, oldest first; after a crash, also those whose result was
+        collected but not saved. Results this journal holds unreleased are left out."""
         query = "SELECT * FROM remote_jobs WHERE state = 'running'"
         args: tuple[str, ...] = ()
         if engine is not None:
@@ -152,7 +198,8 @@ class JobJournal:
             args = (engine,)
         with self._lock, self._connect() as db:
             rows = db.execute(query + " ORDER BY created", args).fetchall()
-        return [self._job(row) for row in rows]
+        jobs = [self._job(row) for row in rows]
+        return [job for job in jobs if (job.engine, job.remote_id) not in self._held]
 
     @staticmethod
     def _job(row: tuple[Any, ...]) -> RemoteJob:
@@ -164,4 +211,5 @@ class JobJournal:
             options=json.loads(row[4]),
             endpoint=row[5],
             created=row[6],
+            outputs=json.loads(row[8]) if len(row) > 8 and row[8] else None,
         )

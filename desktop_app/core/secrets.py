@@ -4,6 +4,11 @@ Secrets are stored under the service name ``sori`` with the user name ``<group>:
 (for example ``rtzr:client_secret``). When no secure keyring exists, saving and reading fail
 with :class:`EngineUnavailableError` naming the reason; a secret is never written anywhere else,
 and keyring back ends that store plaintext files are refused.
+
+Values travel in :class:`Credentials`, a mapping whose ``repr``/``str`` mask the secrets, so a
+config printed in a log or a traceback shows ``'cl••••••••et'`` rather than the key.
+:func:`public_source` takes the signature out of presigned URLs before a source is stored or
+exported.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from typing import Literal
+from urllib.parse import urlsplit, urlunsplit
 
 import keyring
 import keyring.backend
@@ -74,6 +80,33 @@ def mask(value: str) -> str:
     if len(value) <= 8:
         return "•" * len(value)
     return f"{value[:2]}{'•' * min(12, len(value) - 4)}{value[-2:]}"
+
+
+class Credentials(dict[str, str]):
+    """An engine's credential values by field name; ``repr`` and ``str`` mask every value
+    (non-secret ones such as a client id included: masking too much costs nothing here)."""
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{key!r}: {mask(value)!r}" for key, value in self.items())
+        return f"Credentials({{{shown}}})"
+
+    __str__ = __repr__
+
+
+def public_source(source: str) -> str:
+    """A source as it may be stored and shown: URLs lose their query string and fragment
+    (presigned URLs carry their signature there) and any ``user:password@``; paths and
+    ``obs://`` keys are kept as they are."""
+    if "://" not in source or source.startswith("obs://"):
+        return source
+    try:
+        parts = urlsplit(source)
+    except ValueError:
+        return source.split("?", 1)[0].split("#", 1)[0]
+    if not parts.scheme or not parts.netloc:
+        return source.split("?", 1)[0].split("#", 1)[0]
+    host = parts.netloc.rsplit("@", 1)[-1]
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))
 
 
 def _unavailable(reason: str) -> EngineUnavailableError:
@@ -184,16 +217,16 @@ class CredentialStore:
             raise _unavailable(type(exc).__name__) from None
         return True
 
-    def load(self, group: str) -> dict[str, str]:
+    def load(self, group: str) -> Credentials:
         """Every value of a group that is set (environment first)."""
-        values: dict[str, str] = {}
+        values = Credentials()
         for field in self.fields(group):
             value = self.get(group, field.name)
             if value:
                 values[field.name] = value
         return values
 
-    def require(self, group: str, engine: str) -> dict[str, str]:
+    def require(self, group: str, engine: str) -> Credentials:
         """All values of a group, or an :class:`AuthError` naming what is missing."""
         values = self.load(group)
         missing = [f for f in self.fields(group) if f.name not in values]

@@ -16,7 +16,7 @@ import stat
 from collections.abc import Iterable
 from pathlib import Path
 
-from desktop_app.core.errors import ConfigurationError
+from desktop_app.core.errors import OutputError
 
 _MAX_NAME_TRIES = 100
 
@@ -51,7 +51,7 @@ def _fsync_folder(folder: Path) -> None:
 def write_atomically(target: Path, chunks: Iterable[bytes]) -> None:
     """Write ``chunks`` to ``target``; if anything fails, ``target`` is left as it was.
 
-    Creates missing parent folders. File-system failures become a :class:`ConfigurationError`
+    Creates missing parent folders. File-system failures become an :class:`OutputError`
     naming the file and what to do; any other exception (from producing ``chunks``, say)
     propagates unchanged after the temporary file is removed.
     """
@@ -83,7 +83,7 @@ def write_atomically(target: Path, chunks: Iterable[bytes]) -> None:
     _fsync_folder(target.parent)
 
 
-def _write_error(target: Path, exc: OSError) -> ConfigurationError:
+def _write_error(target: Path, exc: OSError) -> OutputError:
     reason = exc.strerror or exc.__class__.__name__
     if isinstance(exc, IsADirectoryError):
         fix, fix_ko = "Give a file name, not a folder.", "폴더가 아닌 파일 이름을 지정하세요."
@@ -98,7 +98,7 @@ def _write_error(target: Path, exc: OSError) -> ConfigurationError:
     else:
         fix = "Check the path and that the disk is available, then export again."
         fix_ko = "경로와 디스크 상태를 확인한 뒤 다시 내보내세요."
-    return ConfigurationError(
+    return OutputError(
         f"Cannot write {target}: {reason}",
         fix=fix,
         message_ko=f"{target} 파일을 쓸 수 없습니다: {reason}",

@@ -1,34 +1,50 @@
-"""Subtitle cues from transcript segments, within reading limits (used by SRT and WebVTT).
+"""Subtitle cues from a transcript's word timings, following :class:`SubtitleRules`.
 
-Each segment becomes one or more cues. Its text is cut into tokens that carry times:
+The steps, each a function below:
 
-* from the segment's word timings when the words spell exactly the segment's text and lie within
-  its time range (an edited segment keeps stale words, so anything else falls back),
-* otherwise from the text's whitespace-separated words, with the segment's time shared out in
-  proportion to their characters.
+1. **Words.** Each segment's text becomes words (for Korean, 어절) with times: from the
+   segment's word timings when they spell exactly its text and lie within its time range (an
+   edited segment keeps stale words), otherwise the segment's time shared out in proportion to
+   the words' characters. Sub-word timings glued without a space become one word.
+2. **Cues within a segment.** The words are cut into cues by a shortest-path search: a cue must
+   fit its lines and last at most ``max_duration``; fewer cues are better, and a cue should end
+   at a sentence, else at a clause, else at the longest pause between words.
+3. **Short neighbours merged.** A cue too short or too fast to read is joined with its
+   neighbour when they are close in time: into one cue for the same speaker, or into a
+   two-line dialogue cue (``- `` before each line) for two speakers.
+4. **Times.** Cues never overlap and are at least ``min_gap_frames`` apart. A cue's out-time
+   is lengthened towards ``min_duration`` and towards the reading speed, by up to
+   ``extend_out`` into silence, and a gap to the next cue of ``chain_gap`` or less is closed to
+   the minimum gap (chaining).
 
-A token wider than a whole line (Korean is often written with few spaces) is cut into single
-characters, which is where Korean may be broken. Tokens are then packed greedily into cues of at
-most ``max_lines`` lines of ``max_line_chars`` and ``max_cue_seconds``. Each sentence is packed on
-its own, so a cue never ends a few words before its sentence does; the short last cue of a
-sentence is evened out with the one before; neighbouring cues that fit together are joined (so
-"네. 맞아요." stays one cue). Lines are balanced (two lines as equal as possible, the lower one the
-longer on a tie). Finally, cues are put in time order, never overlap, and are lengthened to
-``min_cue_seconds`` where the next cue leaves room.
+Whatever still breaks a rule (a word wider than a line, speech too fast to fit) is left for
+:func:`desktop_app.export.subtitle_check.check_cues` to report; text is never cut or dropped.
 """
 
 from __future__ import annotations
 
-import functools
+import itertools
 import math
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from desktop_app.core.transcript import Segment, Transcript, Word
-from desktop_app.export.common import normalize_text, one_line, speaker_label, text_width, to_ms
-from desktop_app.export.options import ExportOptions, uses_full_width_counting
+from desktop_app.export.common import normalize_text, one_line, speaker_label, to_ms
+from desktop_app.export.subtitle_layout import (
+    DIALOGUE_DASH,
+    dialogue_fits,
+    dialogue_line,
+    ends_clause,
+    ends_sentence,
+    fits,
+    fits_sizes,
+    layout,
+    one_line_width,
+    width,
+)
+from desktop_app.export.subtitle_layout import speaker_label as label_for
+from desktop_app.export.subtitle_rules import PRESETS, SubtitleRules
 
 MIN_VISIBLE_MS = 250
 """Shortest time a cue stays up when a later, overlapping cue forces it off early."""
@@ -36,138 +52,127 @@ MIN_VISIBLE_MS = 250
 WORD_TIMING_TOLERANCE_MS = 500
 """How far word timings may stray outside their segment before they are considered stale."""
 
-_SENTENCE_END = (".", "?", "!", "…", "。", "？", "！", '."', '?"', '!"', ".”", "?”", "!”")
-_WIDTH_EPSILON = 1e-9
-
 
 @dataclass(frozen=True, slots=True)
 class Cue:
-    """One subtitle: times in milliseconds, its lines, and the speaker's display name."""
+    """One subtitle.
+
+    ``lines`` are what is shown (with any ``Name: `` label or dialogue dash); ``words`` are the
+    spoken words alone, in order. ``speaker`` is the first speaker's display name (``None``
+    when names are off or unknown); a two-speaker cue lists both in ``line_speakers``, one per
+    line. ``segment_index`` is the position in ``transcript.segments`` of the first segment
+    the cue comes from (where an editor jumps to).
+    """
 
     start_ms: int
     end_ms: int
     lines: tuple[str, ...]
     speaker: str | None = None
+    words: tuple[str, ...] = ()
+    segment_index: int = 0
+    line_speakers: tuple[str | None, ...] = ()
 
     @property
     def text(self) -> str:
         return "\n".join(self.lines)
 
+    @property
+    def duration_ms(self) -> int:
+        return self.end_ms - self.start_ms
+
+    @property
+    def is_dialogue(self) -> bool:
+        return len(self.line_speakers) > 1
+
 
 @dataclass(slots=True)
-class _Token:
-    """A piece of cue text with its time; ``glue`` is what separates it from the token before."""
-
+class _Word:
     text: str
     start: int
     end: int
-    glue: str = " "
-    timed: bool = True
 
 
 @dataclass(slots=True)
-class _DraftCue:
-    start: int
-    end: int
-    lines: tuple[str, ...]
+class _Part:
+    """One speaker's words within a cue; ``label`` is ``Name: `` or empty."""
+
     speaker: str | None
+    label: str
+    words: list[_Word]
 
 
-@dataclass(frozen=True, slots=True)
-class _Limits:
-    line_width: float
-    narrow_weight: float
-    max_lines: int
-    max_ms: int
-    min_ms: int
+@dataclass(slots=True)
+class _Draft:
+    parts: list[_Part]
+    segment_index: int
+    start: int = 0
+    end: int = 0
 
-    def width(self, text: str) -> float:
-        return _cached_width(text, self.narrow_weight)
+    def __post_init__(self) -> None:
+        self.start = self.parts[0].words[0].start
+        self.end = max(w.end for p in self.parts for w in p.words)
 
-
-@functools.lru_cache(maxsize=16384)
-def _cached_width(text: str, narrow_weight: float) -> float:
-    # Packing measures the same words many times over; words repeat across a transcript too.
-    return text_width(text, narrow_weight)
+    @property
+    def words(self) -> list[_Word]:
+        return [w for p in self.parts for w in p.words]
 
 
 def build_cues(
-    transcript: Transcript, options: ExportOptions, *, speaker_prefix: bool = False
+    transcript: Transcript,
+    rules: SubtitleRules | None = None,
+    *,
+    speaker_names: bool = True,
+    speaker_labels: bool = True,
 ) -> list[Cue]:
-    """Cues for the whole transcript, in order and without overlaps.
+    """Cues for the whole transcript, in time order, without overlaps.
 
-    With ``speaker_prefix`` the first cue of each change of speaker starts with ``Name:``
-    (SRT has no other way to say who speaks); otherwise the name is only carried in
-    :attr:`Cue.speaker`. Both depend on ``options.speaker_names``.
+    With ``speaker_names`` each cue carries its speaker's display name; with
+    ``speaker_labels`` as well, the first cue of each change of speaker starts with
+    ``Name: `` (SubRip has no other way to say who speaks; WebVTT uses voice tags instead).
     """
-    limits = _Limits(
-        line_width=options.line_chars_for(transcript.language),
-        narrow_weight=0.5 if uses_full_width_counting(transcript.language) else 1.0,
-        max_lines=options.max_lines,
-        max_ms=max(1, round(options.max_cue_seconds * 1000)),
-        min_ms=round(options.min_cue_seconds * 1000),
+    rules = (rules or PRESETS["korean-broadcast"]).for_language(transcript.language)
+    order = sorted(
+        (i for i, s in enumerate(transcript.segments) if one_line(s.text)),
+        key=lambda i: (to_ms(transcript.segments[i].start), to_ms(transcript.segments[i].end)),
     )
-    segments = sorted(
-        (s for s in transcript.segments if one_line(s.text)),
-        key=lambda s: (to_ms(s.start), to_ms(s.end)),
-    )
-    drafts: list[_DraftCue] = []
-    previous_speaker: str | None = None
-    for segment in segments:
-        name = speaker_label(transcript, segment.speaker) if options.speaker_names else None
-        tokens = _segment_tokens(segment, limits)
-        if not tokens:
+    drafts: list[_Draft] = []
+    previous: str | None = None
+    for index in order:
+        segment = transcript.segments[index]
+        name = speaker_label(transcript, segment.speaker) if speaker_names else None
+        words = segment_words(segment)
+        if not words:
             continue
-        prefix = None
-        if speaker_prefix and name is not None and name != previous_speaker:
-            prefix = _speaker_token(name, tokens[0].start, limits)
-        previous_speaker = name
-        for group in _pack(tokens, prefix, limits):
-            timed = [t for t in group if t.timed]
-            start = timed[0].start
-            end = min(max(t.end for t in timed), start + limits.max_ms)
-            drafts.append(_DraftCue(start, max(start, end), _layout_lines(group, limits), name))
-    return _settle_times(drafts, limits)
+        label = ""
+        if speaker_labels and name is not None and name != previous:
+            label = label_for(name, rules, words[0].text)
+        previous = name
+        for number, group in enumerate(_split_segment(words, label, rules)):
+            part = _Part(name, label if number == 0 else "", group)
+            drafts.append(_Draft([part], index))
+    drafts = _merge_short(drafts, rules, labelled=speaker_labels)
+    return _settle(drafts, rules)
 
 
-# --- tokens -------------------------------------------------------------------------------------
-
-
-def _segment_tokens(segment: Segment, limits: _Limits) -> list[_Token]:
-    text = one_line(segment.text)
-    start = to_ms(segment.start)
-    end = max(to_ms(segment.end), start)
-    tokens = _tokens_from_words(text, segment.words, start, end)
-    if tokens is None:
-        tokens = _tokens_by_characters(text, start, end)
-    out: list[_Token] = []
-    for token in tokens:
-        if limits.width(token.text) > limits.line_width + _WIDTH_EPSILON:
-            out.extend(_split_characters(token))
-        else:
-            out.append(token)
-    return out
+# --- 1. words -------------------------------------------------------------------------------
 
 
 def _compact(text: str) -> str:
     return "".join(normalize_text(text).split())
 
 
-def _tokens_from_words(
+def _words_from_timings(
     text: str, words: Sequence[Word], seg_start: int, seg_end: int
-) -> list[_Token] | None:
-    """Tokens whose text is the segment's own spelling and whose times are the words'."""
+) -> list[_Word] | None:
     usable = [w for w in words if w.text and w.text.strip()]
     if not usable or _compact(text) != "".join(_compact(w.text) for w in usable):
         return None
-    first, last = to_ms(usable[0].start), to_ms(usable[-1].end)
-    if (
-        first < seg_start - WORD_TIMING_TOLERANCE_MS
-        or last > seg_end + WORD_TIMING_TOLERANCE_MS
-        or any(not (math.isfinite(w.start) and math.isfinite(w.end)) for w in usable)
-    ):
+    if any(not (math.isfinite(w.start) and math.isfinite(w.end)) for w in usable):
         return None
-    tokens: list[_Token] = []
+    first, last = to_ms(usable[0].start), to_ms(usable[-1].end)
+    if first < seg_start - WORD_TIMING_TOLERANCE_MS or last > seg_end + WORD_TIMING_TOLERANCE_MS:
+        return None
+    out: list[_Word] = []
     position = 0
     previous_start = 0
     for word in usable:
@@ -182,246 +187,206 @@ def _tokens_from_words(
             stop += 1
         start = max(to_ms(word.start), previous_start)
         end = max(to_ms(word.end), start)
-        glue = " " if begin > position else ""
-        tokens.append(_Token(text[begin:stop], start, end, glue))
+        pieces = text[begin:stop].split()
+        if out and begin == position:  # no space before it: the same 어절
+            out[-1].text += pieces.pop(0)
+            out[-1].end = max(out[-1].end, end)
+        out.extend(_Word(p, start, end) for p in pieces)
         previous_start = start
         position = stop
-    return tokens
+    return out
 
 
-def _tokens_by_characters(text: str, start: int, end: int) -> list[_Token]:
-    """Whitespace-separated words, the segment's time shared out by character count."""
+def _words_by_characters(text: str, start: int, end: int) -> list[_Word]:
     parts = re.findall(r"\S+", text)
     total = sum(len(p) for p in parts)
-    tokens: list[_Token] = []
+    out: list[_Word] = []
     done = 0
     for part in parts:
-        token_start = start + round((end - start) * done / total)
+        word_start = start + round((end - start) * done / total)
         done += len(part)
-        token_end = start + round((end - start) * done / total)
-        tokens.append(_Token(part, token_start, token_end))
-    return tokens
+        out.append(_Word(part, word_start, start + round((end - start) * done / total)))
+    return out
 
 
-def _joins_previous(char: str) -> bool:
-    """Combining marks, joiners and variation selectors belong to the character before."""
-    return (
-        unicodedata.combining(char) != 0
-        or unicodedata.category(char) in ("Mn", "Me")
-        or char in ("\u200d", "\ufe0e", "\ufe0f")
-    )
+def segment_words(segment: Segment) -> list[_Word]:
+    """The segment's words (어절) with times in milliseconds."""
+    text = one_line(segment.text)
+    start = to_ms(segment.start)
+    end = max(to_ms(segment.end), start)
+    timed = _words_from_timings(text, segment.words, start, end)
+    return timed if timed is not None else _words_by_characters(text, start, end)
 
 
-def _split_characters(token: _Token) -> list[_Token]:
-    """Cut a token wider than a line into characters, timed in proportion."""
-    pieces: list[list[str]] = []  # [glue, text]
-    pending_glue = token.glue
-    for char in token.text:
-        if char.isspace():
-            pending_glue = " "
-        elif pieces and _joins_previous(char) and pending_glue == "":
-            pieces[-1][1] += char
-        else:
-            pieces.append([pending_glue, char])
-            pending_glue = ""
-    count = len(pieces)
-    span = token.end - token.start
-    return [
-        _Token(
-            text,
-            token.start + round(span * index / count),
-            token.start + round(span * (index + 1) / count),
-            glue,
-        )
-        for index, (glue, text) in enumerate(pieces)
-    ]
+# --- 2. cues within a segment -----------------------------------------------------------------
 
 
-def _speaker_token(name: str, at: int, limits: _Limits) -> _Token:
-    """``Name:`` for the start of a turn, shortened so it never takes more than half a line."""
-    budget = max(1.0, limits.line_width / 2)
-    label = name
-    if limits.width(f"{label}:") > budget:
-        while label and limits.width(f"{label}…:") > budget:
-            label = label[:-1]
-        label = f"{label.rstrip()}…"
-    return _Token(f"{label}:", at, at, glue="", timed=False)
-
-
-# --- packing tokens into cues ------------------------------------------------------------------
-
-
-def _pack(tokens: list[_Token], prefix: _Token | None, limits: _Limits) -> list[list[_Token]]:
-    """Cues for one segment: each sentence packed on its own, then short neighbours joined."""
-    groups: list[list[_Token]] = []
-    for number, sentence in enumerate(_sentences(tokens)):
-        for group in _pack_run(sentence, prefix if number == 0 else None, limits):
-            if groups and _can_join(groups[-1], group, limits):
-                groups[-1].extend(group)
-            else:
-                groups.append(group)
-    return groups
-
-
-def _ends_sentence(token: _Token) -> bool:
-    return token.text.endswith(_SENTENCE_END)
-
-
-def _sentences(tokens: list[_Token]) -> list[list[_Token]]:
-    sentences: list[list[_Token]] = [[]]
-    for token in tokens:
-        sentences[-1].append(token)
-        if _ends_sentence(token):
-            sentences.append([])
-    return [s for s in sentences if s]
-
-
-def _pack_run(tokens: list[_Token], prefix: _Token | None, limits: _Limits) -> list[list[_Token]]:
-    """Greedy packing of consecutive tokens, then a short last cue evened out."""
-    groups: list[list[_Token]] = []
-    index = 0
-    count = len(tokens)
-    while index < count:
-        group: list[_Token] = [prefix] if prefix is not None and index == 0 else []
-        first_start = tokens[index].start
-        stop = index
-        while stop < count:
-            token = tokens[stop]
-            if stop > index and token.end - first_start > limits.max_ms:
+def _split_segment(words: list[_Word], label: str, rules: SubtitleRules) -> list[list[_Word]]:
+    """Cut one segment's words into cues at the least cost (see the module docstring)."""
+    n = len(words)
+    max_ms = round(rules.max_duration * 1000)
+    min_ms = round(rules.min_duration * 1000)
+    extend_ms = round(rules.extend_out * 1000)
+    capacity = rules.max_line_chars * rules.max_lines
+    space = width(" ", rules.narrow_weight)
+    label_width = width(label, rules.narrow_weight)
+    sizes = [width(w.text, rules.narrow_weight) for w in words]
+    # Prefix sums: one-line width of words[:i] and sentence ends among them.
+    along = [0.0]
+    sentences = [0]
+    for size, word in zip(sizes, words, strict=True):
+        along.append(along[-1] + size + space)
+        sentences.append(sentences[-1] + ends_sentence(word.text))
+    best: list[tuple[float, int]] = [(0.0, 0)] + [(math.inf, 0)] * n
+    for stop in range(1, n + 1):
+        after = _break_cost(words, stop)
+        for start in range(stop - 1, -1, -1):
+            span = words[stop - 1].end - words[start].start
+            group = sizes[start:stop]
+            if start == 0 and label:
+                group[0] += label_width
+            if stop - start > 1 and (span > max_ms or not fits_sizes(group, rules)):
                 break
-            if not _fits([*group, token], limits):
-                break
-            group.append(token)
-            stop += 1
-        if stop == index:  # not even one token fits beside the speaker label: take it anyway
-            group.append(tokens[index])
-            stop += 1
-        groups.append(group)
-        index = stop
-    if len(groups) >= 2:
-        _even_out_tail(groups[-2], groups[-1], limits)
-    return groups
-
-
-def _can_join(first: list[_Token], second: list[_Token], limits: _Limits) -> bool:
-    timed = [t for t in first if t.timed]
-    joined = [*first, *second]
-    return joined[-1].end - timed[0].start <= limits.max_ms and _fits(joined, limits)
-
-
-def _even_out_tail(previous: list[_Token], last: list[_Token], limits: _Limits) -> None:
-    """Move words from the end of a full cue into a shorter last one while that evens them."""
-    while sum(1 for t in previous if t.timed) > 1:
-        moving = previous[-1]
-        candidate = [moving, *last]
-        if _line_width(candidate, limits) > _line_width(previous[:-1], limits):
-            return
-        if candidate[-1].end - moving.start > limits.max_ms or not _fits(candidate, limits):
-            return
-        previous.pop()
-        last.insert(0, moving)
-
-
-def _line_width(tokens: list[_Token], limits: _Limits) -> float:
-    """Width of tokens set on one line (the first token's glue is not shown)."""
-    if not tokens:
-        return 0.0
-    return limits.width(tokens[0].text) + sum(
-        limits.width(t.glue) + limits.width(t.text) for t in tokens[1:]
-    )
-
-
-def _wrap(tokens: list[_Token], width: float, limits: _Limits) -> list[tuple[list[_Token], float]]:
-    """Greedy line filling (fewest lines for a width) with each line's width; a break drops the
-    glue."""
-    lines: list[tuple[list[_Token], float]] = []
-    current: list[_Token] = []
-    used = 0.0
-    for token in tokens:
-        if current:
-            extra = limits.width(token.glue) + limits.width(token.text)
-            if used + extra <= width + _WIDTH_EPSILON:
-                current.append(token)
-                used += extra
+            if best[start][0] == math.inf:
                 continue
-            lines.append((current, used))
-        current = [token]
-        used = limits.width(token.text)
-    if current:
-        lines.append((current, used))
-    return lines
+            # The time it can stay up: until the next word, or a little past its own end.
+            following = words[stop].start if stop < n else words[-1].end + extend_ms
+            room = following - words[start].start
+            reading = along[stop] - along[start] - space
+            speed = max(0.0, reading * 1000 / max(room, min_ms, 1) - rules.max_cps)
+            short = 2.0 if room < min_ms else 0.0
+            fill = min(1.0, (reading + (label_width if start == 0 else 0.0)) / capacity)
+            inner = sentences[stop - 1] - sentences[start]
+            cost = 1.0 + 0.2 * speed + short + 0.5 * (1 - fill) ** 2 + 0.7 * inner + after
+            if cost + best[start][0] < best[stop][0]:
+                best[stop] = (cost + best[start][0], start)
+    bounds = [n]
+    while bounds[-1] > 0:
+        bounds.append(best[bounds[-1]][1])
+    bounds.reverse()
+    return [words[a:b] for a, b in itertools.pairwise(bounds)]
 
 
-def _fits(tokens: list[_Token], limits: _Limits) -> bool:
-    lines = _wrap(tokens, limits.line_width, limits)
-    return len(lines) <= limits.max_lines and all(
-        used <= limits.line_width + _WIDTH_EPSILON for _, used in lines
-    )
+def _break_cost(words: list[_Word], stop: int) -> float:
+    """How bad it is to end a cue after ``words[stop - 1]``: free at a sentence end, cheap at a
+    clause end, and cheaper the longer the pause before the next word."""
+    if stop >= len(words):
+        return 0.0
+    last = words[stop - 1].text
+    base = 0.0 if ends_sentence(last) else 0.3 if ends_clause(last) else 0.8
+    pause = max(0, words[stop].start - words[stop - 1].end)
+    return base - 0.5 * min(pause, 500) / 500
 
 
-def _join(tokens: list[_Token]) -> str:
-    if not tokens:
-        return ""
-    return tokens[0].text + "".join(t.glue + t.text for t in tokens[1:])
+# --- 3. short neighbours merged -----------------------------------------------------------------
 
 
-def _layout_lines(tokens: list[_Token], limits: _Limits) -> tuple[str, ...]:
-    """Lines as even as possible without using more lines than greedy filling needs."""
-    greedy = _wrap(tokens, limits.line_width, limits)
-    if len(greedy) <= 1:
-        return (_join(tokens),)
-    if len(greedy) == 2:
-        return _best_two_lines(tokens, limits)
-    # Narrowest width (in quarter characters) that still needs no more lines.
-    low = math.floor(_line_width(tokens, limits) / len(greedy) * 4)
-    high = math.ceil(limits.line_width * 4)
-    while low < high:
-        middle = (low + high) // 2
-        if len(_wrap(tokens, middle / 4, limits)) <= len(greedy):
-            high = middle
-        else:
-            low = middle + 1
-    return tuple(_join(line) for line, _ in _wrap(tokens, high / 4, limits))
+def _too_short_or_fast(draft: _Draft, rules: SubtitleRules) -> bool:
+    span = draft.end - draft.start
+    if span < rules.min_duration * 1000:
+        return True
+    reading = one_line_width([w.text for w in draft.words], "", rules)
+    shown = (span + rules.extend_out * 1000) / 1000
+    return reading / max(shown, 1e-3) > rules.max_cps
 
 
-def _best_two_lines(tokens: list[_Token], limits: _Limits) -> tuple[str, ...]:
-    # prefix[i]: width of tokens[:i] on one line; breaking before tokens[i] drops its glue.
-    prefix = [0.0]
-    for index, token in enumerate(tokens):
-        glue = limits.width(token.glue) if index else 0.0
-        prefix.append(prefix[-1] + glue + limits.width(token.text))
-    best: tuple[float, float, int] | None = None
-    for split in range(1, len(tokens)):
-        upper = prefix[split]
-        lower = prefix[-1] - prefix[split] - limits.width(tokens[split].glue)
-        if max(upper, lower) > limits.line_width + _WIDTH_EPSILON:
-            continue
-        # Most even first; on a tie the longer line goes below (a "pyramid" is easier to read).
-        score = (max(upper, lower), 0.0 if upper <= lower else 1.0, split)
-        if best is None or score < best:
-            best = score
-    split = best[2] if best is not None else len(_wrap(tokens, limits.line_width, limits)[0][0])
-    return (_join(tokens[:split]), _join(tokens[split:]))
+def _joined(first: _Draft, second: _Draft, rules: SubtitleRules, labelled: bool) -> _Draft | None:
+    """``first`` and ``second`` as one cue, or ``None`` when that would break a rule."""
+    if len(first.parts) > 1 or len(second.parts) > 1:
+        return None
+    if max(first.end, second.end) - first.start > rules.max_duration * 1000:
+        return None
+    one, two = first.parts[0], second.parts[0]
+    if one.speaker == two.speaker:
+        part = _Part(one.speaker, one.label, [*one.words, *two.words])
+        if not fits([w.text for w in part.words], part.label, rules):
+            return None
+        return _Draft([part], first.segment_index)
+    if rules.max_lines < 2:
+        return None
+    parts = []
+    for part in (one, two):
+        label = ""
+        if labelled and part.speaker:
+            label = label_for(part.speaker, rules, DIALOGUE_DASH + part.words[0].text)
+        if not dialogue_fits([w.text for w in part.words], label, rules):
+            return None
+        parts.append(_Part(part.speaker, label, part.words))
+    return _Draft(parts, first.segment_index)
 
 
-# --- timing -------------------------------------------------------------------------------------
+def _merge_short(drafts: list[_Draft], rules: SubtitleRules, *, labelled: bool) -> list[_Draft]:
+    chain_ms = rules.chain_gap * 1000
+    drafts = sorted(drafts, key=lambda d: (d.start, d.end))
+    out: list[_Draft] = []
+    for draft in drafts:
+        if out:
+            last = out[-1]
+            close = 0 <= draft.start - last.end <= chain_ms
+            if close and (_too_short_or_fast(last, rules) or _too_short_or_fast(draft, rules)):
+                joined = _joined(last, draft, rules, labelled)
+                if joined is not None:
+                    out[-1] = joined
+                    continue
+        out.append(draft)
+    return out
 
 
-def _settle_times(drafts: list[_DraftCue], limits: _Limits) -> list[Cue]:
-    """Order cues, remove overlaps, then stretch short cues up to the next one."""
+# --- 4. times --------------------------------------------------------------------------------
+
+
+def _lines(draft: _Draft, rules: SubtitleRules) -> tuple[str, ...]:
+    if len(draft.parts) > 1:
+        return tuple(dialogue_line([w.text for w in p.words], p.label) for p in draft.parts)
+    part = draft.parts[0]
+    return layout([w.text for w in part.words], part.label, rules)
+
+
+def _settle(drafts: list[_Draft], rules: SubtitleRules) -> list[Cue]:
+    gap = rules.min_gap_ms
+    max_ms = round(rules.max_duration * 1000)
+    min_ms = round(rules.min_duration * 1000)
+    extend_ms = round(rules.extend_out * 1000)
+    chain_ms = round(rules.chain_gap * 1000)
     ordered = sorted(drafts, key=lambda d: (d.start, d.end))
-    settled: list[_DraftCue] = []
-    for cue in ordered:
-        if settled:
-            previous = settled[-1]
-            cue.start = max(cue.start, previous.start + MIN_VISIBLE_MS)
-            previous.end = min(previous.end, cue.start)
-        cue.end = max(cue.end, cue.start + min(MIN_VISIBLE_MS, limits.max_ms))
-        settled.append(cue)
-    for index, cue in enumerate(settled):
-        if cue.end - cue.start < limits.min_ms:
-            wanted = cue.start + limits.min_ms
-            if index + 1 < len(settled):
-                wanted = min(wanted, settled[index + 1].start)
-            cue.end = max(cue.end, wanted)
-    return [Cue(d.start, d.end, d.lines, d.speaker) for d in settled]
+    for index, draft in enumerate(ordered):
+        draft.end = min(draft.end, draft.start + max_ms)
+        if index:
+            before = ordered[index - 1]
+            if draft.start < before.end + gap:
+                before.end = max(draft.start - gap, before.start + MIN_VISIBLE_MS)
+                draft.start = max(draft.start, before.end + gap)
+        draft.end = max(draft.end, draft.start + MIN_VISIBLE_MS)
+    cues: list[Cue] = []
+    for index, draft in enumerate(ordered):
+        following = ordered[index + 1].start if index + 1 < len(ordered) else None
+        limit = draft.start + max_ms
+        if following is not None:
+            limit = min(limit, following - gap)
+        reading = one_line_width([w.text for w in draft.words], "", rules)
+        needed = max(min_ms, math.ceil(reading * 1000 / rules.max_cps))
+        wanted = min(draft.start + needed, max(draft.end + extend_ms, draft.start + min_ms))
+        end = max(draft.end, min(wanted, limit))
+        if following is not None and following - end <= chain_ms:
+            end = max(end, limit)
+        speakers = tuple(p.speaker for p in draft.parts)
+        cues.append(
+            Cue(
+                start_ms=draft.start,
+                end_ms=end,
+                lines=_lines(draft, rules),
+                speaker=speakers[0],
+                words=tuple(w.text for w in draft.words),
+                segment_index=draft.segment_index,
+                line_speakers=speakers if len(speakers) > 1 else (),
+            )
+        )
+    return cues
+
+
+def reading_width(cue: Cue, rules: SubtitleRules) -> float:
+    """The characters a viewer reads in ``cue``: its words, without labels or dashes."""
+    return one_line_width(cue.words, "", rules)
+
+
+__all__ = ["Cue", "build_cues", "reading_width", "segment_words", "width"]

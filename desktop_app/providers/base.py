@@ -86,7 +86,7 @@ class ProviderConfig:
     """How to reach and authenticate an engine; filled from settings, keyring and flags."""
 
     endpoint: str | None = None
-    credentials: dict[str, str] = field(default_factory=dict)
+    credentials: dict[str, str] = field(default_factory=dict, repr=False)
     settings: dict[str, Any] = field(default_factory=dict)
     journal: JobJournal | None = None  # where asynchronous engines note accepted remote jobs
 
@@ -139,11 +139,11 @@ class Provider(ABC):
         group = self.credential_group
         if group is None:
             return {}
-        from desktop_app.core.secrets import CREDENTIAL_GROUPS, CredentialStore
+        from desktop_app.core.secrets import CREDENTIAL_GROUPS, Credentials, CredentialStore
 
         needed = [field.name for field in CREDENTIAL_GROUPS[group]]
         if all(self.config.credentials.get(name) for name in needed):
-            return self.config.credentials
+            return Credentials(self.config.credentials)
         return CredentialStore().require(group, self.name)
 
     @abstractmethod

@@ -16,7 +16,7 @@ import logging
 from PySide6.QtCore import QObject, Signal
 
 from desktop_app.core.errors import CancelledByUserError, SoriError
-from desktop_app.core.journal import SHUTDOWN, RemoteJob
+from desktop_app.core.journal import SHUTDOWN, JobJournal, RemoteJob
 from desktop_app.core.loop import EngineLoop
 from desktop_app.core.options import TranscriptionOptions
 from desktop_app.core.progress import Progress
@@ -35,7 +35,7 @@ class JobRunner(QObject):
 
     Signals (all delivered on the GUI thread):
       progress(job_id, stage, fraction)   fraction is -1.0 when unknown
-      finished(job_id, transcript)
+      finished(job_id, transcript)        call :meth:`release_remote` once it is saved
       failed(job_id, message, details)    message is for people, details for bug reports
       cancelled(job_id)
     """
@@ -54,6 +54,7 @@ class JobRunner(QObject):
         self._futures: dict[int, concurrent.futures.Future[Transcript]] = {}
         self._slots: dict[str, asyncio.Semaphore] = {}
         self._tasks: dict[int, asyncio.Task[Transcript]] = {}
+        self._journals: dict[int, JobJournal] = {}
 
     @staticmethod
     def parallel_jobs(provider_name: str) -> int:
@@ -138,6 +139,8 @@ class JobRunner(QObject):
                         transcript = await provider.transcribe(source, options, report)
             finally:
                 await provider.aclose()
+            if provider.config.journal is not None:
+                self._journals[job_id] = provider.config.journal
         except (asyncio.CancelledError, CancelledByUserError):
             self.cancelled.emit(job_id)
             raise
@@ -163,6 +166,13 @@ class JobRunner(QObject):
             self._tasks.pop(job_id, None)
         self.finished.emit(job_id, transcript)
         return transcript
+
+    def release_remote(self, job_id: int | None) -> None:
+        """The finished job's transcript is saved (history): take its remote job off the
+        journal. Until then a crash leaves it there to be collected again. Any thread."""
+        journal = None if job_id is None else self._journals.pop(job_id, None)
+        if journal is not None:
+            journal.release_collected()
 
     def cancel(self, job_id: int) -> None:
         future = self._futures.get(job_id)

@@ -9,7 +9,6 @@ window. Success or failure is reported inside the dialog, with the files written
 from __future__ import annotations
 
 import logging
-import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.errors import SoriError
 from desktop_app.core.transcript import Transcript
-from desktop_app.export import FORMATS, ExportOptions, export_transcript
+from desktop_app.export import FORMATS, ExportOptions, export_transcript, names
 from desktop_app.ui.i18n import current_language
 from desktop_app.ui.inline_message import InlineMessage
 from desktop_app.ui.transcript_model import snapshot_transcript
@@ -43,24 +42,17 @@ from desktop_app.ui.transcript_model import snapshot_transcript
 log = logging.getLogger(__name__)
 
 DEFAULT_FORMATS = ("txt", "srt")
-_UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 
 def proposed_name(transcript: Transcript) -> str:
     """A file name stem from the source (``meeting.m4a`` → ``meeting``), else a dated one."""
-    source = transcript.source.strip()
-    stem = ""
-    if source:
-        stem = (
-            Path(source.rstrip("/").split("?", 1)[0]).stem if "://" in source else Path(source).stem
-        )
-    stem = safe_stem(stem)
+    stem = names.source_stem(transcript.source, default="")
     return stem or time.strftime("transcript-%Y%m%d-%H%M")
 
 
 def safe_stem(name: str) -> str:
-    """``name`` without characters that file systems refuse, trimmed."""
-    return _UNSAFE_NAME.sub("_", name).strip(" .")
+    """``name`` as a file name that stays in its folder on every platform (or "")."""
+    return names.safe_stem(name, default="")
 
 
 @dataclass(frozen=True, slots=True)

@@ -573,6 +573,7 @@ class MainWindow(QMainWindow):
         def work() -> None:
             try:
                 entry.history_id = history.save(transcript, options=options)
+                self.runner.release_remote(entry.job_id)
             except Exception:
                 log.exception("could not save the transcript to the history")
                 return

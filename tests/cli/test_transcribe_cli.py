@@ -76,7 +76,8 @@ def test_several_inputs_continue_past_a_failure(korean_clip: Path, tmp_path: Pat
     result = sori("transcribe", missing, korean_clip, "-o", out, "--format", "srt")
     assert result.returncode == 4
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and "없는 파일.mp3" in lines[0]
+    assert len(lines) == 2 and "없는 파일.mp3" in lines[0]
+    assert lines[1] == f"sori: wrote {out / 'ko_short.srt'}"
     assert (out / "ko_short.srt").exists()
 
 

@@ -157,6 +157,8 @@ def test_proposed_names() -> None:
     create_application()
     transcript = meeting()
     transcript.source = "https://example.com/media/talk%201.mp3?token=x"
-    assert proposed_name(transcript) == "talk%201"
+    assert proposed_name(transcript) == "talk 1"
+    transcript.source = "https://example.com/..%5C..%5Cevil.mp3"
+    assert proposed_name(transcript) == "evil"
     transcript.source = ""
     assert proposed_name(transcript).startswith("transcript-")

@@ -95,6 +95,7 @@ def test_resume_collects_the_job_without_a_new_upload(
     assert entry.label == korean_clip.name and entry.state == "done"
     assert entry.transcript is not None and entry.transcript.text
     assert rtzr_server.requests.count(UPLOAD) == 1
+    window.wait_for_history()  # the journal keeps the job until its transcript is saved
     assert JobJournal().pending() == []
 
 

@@ -81,11 +81,7 @@ def test_unknown_format_lists_valid_ones() -> None:
 @pytest.mark.parametrize(
     "bad",
     [
-        {"max_line_chars": 0},
-        {"max_lines": 0},
-        {"max_cue_seconds": 0.1},
-        {"min_cue_seconds": 8.0},
-        {"max_cue_seconds": float("nan")},
+        {"subtitles": "korean-broadcast"},  # subtitle numbers: tests/unit/test_subtitle_rules.py
         {"docx_east_asian_font": " "},
     ],
 )
@@ -425,3 +421,22 @@ def test_unwritable_location_is_a_configuration_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigurationError) as caught:
         export_transcript(sample(), "txt", blocker / "out.txt")
     assert "out.txt" in str(caught.value)
+
+
+def test_no_format_carries_a_presigned_urls_signature() -> None:
+    url = "https://bucket.invalid/%ED%9A%8C%EC%9D%98.m4a?X-Amz-Signature=deadbeef&token=AKIAX"
+    transcript = Transcript([Segment(0.0, 1.0, "안녕하세요", "S1")], source=url, duration=1.0)
+    for name in FORMATS:
+        data = render(transcript, name, ExportOptions())
+        assert b"deadbeef" not in data and b"AKIAX" not in data, name
+    exported = json.loads(render(transcript, "json", ExportOptions()))
+    assert exported["source"] == "https://bucket.invalid/%ED%9A%8C%EC%9D%98.m4a"
+
+
+def test_write_failures_have_one_exit_code(tmp_path: Path) -> None:
+    from desktop_app.core.errors import OutputError
+
+    (tmp_path / "taken").mkdir()
+    with pytest.raises(OutputError) as caught:
+        write_atomically(tmp_path / "taken", [b"x"])
+    assert caught.value.exit_code == 7 and isinstance(caught.value, ConfigurationError)

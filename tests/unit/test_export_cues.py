@@ -1,280 +1,306 @@
-"""Subtitle cue limits: line width, line count, duration, order, and where text is split."""
+"""Subtitle cues, one rule at a time, on constructed Korean transcripts with word timings."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
-import re
 
 import pytest
 import srt
 import webvtt
 
 from desktop_app.core.transcript import Segment, Speaker, Transcript, Word
-from desktop_app.export import Cue, ExportOptions, build_cues, render
+from desktop_app.export import PRESETS, Cue, ExportOptions, SubtitleRules, build_cues, render
 from desktop_app.export.common import text_width
+from desktop_app.export.subtitle_check import check_cues
+from desktop_app.export.subtitle_layout import layout
 
+RULES = PRESETS["korean-broadcast"]
 KOREAN_PARAGRAPH = (
     "오늘은 한국어 음성 인식 프로그램의 자막 내보내기 기능을 시험합니다. "
     "긴 문장은 여러 개의 자막으로 나뉘어야 하고 한 줄에 들어가는 글자 수에는 제한이 있습니다. "
-    "자막 하나는 칠 초를 넘지 않아야 하며 두 줄을 넘으면 안 됩니다. "
-    "단어 시간 정보가 있으면 단어 경계에서 나누고 없으면 글자 수에 비례해서 나눕니다."
+    "자막 하나는 칠 초를 넘지 않아야 하며 두 줄을 넘으면 안 됩니다."
 )
-KOREAN_NO_SPACES = KOREAN_PARAGRAPH.replace(" ", "")
 
 
-def words_for(text: str, start: float, seconds_per_char: float = 0.16) -> list[Word]:
-    """Word timings as an engine would give them: one per space-separated word, short pauses."""
+def timed(text: str, start: float, per_char: float = 0.16, pause: float = 0.12) -> list[Word]:
+    """Word timings as an engine gives them: one per 어절, short pauses between."""
     words: list[Word] = []
     now = start
     for token in text.split():
-        length = len(token) * seconds_per_char
-        words.append(Word(round(now, 3), round(now + length, 3), token, 0.8))
-        now += length + 0.12
+        length = len(token) * per_char
+        words.append(Word(round(now, 3), round(now + length, 3), token, 0.9))
+        now += length + pause
     return words
 
 
-def compact(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+def segment(text: str, start: float, speaker: str | None = None, **kw: float) -> Segment:
+    words = timed(text, start, **kw)
+    return Segment(start, words[-1].end, text, speaker=speaker, words=words)
 
 
-def assert_cue_limits(cues: list[Cue], options: ExportOptions, language: str) -> None:
-    narrow = 0.5 if language == "ko" else 1.0
-    limit = options.line_chars_for(language)
-    max_ms = round(options.max_cue_seconds * 1000)
-    for cue in cues:
-        assert 1 <= len(cue.lines) <= options.max_lines, cue
-        for line in cue.lines:
-            assert line and line == line.strip(), cue
-            assert text_width(line, narrow) <= limit, (line, text_width(line, narrow), limit)
-        assert 0 < cue.end_ms - cue.start_ms <= max_ms, cue
-    for earlier, later in itertools.pairwise(cues):
-        assert earlier.start_ms < later.start_ms
-        assert earlier.end_ms <= later.start_ms
+def cues_of(*segments: Segment, rules: SubtitleRules = RULES, **kw: bool) -> list[Cue]:
+    return build_cues(Transcript(segments=list(segments), language="ko"), rules, **kw)
 
 
-def assert_min_duration(cues: list[Cue], options: ExportOptions) -> None:
-    """Shorter than the minimum only when the next cue starts right at its end."""
-    min_ms = round(options.min_cue_seconds * 1000)
-    for index, cue in enumerate(cues):
-        if cue.end_ms - cue.start_ms < min_ms:
-            assert index + 1 < len(cues) and cues[index + 1].start_ms == cue.end_ms, cue
+def width(line: str) -> float:
+    return text_width(line, 0.5)
 
 
-def korean(text: str, start: float = 10.0, end: float = 70.0, words: bool = False) -> Transcript:
-    segment = Segment(start, end, text, words=words_for(text, start) if words else [])
-    if words:
-        segment.end = segment.words[-1].end
-    return Transcript(segments=[segment], language="ko")
+# --- line width and line breaks ---------------------------------------------------------------
 
 
-# --- limits on long Korean text ------------------------------------------------------------------
+def test_hangul_counts_one_and_narrow_characters_half() -> None:
+    assert width("가나다 abc, 12") == 3 + 0.5 * 8
+    (cue,) = cues_of(segment("회의 API 3개 확인", 0.0))
+    assert cue.lines == ("회의 API 3개 확인",)
 
 
-@pytest.mark.parametrize("with_words", [False, True], ids=["proportional", "word-timings"])
-def test_long_korean_segment_respects_every_limit(with_words: bool) -> None:
-    transcript = korean(KOREAN_PARAGRAPH, words=with_words)
-    options = ExportOptions()
-    cues = build_cues(transcript, options)
-    assert len(cues) > 5
-    assert_cue_limits(cues, options, "ko")
-    assert_min_duration(cues, options)
-    assert compact("".join(c.text for c in cues)) == compact(KOREAN_PARAGRAPH)
-    assert options.line_chars_for("ko") == 16
+def test_one_line_when_it_fits_and_two_when_it_does_not() -> None:
+    (short,) = cues_of(segment("짧은 문장은 한 줄입니다.", 0.0))
+    assert short.lines == ("짧은 문장은 한 줄입니다.",)
+    (longer,) = cues_of(segment("이 문장은 한 줄에 다 들어가지 않아서 두 줄이 됩니다.", 0.0))
+    assert len(longer.lines) == 2
+    assert all(width(line) <= 16 for line in longer.lines)
 
 
-def test_korean_without_spaces_is_still_wrapped_and_kept_whole() -> None:
-    transcript = korean(KOREAN_NO_SPACES, 0.0, 25.0)
-    options = ExportOptions()
-    cues = build_cues(transcript, options)
-    assert_cue_limits(cues, options, "ko")
-    assert "".join("".join(c.lines) for c in cues) == KOREAN_NO_SPACES
-    first = cues[0]
-    assert len(first.lines) == 2 and text_width(first.lines[0], 0.5) <= 16
+def test_lines_are_balanced_and_break_between_words() -> None:
+    text = "우리는 내일 아침 일찍 회의실에서 다시 만나기로 했습니다"
+    (cue,) = cues_of(segment(text, 0.0))
+    upper, lower = cue.lines
+    assert f"{upper} {lower}" == text
+    words = text.split()
+    splits = [
+        max(width(" ".join(words[:i])), width(" ".join(words[i:]))) for i in range(1, len(words))
+    ]
+    assert max(width(upper), width(lower)) == min(splits)
 
 
-def test_word_timings_give_cue_times_and_word_boundaries() -> None:
-    transcript = korean(KOREAN_PARAGRAPH, words=True)
-    words = transcript.segments[0].words
-    starts = {round(w.start * 1000) for w in words}
-    ends = {round(w.end * 1000) for w in words}
-    word_texts = {w.text for w in words}
-    cues = build_cues(transcript, ExportOptions(min_cue_seconds=0))
-    for cue in cues:
+def test_a_break_after_punctuation_is_preferred() -> None:
+    words = ["그건", "좋아요.", "그런데", "예산이", "조금", "부족합니다"]
+    assert layout(words, "", RULES) == ("그건 좋아요.", "그런데 예산이 조금 부족합니다")
+    words = ["회의는", "끝났고,", "내일", "다시", "모여서", "정리합시다"]
+    assert layout(words, "", RULES) == ("회의는 끝났고,", "내일 다시 모여서 정리합시다")
+
+
+def test_on_a_tie_the_lower_line_is_the_longer() -> None:
+    assert layout(["가나다라마", "바사아자차카타", "파하가나다"], "", RULES) == (
+        "가나다라마",
+        "바사아자차카타 파하가나다",
+    )
+
+
+def test_a_word_wider_than_a_line_stays_whole_on_its_own_line_and_is_reported() -> None:
+    wide = "초고속대용량데이터전송프로토콜구현작업을"  # 20 syllables, no space to break at
+    cues = cues_of(segment(f"오늘 {wide} 마쳤습니다.", 0.0, per_char=0.1))
+    assert any(cue.lines == (wide,) for cue in cues)
+    assert " ".join(w for c in cues for w in c.words) == f"오늘 {wide} 마쳤습니다."
+    problems = [v for v in check_cues(cues, RULES) if v.kind == "line_too_wide"]
+    assert [(cues[v.cue].lines[v.line or 0], v.measured, v.limit) for v in problems] == [
+        (wide, 20.0, 16.0)
+    ]
+
+
+def test_at_most_two_lines() -> None:
+    cues = cues_of(segment(KOREAN_PARAGRAPH, 0.0))
+    assert len(cues) > 3
+    assert all(1 <= len(c.lines) <= 2 for c in cues)
+    assert all(width(line) <= 16 for c in cues for line in c.lines)
+
+
+# --- times from words ----------------------------------------------------------------------
+
+
+def test_cue_times_come_from_word_timestamps() -> None:
+    seg = segment(KOREAN_PARAGRAPH, 3.0)
+    starts = {round(w.start * 1000) for w in seg.words}
+    for cue in cues_of(seg):
         assert cue.start_ms in starts
-        assert cue.end_ms in ends
-        for line in cue.lines:
-            assert all(piece in word_texts for piece in line.split(" "))
 
 
-def test_stale_word_timings_fall_back_to_proportional_split() -> None:
-    segment = Segment(0.0, 20.0, "고쳐 쓴 문장은 단어와 다릅니다 그래서 비례 분할을 씁니다")
-    segment.words = [Word(0.0, 1.0, "원래"), Word(1.0, 2.0, "단어")]
-    cues = build_cues(Transcript(segments=[segment]), ExportOptions(max_line_chars=8))
-    assert compact("".join(c.text for c in cues)) == compact(segment.text)
-    assert cues[-1].end_ms == 20_000
-
-
-def test_words_outside_the_segment_are_ignored() -> None:
-    text = "하나 둘 셋"
-    segment = Segment(100.0, 103.0, text, words=words_for(text, start=0.0))
-    cues = build_cues(Transcript(segments=[segment]), ExportOptions())
-    assert cues[0].start_ms == 100_000
-
-
-def test_subword_timings_keep_the_segment_spelling() -> None:
-    segment = Segment(
+def test_sub_word_timings_make_one_word() -> None:
+    seg = Segment(
         0.0,
         2.0,
         "안녕하세요 여러분",
         words=[Word(0.0, 0.5, "안녕"), Word(0.5, 1.0, "하세요"), Word(1.1, 2.0, "여러분")],
     )
-    cues = build_cues(Transcript(segments=[segment]), ExportOptions())
-    assert cues[0].lines == ("안녕하세요 여러분",)
+    (cue,) = cues_of(seg)
+    assert cue.words == ("안녕하세요", "여러분")
+    seg.words = [Word(0.0, 0.5, "안녕"), Word(0.5, 2.0, "하세요 여러분")]
+    (cue,) = cues_of(seg)
+    assert cue.words == ("안녕하세요", "여러분")
 
 
-# --- property checks over limits and texts -------------------------------------------------------
-
-TEXTS = {
-    "korean": KOREAN_PARAGRAPH,
-    "korean-no-spaces": KOREAN_NO_SPACES,
-    "english": (
-        "Subtitles should be easy to read, so every line stays short and each cue stays on "
-        "screen long enough; a supercalifragilisticexpialidociouslylongword must still be "
-        "broken somewhere sensible without losing a single character of it."
-    ),
-    "mixed": "회의에서 API endpoint https://example.com/very/long/path?query=1 를 확인했습니다.",
-}
-
-
-@pytest.mark.parametrize("text_name", list(TEXTS))
 @pytest.mark.parametrize(
-    "limits",
-    [(None, 2, 7.0), (10, 1, 3.0), (20, 3, 5.0), (42, 2, 7.0), (5, 2, 1.5)],
-    ids=lambda v: "x".join(str(x) for x in v),
+    "words",
+    [[], [Word(0.0, 1.0, "원래"), Word(1.0, 2.0, "단어")], [Word(90.0, 91.0, "하나 둘 셋")]],
+    ids=["none", "stale-text", "outside-segment"],
 )
-@pytest.mark.parametrize("language", ["ko", "en"])
-@pytest.mark.parametrize("with_words", [False, True], ids=["proportional", "words"])
-def test_limits_hold_for_many_settings(
-    text_name: str, limits: tuple[int | None, int, float], language: str, with_words: bool
-) -> None:
-    line_chars, lines, seconds = limits
-    text = TEXTS[text_name]
-    transcript = korean(text, start=3600.0, end=3660.0, words=with_words)
-    transcript.language = language
-    options = ExportOptions(max_line_chars=line_chars, max_lines=lines, max_cue_seconds=seconds)
-    cues = build_cues(transcript, options)
-    assert_cue_limits(cues, options, language)
-    assert_min_duration(cues, options)
-    assert compact("".join(c.text for c in cues)) == compact(text)
+def test_segments_without_usable_words_are_timed_in_proportion(words: list[Word]) -> None:
+    seg = Segment(0.0, 6.0, "하나 둘 셋", words=words)
+    (cue,) = cues_of(seg)
+    assert (cue.start_ms, cue.words) == (0, ("하나", "둘", "셋"))
+    assert cue.end_ms >= 6000
 
 
-# --- timing between segments ---------------------------------------------------------------------
+# --- durations and reading speed --------------------------------------------------------------
 
 
-def test_overlapping_and_simultaneous_segments_never_overlap() -> None:
+def test_a_short_cue_lasts_at_least_five_sixths_of_a_second() -> None:
+    (cue,) = cues_of(Segment(1.0, 1.2, "네."))
+    assert cue.duration_ms >= 833
+
+
+def test_a_slow_word_is_cut_to_seven_seconds() -> None:
+    (cue,) = cues_of(Segment(0.0, 30.0, "음"))
+    assert (cue.start_ms, cue.end_ms) == (0, 7000)
+
+
+def test_long_speech_is_split_at_the_longest_pause() -> None:
+    first = "저는 지난주에 부산에 다녀왔는데"
+    second = "날씨가 정말 좋아서 바다를 오래 봤어요"
+    words = [*timed(first, 0.0, per_char=0.3), *timed(second, 6.0, per_char=0.3)]
+    seg = Segment(0.0, words[-1].end, f"{first} {second}", words=words)
+    cues = cues_of(seg)
+    assert [" ".join(c.words) for c in cues] == [first, second]
+
+
+def test_out_time_extends_by_at_most_half_a_second_and_the_rest_is_reported() -> None:
+    fast = segment("빠르게 말하는 아주 긴 문장입니다", 0.0, per_char=0.05, pause=0.02)
+    (cue,) = cues_of(fast, rules=dataclasses.replace(RULES, min_duration=0.0))
+    speech_end = round(fast.words[-1].end * 1000)
+    assert cue.end_ms == speech_end + 500
+    (problem,) = check_cues([cue], RULES)
+    assert problem.kind == "too_fast" and problem.measured > 12
+
+
+def test_out_time_extends_only_as_far_as_reading_needs() -> None:
+    seg = segment("네 알겠습니다", 0.0, per_char=0.2)  # 6.5 characters
+    (cue,) = cues_of(seg, rules=dataclasses.replace(RULES, min_duration=0.0))
+    assert cue.end_ms == max(round(seg.words[-1].end * 1000), round(6.5 / 12 * 1000))
+
+
+def test_short_neighbours_of_one_speaker_are_merged() -> None:
+    cues = cues_of(Segment(0.0, 0.4, "네.", "a"), Segment(0.6, 1.0, "맞아요.", "a"))
+    assert [c.lines for c in cues] == [("a: 네. 맞아요.",)]
+
+
+def test_short_neighbours_far_apart_are_not_merged() -> None:
+    cues = cues_of(Segment(0.0, 0.4, "네."), Segment(5.0, 5.4, "맞아요."))
+    assert len(cues) == 2
+
+
+# --- gaps -----------------------------------------------------------------------------------
+
+
+def test_small_gaps_are_closed_to_two_frames() -> None:
+    cues = cues_of(segment("첫 번째 자막입니다 조금 길게", 0.0), segment("두 번째 자막입니다", 2.8))
+    first, second = cues
+    assert second.start_ms - first.end_ms == 83
+
+
+def test_larger_gaps_stay() -> None:
+    first, second = cues_of(segment("첫 번째 자막입니다", 0.0), segment("두 번째 자막", 5.0))
+    assert second.start_ms - first.end_ms > 500
+
+
+def test_minimum_gap_follows_the_frame_rate() -> None:
+    rules = dataclasses.replace(RULES, fps=25.0, min_gap_frames=3)
+    cues = cues_of(segment("첫 번째 자막입니다", 0.0), segment("두 번째 자막", 1.4), rules=rules)
+    assert cues[1].start_ms - cues[0].end_ms == 120
+
+
+def test_overlapping_segments_never_overlap() -> None:
+    cues = cues_of(
+        Segment(5.0, 9.0, "두 번째 화자가 말합니다", speaker="b"),
+        Segment(0.0, 6.0, "첫 번째 화자가 길게 말합니다", speaker="a"),
+        Segment(5.0, 7.0, "동시에 말함", speaker="c"),
+        Segment(8.0, 8.0, "순간", speaker="a"),
+    )
+    for earlier, later in itertools.pairwise(cues):
+        assert later.start_ms - earlier.end_ms >= 83
+    assert all(c.end_ms > c.start_ms for c in cues)
+
+
+# --- speakers -------------------------------------------------------------------------------
+
+
+def test_one_speaker_reads_name_colon_space_text_at_each_turn() -> None:
     transcript = Transcript(
         segments=[
-            Segment(5.0, 9.0, "두 번째 화자", speaker="b"),
-            Segment(0.0, 6.0, "첫 번째 화자가 길게 말합니다", speaker="a"),
-            Segment(5.0, 7.0, "동시에 말함", speaker="c"),
-            Segment(8.0, 8.0, "순간", speaker="a"),
-        ]
+            segment("안녕하세요 오늘 회의를 시작하겠습니다.", 0.0, "a"),
+            segment("첫 번째 안건은 예산입니다.", 4.0, "a"),
+            segment("네 좋습니다.", 8.0, "b"),
+        ],
+        speakers=[Speaker("a", "민수"), Speaker("b", "지영")],
     )
-    options = ExportOptions()
-    cues = build_cues(transcript, options)
-    assert_cue_limits(cues, options, "ko")
-    assert [c.speaker for c in cues][:1] == ["a"]
-    assert len(cues) == 4
+    cues = build_cues(transcript, RULES)
+    assert cues[0].lines[0].startswith("민수: 안녕하세요")
+    assert not any(line.startswith("민수") for line in cues[1].lines)
+    assert cues[-1].lines == ("지영: 네 좋습니다.",)
+    assert all("민수" not in c.words and "민수:" not in c.words for c in cues)
+    off = build_cues(transcript, RULES, speaker_names=False)
+    assert not any(":" in line for c in off for line in c.lines)
 
 
-def test_short_cues_are_lengthened_up_to_the_next_one() -> None:
+def test_two_speakers_in_one_cue_get_a_dash_per_line() -> None:
     transcript = Transcript(
-        segments=[Segment(1.0, 1.2, "네"), Segment(1.6, 1.8, "아니요"), Segment(10.0, 10.1, "끝")]
+        segments=[Segment(0.0, 0.5, "어디 가?", "a"), Segment(0.7, 1.2, "집에.", "b")],
+        speakers=[Speaker("a", "민수"), Speaker("b", "지영")],
     )
-    cues = build_cues(transcript, ExportOptions())
-    assert [(c.start_ms, c.end_ms) for c in cues] == [(1000, 1600), (1600, 2600), (10000, 11000)]
+    (cue,) = build_cues(transcript, RULES)
+    assert cue.lines == ("- 민수: 어디 가?", "- 지영: 집에.")
+    assert cue.line_speakers == ("민수", "지영")
+    (plain,) = build_cues(transcript, RULES, speaker_labels=False)
+    assert plain.lines == ("- 어디 가?", "- 집에.")
+    vtt = render(transcript, "vtt").decode("utf-8")
+    assert "<v 민수>- 어디 가?</v>\n<v 지영>- 집에.</v>" in vtt
 
 
-def test_a_slow_single_word_is_cut_to_the_maximum_duration() -> None:
-    cues = build_cues(Transcript(segments=[Segment(0.0, 30.0, "음")]), ExportOptions())
-    assert [(c.start_ms, c.end_ms) for c in cues] == [(0, 7000)]
-
-
-# --- where cues and lines break ------------------------------------------------------------------
-
-
-def test_cues_prefer_to_end_at_a_sentence() -> None:
-    text = "짧은 문장입니다. 그 다음에는 조금 더 긴 문장이 이어집니다"
-    cues = build_cues(korean(text, 0.0, 8.0), ExportOptions(max_line_chars=12, max_lines=2))
-    assert cues[0].text.endswith("문장입니다.")
-
-
-@pytest.mark.parametrize("with_words", [False, True])
-def test_sentence_ends_close_cues(with_words: bool) -> None:
-    cues = build_cues(korean(KOREAN_PARAGRAPH, 0.0, 40.0, words=with_words), ExportOptions())
-    for cue in cues:
-        assert cue.text.count(".") == (1 if cue.text.endswith(".") else 0), cue
-
-
-def test_short_sentences_share_a_cue() -> None:
-    transcript = Transcript(segments=[Segment(0.0, 4.0, "네. 맞아요. 그렇죠.", speaker="a")])
-    (subtitle,) = srt.parse(render(transcript, "srt").decode("utf-8"))
-    assert subtitle.content == "a: 네. 맞아요. 그렇죠."
-
-
-def test_a_short_tail_is_evened_out() -> None:
-    text = "하나 둘 셋 넷 다섯 여섯 일곱 여덟 아홉 열 열하나"
-    cues = build_cues(korean(text, 0.0, 10.0), ExportOptions(max_line_chars=12, max_lines=1))
-    widths = [text_width(c.text, 0.5) for c in cues]
-    assert min(widths) >= 3
-
-
-def test_two_lines_are_balanced() -> None:
-    text = "The quick brown fox jumps over the lazy dog and then runs away fast"
-    transcript = Transcript(segments=[Segment(0.0, 4.0, text)], language="en")
-    (cue,) = build_cues(transcript, ExportOptions())
-    upper, lower = cue.lines
-    words = text.split()
-    splits = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
-    assert max(len(upper), len(lower)) == min(max(len(a), len(b)) for a, b in splits)
-
-
-def test_on_a_tie_the_lower_line_is_the_longer() -> None:
-    transcript = Transcript(segments=[Segment(0.0, 4.0, "aaaa bbbbbb cccc")], language="en")
-    (cue,) = build_cues(transcript, ExportOptions(max_line_chars=12))
-    assert cue.lines == ("aaaa", "bbbbbb cccc")
-
-
-def test_language_picks_the_default_line_length() -> None:
-    text = "가나다라마바사아자차카타파하" * 2  # 28 syllables
-    ko = build_cues(korean(text, 0.0, 5.0), ExportOptions())
-    en = Transcript(segments=[Segment(0.0, 5.0, text)], language="en")
-    assert len(ko[0].lines) == 2
-    assert build_cues(en, ExportOptions())[0].lines == (text,)
-    assert ExportOptions().line_chars_for("ko-KR") == 16
-    assert ExportOptions().line_chars_for("ja") == 13
-    assert ExportOptions().line_chars_for("en-US") == 42
-    assert ExportOptions(max_line_chars=30).line_chars_for("ko") == 30
-
-
-def test_long_speaker_names_are_shortened_in_srt() -> None:
+def test_a_long_speaker_name_is_shortened_and_stays_on_its_line() -> None:
     transcript = Transcript(
-        segments=[Segment(0.0, 3.0, "짧은 말", speaker="x")],
+        segments=[Segment(0.0, 3.0, "짧은 말입니다", speaker="x")],
         speakers=[Speaker("x", "아주아주아주아주긴이름을가진화자")],
     )
-    (subtitle,) = srt.parse(render(transcript, "srt").decode("utf-8"))
-    first_line = subtitle.content.split("\n")[0]
-    assert first_line.startswith("아주아주") and "…:" in first_line
-    assert text_width(first_line, 0.5) <= 16
+    (cue,) = build_cues(transcript, RULES)
+    assert cue.lines[0].startswith("아주") and "…: 짧은" in cue.lines[0]
+    assert all(width(line) <= 16 for line in cue.lines)
+    assert cue.words == ("짧은", "말입니다")
+
+
+# --- presets and formats --------------------------------------------------------------------
+
+
+def test_youtube_preset_uses_one_line_of_twenty() -> None:
+    rules = PRESETS["youtube"]
+    cues = cues_of(segment(KOREAN_PARAGRAPH, 0.0), rules=rules)
+    assert all(len(c.lines) == 1 and width(c.lines[0]) <= 20 for c in cues)
+    assert any(width(c.lines[0]) > 16 for c in cues)
+
+
+def test_latin_script_transcripts_count_every_character() -> None:
+    text = "The quick brown fox jumps over the lazy dog and runs"
+    transcript = Transcript(segments=[Segment(0.0, 5.0, text)], language="en")
+    (cue,) = build_cues(transcript, RULES)
+    assert len(cue.lines) == 2 and all(len(line) <= 42 for line in cue.lines)
+
+
+def test_export_options_carry_the_rules_into_srt() -> None:
+    transcript = Transcript(segments=[segment(KOREAN_PARAGRAPH, 0.0)])
+    youtube = ExportOptions(subtitles=PRESETS["youtube"])
+    parsed = list(srt.parse(render(transcript, "srt", youtube).decode("utf-8")))
+    assert all("\n" not in s.content for s in parsed)
+    default = list(srt.parse(render(transcript, "srt").decode("utf-8")))
+    assert any("\n" in s.content for s in default)
 
 
 def test_subtitle_files_parse_back_with_the_same_cues() -> None:
-    transcript = korean(KOREAN_PARAGRAPH, start=3590.0, end=3650.0, words=True)
-    cues = build_cues(transcript, ExportOptions())
+    transcript = Transcript(segments=[segment(KOREAN_PARAGRAPH, 3590.0)])
+    cues = build_cues(transcript, RULES, speaker_labels=False)
     parsed_srt = list(srt.parse(render(transcript, "srt").decode("utf-8")))
     parsed_vtt = webvtt.from_string(render(transcript, "vtt").decode("utf-8")).captions
     assert [s.content for s in parsed_srt] == [c.text for c in cues]
     assert [v.text for v in parsed_vtt] == [c.text for c in cues]
     assert [round(s.start.total_seconds() * 1000) for s in parsed_srt] == [c.start_ms for c in cues]
-    assert [v.start_time.in_milliseconds() for v in parsed_vtt] == [c.start_ms for c in cues]
     assert any(s.start.total_seconds() >= 3600 for s in parsed_srt)

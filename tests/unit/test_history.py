@@ -152,3 +152,33 @@ def test_many_threads_save_and_update(tmp_path: Path) -> None:
         record = store.load(entry_id)
         assert record is not None
         assert record.transcript.segments[0].text == "판 4"
+
+
+def test_history_file_is_private_and_urls_lose_their_query(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    previous = os.umask(0o022)
+    try:
+        store = HistoryStore(tmp_path / "h.sqlite3")
+        url = "https://bucket.invalid/meeting.m4a?X-Amz-Signature=deadbeef"
+        entry_id = store.save(transcript(source=url))
+        store.update(entry_id, transcript(source=url, text="고친 문장"))
+    finally:
+        os.umask(previous)
+    record = store.load(entry_id)
+    assert record is not None
+    assert record.entry.source == record.transcript.source == "https://bucket.invalid/meeting.m4a"
+    for path in tmp_path.iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+        assert b"deadbeef" not in path.read_bytes()
+
+
+def test_an_existing_open_history_file_is_made_private(tmp_path: Path) -> None:
+    import stat
+
+    path = tmp_path / "h.sqlite3"
+    HistoryStore(path)
+    path.chmod(0o644)
+    HistoryStore(path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600

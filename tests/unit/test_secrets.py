@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import uuid
+from pathlib import Path
 
 import keyring
 import keyring.backend
@@ -130,3 +131,55 @@ def test_redact_masks_every_known_credential(
     cleaned = redact(text, store)
     assert "AppKey12345" not in cleaned and "rtzr-secret-value" not in cleaned
     assert "https://api/v2.0/appkeys/" in cleaned
+
+
+def test_credentials_never_show_in_repr_or_str(store: CredentialStore) -> None:
+    from desktop_app.providers.base import ProviderConfig
+
+    store.set("rtzr", "client_id", "my-client-id-77")
+    store.set("rtzr", "client_secret", "top-secret-value-42")
+    values = store.require("rtzr", "rtzr")
+    assert values["client_secret"] == "top-secret-value-42"  # usable as it is
+    for shown in (repr(values), str(values), f"{values}", repr([values])):
+        assert "top-secret-value-42" not in shown and "my-client-id-77" not in shown
+    config = ProviderConfig(credentials={"client_secret": "top-secret-value-42"})
+    assert "top-secret-value-42" not in repr(config)
+
+
+@pytest.mark.parametrize(
+    ("source", "stored"),
+    [
+        ("https://b.invalid/a.m4a?X-Amz-Signature=s&X-Amz-Credential=c", "https://b.invalid/a.m4a"),
+        ("https://user:pw@b.invalid/x/a.m4a#frag", "https://b.invalid/x/a.m4a"),
+        ("http://127.0.0.1:8080/a.wav?sig=1", "http://127.0.0.1:8080/a.wav"),
+        ("/home/me/회의?.wav", "/home/me/회의?.wav"),
+        ("obs://meetings/a?.m4a", "obs://meetings/a?.m4a"),
+    ],
+)
+def test_public_source_drops_signatures_only_from_urls(source: str, stored: str) -> None:
+    from desktop_app.core.secrets import public_source
+
+    assert public_source(source) == stored
+
+
+def test_config_and_data_folders_are_private(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import stat
+
+    from desktop_app.core.paths import config_dir, data_dir, write_private_file
+
+    (tmp_path / "existing").mkdir(mode=0o755)
+    monkeypatch.setenv("SORI_CONFIG_DIR", str(tmp_path / "new" / "config"))
+    monkeypatch.setenv("SORI_DATA_DIR", str(tmp_path / "existing"))
+    previous = os.umask(0o022)
+    try:
+        folders = [config_dir(), data_dir()]
+        write_private_file(folders[0] / "settings.json", b"{}")
+    finally:
+        os.umask(previous)
+    for folder in folders:
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+    assert stat.S_IMODE((folders[0] / "settings.json").stat().st_mode) == 0o600
+    assert (folders[0] / "settings.json").read_bytes() == b"{}"
+    assert [p.name for p in folders[0].iterdir()] == ["settings.json"]

@@ -421,9 +421,13 @@ class ClovaSpeechProvider(Provider):
                 exc.fix_ko += "'sori transcribe --resume'으로 결과를 받으세요."
             raise
         try:
-            return self._finished(body, job)
-        finally:
+            transcript = self._finished(body, job)
+        except BaseException:
             self._forget(token)
+            raise
+        if self.config.journal is not None:  # the caller forgets it once the result is saved
+            self.config.journal.collected(self.name, token)
+        return transcript
 
     def _forget(self, token: str) -> None:
         if self.config.journal is not None:

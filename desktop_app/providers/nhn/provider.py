@@ -523,13 +523,13 @@ class NhnProvider(Provider):
                 body = await self._status(session, current)
                 status = body.get("taskStatus")
                 if status == "COMPLETED":
-                    self._forget(current)
+                    self._collected(current)
                     result: dict[str, Any] = body["result"]
                     return result
                 if status == "FAILED":
                     successful, code, message = header_code(body)
                     if code == SPEECH_NOT_DETECTED:
-                        self._forget(current)
+                        self._collected(current)
                         return None
                     if not restarted and code not in INPUT_FAILURES:
                         log.info("nhn: task %s failed (%s); retrying it once", current, code)
@@ -561,3 +561,7 @@ class NhnProvider(Provider):
     def _forget(self, task_id: str) -> None:
         if self.config.journal is not None:
             self.config.journal.finish(self.name, task_id)
+
+    def _collected(self, task_id: str) -> None:  # the caller forgets it once the result is saved
+        if self.config.journal is not None:
+            self.config.journal.collected(self.name, task_id)

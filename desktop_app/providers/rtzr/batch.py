@@ -367,9 +367,11 @@ class RtzrProvider(Provider):
             if not is_shutdown(stop):
                 self._forget(remote_id)
             raise
-        self._forget(remote_id)
         if body["status"] == "failed":
+            self._forget(remote_id)
             raise job_failure_error(body.get("error"), self.name)
+        if self.config.journal is not None:  # the caller forgets it once the result is saved
+            self.config.journal.collected(self.name, remote_id)
         progress(Progress("done", 1.0))
         return body
 
