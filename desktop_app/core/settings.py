@@ -19,14 +19,13 @@ import dataclasses
 import json
 import logging
 import os
-import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from desktop_app.core.errors import ConfigurationError
-from desktop_app.core.paths import config_dir
+from desktop_app.core.paths import config_dir, private_dir, write_private_file
 
 log = logging.getLogger(__name__)
 
@@ -121,16 +120,6 @@ class GeneralSettings:
         }
 
 
-def _private_folder(folder: Path) -> None:
-    """Create ``folder`` (0700) if needed and make sure only its owner can read it."""
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if os.name == "posix" and folder.stat().st_mode & 0o077:
-        try:
-            folder.chmod(0o700)
-        except OSError as exc:  # e.g. a shared folder owned by someone else; the file is 0600
-            log.warning("cannot make %s private: %s", folder, exc)
-
-
 class Settings:
     """The settings file: the general choices (:attr:`general`) and a section per engine.
 
@@ -173,16 +162,8 @@ class Settings:
     def save(self) -> None:
         with self._lock:
             text = json.dumps(self._data, ensure_ascii=False, indent=2, sort_keys=True)
-            _private_folder(self.path.parent)
-            # mkstemp creates the file 0600, and os.replace keeps that mode.
-            fd, tmp = tempfile.mkstemp(prefix=".settings-", dir=self.path.parent)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    handle.write(text + "\n")
-                os.replace(tmp, self.path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            private_dir(self.path.parent)
+            write_private_file(self.path, (text + "\n").encode("utf-8"))
 
     # ----------------------------------------------------------------- general choices
     @property

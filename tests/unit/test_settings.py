@@ -37,7 +37,7 @@ def test_damaged_file_is_set_aside(tmp_path: Path) -> None:
     settings.set("a", 1)
     settings.save()
     assert Settings(path).get("a") == 1
-    assert not list(tmp_path.glob(".settings-*"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.json", "s.json.broken"]
 
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
