@@ -30,7 +30,7 @@ from desktop_app.export.subtitle_rules import (
     SubtitleRules,
     rules_from,
 )
-from desktop_app.providers import registry
+from desktop_app.providers import factory, registry
 from desktop_app.providers.base import MediaSource, Provider, ProviderConfig
 from desktop_app.providers.factory import provider_config
 
@@ -54,9 +54,9 @@ def add_transcribe_parser(sub: Any) -> None:
     )
     p.add_argument(
         "--provider",
-        default=registry.DEFAULT_PROVIDER,
         metavar="NAME",
-        help="speech engine (default: local, offline); see 'sori providers'",
+        help="speech engine (default: the one chosen in the window's Settings, else local, "
+        "offline); see 'sori providers'",
     )
     p.add_argument(
         "--format",
@@ -277,7 +277,7 @@ def run_transcribe(args: argparse.Namespace) -> int:
         error("give at least one INPUT (or --resume)")
         return 2
     try:
-        provider_cls = registry.provider_class(args.provider)
+        provider_cls = registry.provider_class(args.provider or factory.default_engine())
         options = with_glossary(args, provider_cls, build_options(args, provider_cls))
         config = build_config(args, provider_cls)
         sources = [to_source(item) for item in args.inputs]

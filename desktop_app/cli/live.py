@@ -26,7 +26,7 @@ from desktop_app.core.errors import EngineUnavailableError, SoriError, Unsupport
 from desktop_app.core.options import Keyword, TranscriptionOptions
 from desktop_app.export import FORMATS
 from desktop_app.live.assembler import TranscriptAssembler
-from desktop_app.providers import registry
+from desktop_app.providers import factory, registry
 from desktop_app.providers.base import MediaSource, StreamEvent
 from desktop_app.providers.factory import provider_config
 
@@ -39,9 +39,9 @@ def add_parser(sub: Any) -> None:
     )
     p.add_argument(
         "--provider",
-        default=registry.DEFAULT_PROVIDER,
         metavar="NAME",
-        help="speech engine with live input (default: local, offline); see 'sori providers'",
+        help="speech engine with live input (default: the one chosen in Settings, else local, "
+        "offline); see 'sori providers'",
     )
     p.add_argument("--input-file", metavar="FILE", help="play this file instead of recording")
     p.add_argument("--fast", action="store_true", help="with --input-file: do not wait real time")
@@ -180,7 +180,7 @@ def run_live(args: argparse.Namespace) -> int:
     if args.list_devices:
         return list_devices()
     try:
-        provider_cls = registry.provider_class(args.provider)
+        provider_cls = registry.provider_class(args.provider or factory.default_engine())
         if not provider_cls.capabilities.live:
             raise UnsupportedOptionError("live mode", provider_cls.name)
         options = TranscriptionOptions(

@@ -4,6 +4,8 @@ Shared by the command line and the window so both configure engines the same way
 from :class:`~desktop_app.core.settings.Settings` (per engine), the InvokeURL from
 ``SORI_CLOVA_SPEECH_INVOKE_URL`` when set, ``--endpoint`` over both, and the job journal for
 engines that run remote jobs. Credentials are read by the engine itself when it needs them.
+:func:`default_engine` is the engine a job uses when none is named (the window's engine list
+starts on it, ``sori transcribe`` and ``sori live`` use it without ``--provider``).
 """
 
 from __future__ import annotations
@@ -17,6 +19,15 @@ from desktop_app.providers import registry
 from desktop_app.providers.base import Provider, ProviderConfig
 
 ENDPOINT_ENVIRONMENT = {"clova-speech": "SORI_CLOVA_SPEECH_INVOKE_URL"}
+
+
+def default_engine(settings: Settings | None = None) -> str:
+    """The default engine chosen in Settings, or the registry's default when none is chosen or
+    the chosen one is not installed (an engine dropped from this version)."""
+    chosen = (settings or Settings()).general.default_engine
+    if chosen and chosen in registry.provider_names():
+        return chosen
+    return registry.DEFAULT_PROVIDER
 
 
 def provider_config(

@@ -21,6 +21,7 @@ from desktop_app.core.loop import EngineLoop
 from desktop_app.core.options import TranscriptionOptions
 from desktop_app.core.progress import Progress
 from desktop_app.core.secrets import redact
+from desktop_app.core.settings import Settings
 from desktop_app.core.transcript import Transcript
 from desktop_app.providers import registry
 from desktop_app.providers.base import MediaSource, ProviderConfig
@@ -47,6 +48,7 @@ class JobRunner(QObject):
     def __init__(self, language: str = "en", parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.language = language
+        self.settings: Settings | None = None  # None: the settings file (read per job)
         self._loop: EngineLoop | None = None
         self._ids = itertools.count(1)
         self._futures: dict[int, concurrent.futures.Future[Transcript]] = {}
@@ -119,7 +121,12 @@ class JobRunner(QObject):
             self._tasks[job_id] = task
         try:
             provider = registry.provider_class(provider_name)(
-                config or provider_config(provider_name)
+                config
+                or provider_config(
+                    provider_name,
+                    endpoint=remote.endpoint if remote is not None else None,
+                    settings=self.settings,
+                )
             )
             try:
                 if remote is not None:

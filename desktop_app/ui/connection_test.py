@@ -4,7 +4,9 @@ on the engine loop and report the outcome back on the GUI thread.
 The settings dialog builds a provider from what is typed on the page (falling back to what is
 stored), hands it to :class:`ConnectionTester`, and shows the ``finished`` signal's message next
 to the button. The GUI thread never waits: the check runs as a task on the
-:class:`~desktop_app.core.loop.EngineLoop` (the window's, when it gives one).
+:class:`~desktop_app.core.loop.EngineLoop` (the window's, when it gives one). A service's answer
+can quote what it was sent, so every credential value the provider holds (typed or stored) is
+masked in the message before it is shown.
 """
 
 from __future__ import annotations
@@ -17,9 +19,18 @@ from PySide6.QtCore import QObject, Signal
 
 from desktop_app.core.errors import SoriError
 from desktop_app.core.loop import EngineLoop
+from desktop_app.core.secrets import mask
 from desktop_app.providers.base import Provider
 
 log = logging.getLogger(__name__)
+
+
+def mask_values(text: str, values: list[str]) -> str:
+    """``text`` with each of ``values`` (longest first, so one inside another is caught)
+    replaced by its masked form."""
+    for value in sorted((v for v in values if v and len(v) >= 4), key=len, reverse=True):
+        text = text.replace(value, mask(value))
+    return text
 
 
 class ConnectionTester(QObject):
@@ -61,13 +72,15 @@ class ConnectionTester(QObject):
             self._running.pop(engine, None)
 
     async def _check(self, engine: str, provider: Provider) -> None:
+        secrets = list(provider.config.credentials.values())
         try:
             await provider.check_connection()
         except SoriError as exc:
-            self._report(engine, False, exc.describe(self.language))
+            self._report(engine, False, mask_values(exc.describe(self.language), secrets))
         except Exception as exc:  # an engine bug must not look like a working connection
-            log.exception("connection test of %s failed unexpectedly", engine)
-            self._report(engine, False, f"{type(exc).__name__}: {exc}")
+            log.error("connection test of %s failed unexpectedly: %s", engine, type(exc).__name__)
+            message = mask_values(f"{type(exc).__name__}: {exc}", secrets)
+            self._report(engine, False, message)
         else:
             self._report(engine, True, "")
         finally:

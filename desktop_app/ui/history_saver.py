@@ -5,6 +5,11 @@ after the last edit the saver takes a snapshot of the transcript on the GUI thre
 list copy) and writes it with :meth:`HistoryStore.update` on its own one-thread pool, so the
 window never waits for SQLite and saves never overtake each other. :meth:`HistorySaver.flush`
 writes any pending change at once (call it before switching transcripts or closing).
+
+Every transcript handed to another thread for saving goes through :func:`detached_copy` first
+(here, and in the window for finished jobs and recordings): the transcript view edits the
+object it shows in place, so a save that read the shown object could write half an edit, or an
+edit into the wrong history entry.
 """
 
 from __future__ import annotations
@@ -22,6 +27,14 @@ from desktop_app.ui.transcript_model import snapshot_transcript
 log = logging.getLogger(__name__)
 
 SAVE_DELAY_MS = 1000
+
+
+def detached_copy(transcript: Transcript) -> Transcript:
+    """A copy that later edits of ``transcript`` cannot reach; cheap (list copies), because
+    the view replaces segments instead of changing them."""
+    copy = snapshot_transcript(transcript)
+    copy.notices = list(transcript.notices)
+    return copy
 
 
 class _SaveSignals(QObject):
@@ -118,7 +131,7 @@ class HistorySaver(QObject):
             self._report(running.entry_id, running.result or "")
         if self._pending and self._entry_id is not None and self._transcript is not None:
             self._pending = False
-            message = _save(self.store, self._entry_id, snapshot_transcript(self._transcript))
+            message = _save(self.store, self._entry_id, detached_copy(self._transcript))
             self._report(self._entry_id, message)
 
     def _start_save(self) -> None:
@@ -128,7 +141,7 @@ class HistorySaver(QObject):
         if not self._pending or self._entry_id is None or self._transcript is None:
             return
         self._pending = False
-        task = _SaveTask(self.store, self._entry_id, snapshot_transcript(self._transcript))
+        task = _SaveTask(self.store, self._entry_id, detached_copy(self._transcript))
         task.setAutoDelete(False)
         task.signals.done.connect(lambda _entry, message, task=task: self._finished(task, message))
         self._running = task

@@ -66,8 +66,8 @@ def install_translator(
     """Install the catalogues for ``language`` (or the ``ui_language`` setting, or the system
     locale) on ``app``, replacing earlier ones; returns the language code now in use."""
     global _current
-    choice = language if language is not None else (settings or Settings()).get(SETTING)
-    code = resolve_language(str(choice) if choice is not None else None)
+    choice = language if language is not None else (settings or Settings()).general.ui_language
+    code = resolve_language(choice)
     for translator in _installed:
         app.removeTranslator(translator)
     _installed.clear()

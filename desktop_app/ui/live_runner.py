@@ -7,6 +7,8 @@ meter and elapsed time are read from thread-safe properties by a GUI timer.
 from __future__ import annotations
 
 import concurrent.futures
+import copy
+import dataclasses
 import logging
 from pathlib import Path
 
@@ -18,10 +20,12 @@ from desktop_app.core.errors import SoriError
 from desktop_app.core.loop import EngineLoop
 from desktop_app.core.options import TranscriptionOptions
 from desktop_app.core.secrets import redact
+from desktop_app.core.settings import Settings
 from desktop_app.live.session import LiveResult, LiveSession
 from desktop_app.providers import registry
 from desktop_app.providers.base import ProviderConfig
 from desktop_app.providers.factory import provider_config
+from desktop_app.ui.notices import silent_recording
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +52,7 @@ class LiveRunner(QObject):
         self._source: AudioSource | None = None
         self._future: concurrent.futures.Future[LiveResult] | None = None
         self.language = "en"
+        self.settings: Settings | None = None  # None: the settings file
 
     def _engine_loop(self) -> EngineLoop:
         if self._loop is None:
@@ -77,7 +82,7 @@ class LiveRunner(QObject):
             return
         try:
             provider = registry.provider_class(provider_name)(
-                config or provider_config(provider_name)
+                config or provider_config(provider_name, settings=self.settings)
             )
             provider.check_options(options)
         except SoriError as exc:
@@ -115,7 +120,13 @@ class LiveRunner(QObject):
             return
         exc = future.exception()
         if exc is None:
-            self.finished.emit(future.result())
+            result = future.result()
+            if result.error is None and not result.transcript.text.strip():
+                result.transcript.add_notice(silent_recording())
+            # The GUI gets its own copy: the session's objects stay on this thread.
+            self.finished.emit(
+                dataclasses.replace(result, transcript=copy.deepcopy(result.transcript))
+            )
         elif isinstance(exc, SoriError):
             self.failed.emit(redact(exc.describe(self.language)))
         else:

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 from desktop_app import APP_NAME
 from desktop_app.core.errors import ConfigurationError, SoriError
 from desktop_app.core.history import HistoryStore
-from desktop_app.core.journal import JobJournal
+from desktop_app.core.journal import RemoteJob
 from desktop_app.core.secrets import CredentialStore, group_for
 from desktop_app.core.settings import Settings
 from desktop_app.core.transcript import Transcript
@@ -48,15 +48,18 @@ from desktop_app.providers.base import MediaSource, StreamEvent
 from desktop_app.ui.bridge import JobRunner
 from desktop_app.ui.drop_zone import MEDIA_SUFFIXES, DropZone
 from desktop_app.ui.export_dialog import ExportDialog
+from desktop_app.ui.history_saver import detached_copy
 from desktop_app.ui.i18n import current_language
 from desktop_app.ui.live_runner import LiveRunner
 from desktop_app.ui.live_view import LiveView
+from desktop_app.ui.notices import NoticeBar
 from desktop_app.ui.player import Player
 from desktop_app.ui.queue_table import QueueEntry, QueueTable
 from desktop_app.ui.record_panel import RecordPanel
 from desktop_app.ui.settings_dialog import SettingsDialog
 from desktop_app.ui.sidebar import Sidebar
 from desktop_app.ui.transcript_view import TranscriptView
+from desktop_app.ui.unfinished_jobs import UnfinishedJobsOffer, job_label
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +97,7 @@ class MainWindow(QMainWindow):
         self.runner = runner or JobRunner(language=self.language, parent=self)
         self.live = LiveRunner(parent=self)
         self.live.language = self.language
+        self.runner.settings = self.live.settings = self.settings
         self._relay = _Relay(self)
         self._live_entry: QueueEntry | None = None
         self._shown: QueueEntry | None = None
@@ -107,8 +111,9 @@ class MainWindow(QMainWindow):
         self._connect()
         self._restore_geometry()
         self._refresh_credentials()
+        self.unfinished.resume_requested.connect(self.resume_jobs)
         if resume_jobs:
-            QTimer.singleShot(0, self.resume_unfinished_jobs)
+            QTimer.singleShot(0, self.unfinished.check)
 
     # ------------------------------------------------------------------ layout
     def _build(self) -> None:
@@ -121,6 +126,8 @@ class MainWindow(QMainWindow):
         work = QWidget()
         work_layout = QVBoxLayout(work)
         work_layout.setContentsMargins(4, 8, 8, 4)
+        self.unfinished = UnfinishedJobsOffer()
+        work_layout.addWidget(self.unfinished)
         self.drop_zone = DropZone(self.add_paths, self.open_files)
         work_layout.addWidget(self.drop_zone)
         url_row = QHBoxLayout()
@@ -181,6 +188,8 @@ class MainWindow(QMainWindow):
         transcript_layout = QVBoxLayout(transcript_page)
         transcript_layout.setContentsMargins(0, 0, 0, 0)
         self.transcript_view = TranscriptView()
+        self.notice_bar = NoticeBar()
+        transcript_layout.addWidget(self.notice_bar)
         self.player = Player()
         self.player.attach(self.transcript_view)
         transcript_layout.addWidget(self.transcript_view, 1)
@@ -373,17 +382,11 @@ class MainWindow(QMainWindow):
             entry.duration = seconds
             self.queue.refresh(entry)
 
-    def resume_unfinished_jobs(self) -> None:
-        """Pick up cloud jobs that were accepted before the app last closed (no new upload)."""
-        try:
-            pending = JobJournal().pending()
-        except Exception:  # a damaged journal must not stop the app from starting
-            log.exception("cannot read the job journal")
-            return
-        for job in pending:
+    def resume_jobs(self, jobs: list[RemoteJob]) -> None:
+        """Collect cloud jobs accepted before the app last closed (no new upload)."""
+        for job in jobs:
             cls = registry.provider_class(job.engine)
-            label = Path(job.source).name if "://" not in job.source else job.source
-            entry = QueueEntry(label, job.engine, cls.display_name)
+            entry = QueueEntry(job_label(job), job.engine, cls.display_name)
             entry.audio = Path(job.source) if Path(job.source).exists() else None
             entry.message = self.tr("Resumed from the last session")
             self.queue.add(entry)
@@ -521,6 +524,7 @@ class MainWindow(QMainWindow):
             self.views.setCurrentWidget(self.empty_label)
             return
         self.transcript_view.set_transcript(self._shown.transcript)
+        self.notice_bar.show_notices(self._shown.transcript)
         self.player.set_source(self._shown.audio)
         self.views.setCurrentIndex(1)
 
@@ -545,8 +549,8 @@ class MainWindow(QMainWindow):
         if not self._edits_pending or entry is None or entry.transcript is None:
             return
         self._edits_pending = False
-        edited = self.transcript_view.transcript()
-        entry.transcript = edited
+        entry.transcript = self.transcript_view.transcript()
+        edited = detached_copy(entry.transcript)
         history, relay = self.history, self._relay
 
         def work() -> None:
@@ -564,6 +568,7 @@ class MainWindow(QMainWindow):
     def _store_in_history(self, entry: QueueEntry, transcript: Transcript) -> None:
         """Save a finished transcript off the GUI thread (a long one takes ~0.1 s)."""
         history, relay, options = self.history, self._relay, entry.options
+        transcript = detached_copy(transcript)
 
         def work() -> None:
             try:
@@ -606,7 +611,7 @@ class MainWindow(QMainWindow):
         entry = self.queue.selected()
         if entry is None or entry.transcript is None:
             return
-        folder = self.settings.get("output_dir") or (
+        folder = self.settings.general.output_folder or (
             str(entry.audio.parent) if entry.audio is not None else None
         )
         dialog = ExportDialog(entry.transcript, folder, self, self.language)
@@ -677,6 +682,7 @@ class MainWindow(QMainWindow):
         kwargs = {"page": page} if isinstance(page, str) and page else {}
         dialog = SettingsDialog(self.settings, self.store, self.runner.engine_loop, self, **kwargs)
         dialog.finished.connect(lambda _: self._refresh_credentials())
+        dialog.accepted.connect(self.sidebar.follow_default_engine)
         dialog.open()
 
     def _restore_geometry(self) -> None:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.options import TranscriptionOptions
 from desktop_app.core.transcript import Transcript
 from desktop_app.providers.base import MediaSource
+from desktop_app.ui import notices
 
 WORKING_STATES = {"decoding", "uploading", "processing", "downloading"}
 RUNNING_STATES = {"queued", "starting", *WORKING_STATES}
@@ -257,6 +258,7 @@ class QueueTable(QTableWidget):
                 if entry.state == "failed"
                 else QIcon()
             )
+            notices.mark_row(name, entry.transcript, self)
         length = self.item(row, LENGTH)
         if length is not None:
             length.setText(format_clock(entry.duration) if entry.duration else "")

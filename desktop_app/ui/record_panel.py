@@ -103,7 +103,9 @@ class RecordPanel(QWidget):
         self._timer.timeout.connect(self._tick)
         self._scan = _DeviceScan(self)
         self._scan.done.connect(self._on_devices)
-        self.refresh_devices()
+        # After the window is built: a scan thread loading PortAudio while the GUI thread loads
+        # QtMultimedia (the player) can deadlock the two library loads.
+        QTimer.singleShot(0, self.refresh_devices)
 
     # ------------------------------------------------------------------ devices
     def refresh_devices(self) -> None:

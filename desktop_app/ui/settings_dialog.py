@@ -6,15 +6,16 @@ and everything else to the settings file, or keeps the dialog open with the prob
 its page. When no secure keyring exists, a banner says so, key fields are disabled, and nothing
 secret is written anywhere.
 
-Settings file keys used here: ``default_engine``, ``output_folder`` and ``ui_language``
-(``ko``, ``en``, or absent for the system language; applied when Sori starts).
+The General page edits :class:`~desktop_app.core.settings.GeneralSettings`, the same typed
+object the window, the command line and the engine factory read (the interface language is
+applied when Sori starts).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QComboBox,
@@ -34,39 +35,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.errors import EngineUnavailableError
+from desktop_app.core.errors import ConfigurationError
 from desktop_app.core.loop import EngineLoop
-from desktop_app.core.secrets import CREDENTIAL_GROUPS, CredentialStore
-from desktop_app.core.settings import Settings
-from desktop_app.providers import registry
-from desktop_app.providers.base import Provider
+from desktop_app.core.secrets import CredentialStore
+from desktop_app.core.settings import GeneralSettings, Settings
+from desktop_app.providers import factory, registry
 from desktop_app.ui import i18n
 from desktop_app.ui.connection_test import ConnectionTester
+from desktop_app.ui.credential_snapshot import CredentialLoader, CredentialSnapshot
 from desktop_app.ui.i18n import current_language
 from desktop_app.ui.inline_message import InlineMessage
-from desktop_app.ui.settings_engine_page import EnginePage, align_form_labels, page_title
+from desktop_app.ui.settings_engine_page import EnginePage
+from desktop_app.ui.settings_layout import align_form_labels, page_title
 
-DEFAULT_ENGINE = "default_engine"
-OUTPUT_FOLDER = "output_folder"
 GENERAL_PAGE = "general"
 LANGUAGE_CHOICES = (("system", ""), ("ko", "한국어"), ("en", "English"))
-
-
-def has_credentials(cls: type[Provider], store: CredentialStore) -> bool:
-    """Whether every key the engine needs is set (keyring or environment)."""
-    if cls.credential_group is None:
-        return True
-    fields = CREDENTIAL_GROUPS[cls.credential_group]
-    return all(store.get(cls.credential_group, field.name) for field in fields)
-
-
-def keyring_state(store: CredentialStore) -> tuple[bool, str]:
-    """Whether secrets can be stored, and why not in the interface language."""
-    try:
-        _ = store.backend
-    except EngineUnavailableError as exc:
-        return False, exc.describe(current_language())
-    return True, ""
 
 
 class GeneralPage(QWidget):
@@ -89,20 +72,16 @@ class GeneralPage(QWidget):
         self.engine_box.setObjectName("default_engine")
         self.engine_box.setAccessibleName(self.tr("Default engine"))
         for cls in registry.provider_classes():
-            if cls.capabilities.offline:
-                state = self.tr("offline, no account")
-            elif has_credentials(cls, store):
-                state = self.tr("keys set")
-            else:
-                state = self.tr("keys missing")
-            self.engine_box.addItem(f"{cls.display_name} — {state}", cls.name)
-        chosen = str(settings.get(DEFAULT_ENGINE) or registry.DEFAULT_PROVIDER)
-        self.engine_box.setCurrentIndex(max(0, self.engine_box.findData(chosen)))
+            self.engine_box.addItem(cls.display_name, cls.name)
+        general = settings.general
+        self.engine_box.setCurrentIndex(
+            max(0, self.engine_box.findData(factory.default_engine(settings)))
+        )
         label = QLabel(self.tr("Default &engine:"))
         label.setBuddy(self.engine_box)
         form.addRow(label, self.engine_box)
 
-        self.output_edit = QLineEdit(str(settings.get(OUTPUT_FOLDER) or ""))
+        self.output_edit = QLineEdit(str(general.output_folder or ""))
         self.output_edit.setObjectName("output_folder")
         self.output_edit.setPlaceholderText(self.tr("Next to each source file"))
         self.output_edit.setAccessibleName(self.tr("Output folder"))
@@ -127,7 +106,7 @@ class GeneralPage(QWidget):
         self.language_box.setAccessibleName(self.tr("Interface language"))
         for code, name in LANGUAGE_CHOICES:
             self.language_box.addItem(name or self.tr("System language"), code)
-        self.initial_language = str(settings.get(i18n.SETTING) or "system")
+        self.initial_language = general.ui_language or i18n.SYSTEM
         self.language_box.setCurrentIndex(max(0, self.language_box.findData(self.initial_language)))
         label = QLabel(self.tr("Interface &language:"))
         label.setBuddy(self.language_box)
@@ -138,6 +117,18 @@ class GeneralPage(QWidget):
         self.language_box.currentIndexChanged.connect(self._language_picked)
         column.addStretch()
         align_form_labels(self)
+
+    def apply_snapshot(self, snapshot: CredentialSnapshot) -> None:
+        """Say for each engine whether its keys are set, now that the keyring has answered."""
+        for index in range(self.engine_box.count()):
+            cls = registry.provider_class(str(self.engine_box.itemData(index)))
+            if cls.capabilities.offline:
+                state = self.tr("offline, no account")
+            elif snapshot.has_all(cls.credential_group):
+                state = self.tr("keys set")
+            else:
+                state = self.tr("keys missing")
+            self.engine_box.setItemText(index, f"{cls.display_name} — {state}")
 
     def _choose_output(self) -> None:
         folder = QFileDialog.getExistingDirectory(
@@ -161,21 +152,29 @@ class GeneralPage(QWidget):
     def save(self) -> bool:
         self.output_message.clear_message()
         folder = self.output_edit.text().strip()
-        if folder and Path(folder).expanduser().exists() and not Path(folder).expanduser().is_dir():
-            self.output_message.show_error(
-                self.tr("%s is a file, not a folder. Choose a folder.") % folder
-            )
-            return False
-        self.settings.set(DEFAULT_ENGINE, self.engine_box.currentData())
-        self.settings.set(OUTPUT_FOLDER, str(Path(folder).expanduser()) if folder else None)
         language = self.language_box.currentData()
-        self.settings.set(i18n.SETTING, None if language == "system" else language)
+        try:
+            self.settings.general = GeneralSettings(
+                default_engine=self.engine_box.currentData(),
+                output_folder=Path(folder) if folder else None,
+                ui_language=None if language == i18n.SYSTEM else language,
+            )
+        except ConfigurationError as exc:
+            self.output_message.show_error(exc.describe(current_language()))
+            return False
         return True
 
 
 class SettingsDialog(QDialog):
     """Application settings. GUI thread only; connection tests run on the engine loop (the
-    one given, so the window's loop can be shared, or a private one)."""
+    one given, so the window's loop can be shared, or a private one), and the keyring is read
+    on a worker thread when the dialog opens.
+
+    Signals:
+      credentials_loaded()  the keyring has answered; key fields and the banner are up to date
+    """
+
+    credentials_loaded = Signal()
 
     def __init__(
         self,
@@ -188,7 +187,8 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.settings = settings if settings is not None else Settings()
         self.store = store if store is not None else CredentialStore()
-        self.keyring_ok, self.keyring_problem = keyring_state(self.store)
+        self.keyring_ok, self.keyring_problem = True, ""
+        self.snapshot: CredentialSnapshot | None = None
         self.tester = ConnectionTester(loop, current_language(), self)
         self.setWindowTitle(self.tr("Settings"))
         self.setObjectName("settings_dialog")
@@ -196,13 +196,13 @@ class SettingsDialog(QDialog):
         self._build()
         self.resize(880, 620)
         self.select_page(page)
+        self._loader = CredentialLoader(self)
+        self._loader.loaded.connect(self._credentials_read)
+        self._loader.start(self.store, current_language())
 
     def _build(self) -> None:
         column = QVBoxLayout(self)
         self.banner: QFrame | None = None
-        if not self.keyring_ok:
-            self.banner = self._keyring_banner()
-            column.addWidget(self.banner)
         row = QHBoxLayout()
         self.page_list = QListWidget()
         self.page_list.setObjectName("page_list")
@@ -273,6 +273,21 @@ class SettingsDialog(QDialog):
         layout.addWidget(detail)
         banner.setAccessibleName(headline.text())
         return banner
+
+    def _credentials_read(self, snapshot: CredentialSnapshot) -> None:
+        self.snapshot = snapshot
+        self.keyring_ok, self.keyring_problem = snapshot.keyring_ok, snapshot.keyring_problem
+        if not self.keyring_ok and self.banner is None:
+            self.banner = self._keyring_banner()
+            layout = self.layout()
+            assert isinstance(layout, QVBoxLayout)
+            layout.insertWidget(0, self.banner)
+            self.banner.show()
+        self.general.apply_snapshot(snapshot)
+        for page in self.pages.values():
+            if isinstance(page, EnginePage):
+                page.apply_snapshot(snapshot)
+        self.credentials_loaded.emit()
 
     # ----------------------------------------------------------------- pages
     def select_page(self, name: str) -> None:

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -41,8 +40,10 @@ from desktop_app.providers import factory, registry
 from desktop_app.providers.base import Provider, ProviderConfig
 from desktop_app.providers.http import check_endpoint
 from desktop_app.ui.connection_test import ConnectionTester
+from desktop_app.ui.credential_snapshot import CredentialSnapshot
 from desktop_app.ui.i18n import current_language
 from desktop_app.ui.inline_message import InlineMessage
+from desktop_app.ui.settings_layout import align_form_labels, page_title
 
 # Engines that poll a remote job, with their default interval in seconds.
 POLL_DEFAULTS = {"clova-speech": 3.0, "nhn": 3.0, "rtzr": 5.0}
@@ -63,30 +64,6 @@ def host_addresses(cls: type[Provider]) -> dict[str, str]:
     (read from the loaded module, so the registry keeps deciding the order engines load in)."""
     hosts = getattr(sys.modules.get(cls.__module__), "HOSTS", None)
     return {str(k): str(v) for k, v in hosts.items()} if isinstance(hosts, dict) else {}
-
-
-def page_title(text: str) -> QLabel:
-    """A page's heading: the page's name, larger and bold."""
-    title = QLabel(text)
-    font = QFont(title.font())
-    font.setPointSizeF(font.pointSizeF() * 1.25)
-    font.setBold(True)
-    title.setFont(font)
-    return title
-
-
-def align_form_labels(page: QWidget) -> None:
-    """Give the labels of every form on ``page`` one width, so fields line up across groups."""
-    labels: list[QLabel] = []
-    for form in page.findChildren(QFormLayout):
-        for row in range(form.rowCount()):
-            item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
-            label = item.widget() if item is not None else None
-            if isinstance(label, QLabel):
-                labels.append(label)
-    width = max((label.sizeHint().width() for label in labels), default=0)
-    for label in labels:
-        label.setMinimumWidth(width)
 
 
 def validate_endpoint(engine: str, text: str) -> str:
@@ -135,9 +112,10 @@ class EnginePage(QWidget):
         self.model_edit: QLineEdit | None = None
         self.test_button: QPushButton | None = None
         self.delete_button: QPushButton | None = None
+        self.snapshot: CredentialSnapshot | None = None
         self.setObjectName(f"page:{self.engine}")
         self._build()
-        self.refresh_credentials()
+        self._show_reading()
         tester.finished.connect(self._test_finished)
 
     # ----------------------------------------------------------------- layout
@@ -372,15 +350,44 @@ class EnginePage(QWidget):
             self.model_edit.setText(folder)
 
     # ----------------------------------------------------------------- credentials
+    def _show_reading(self) -> None:
+        """Until the keyring has answered (read on a worker thread), the key fields wait."""
+        for edit in self.credential_edits.values():
+            edit.setEnabled(False)
+            edit.setPlaceholderText(self.tr("Reading the keyring…"))
+        if self.delete_button is not None:
+            self.delete_button.setEnabled(False)
+
+    def apply_snapshot(self, snapshot: CredentialSnapshot) -> None:
+        """Show the keys as read by :class:`~desktop_app.ui.credential_snapshot.CredentialLoader`."""
+        self.snapshot = snapshot
+        self.keyring_ok = snapshot.keyring_ok
+        for edit in self.credential_edits.values():
+            edit.setEnabled(self.keyring_ok)
+        self.refresh_credentials()
+
+    def _remember(self, name: str, value: str | None) -> None:
+        """Keep the shown state in step with a key just saved or deleted (a key from the
+        environment still wins, as it does for the engines)."""
+        if self.snapshot is None or self.group is None:
+            return
+        key = (self.group, name)
+        if self.snapshot.source(self.group, name) == "environment":
+            return
+        if value:
+            self.snapshot.found[key] = ("keyring", value)
+        else:
+            self.snapshot.found.pop(key, None)
+
     def refresh_credentials(self) -> None:
         """Show where each key comes from, masked; the fields themselves stay empty."""
-        if self.group is None or not self.credential_edits:
+        if self.group is None or not self.credential_edits or self.snapshot is None:
             return
         anything_stored = False
         for field in CREDENTIAL_GROUPS[self.group]:
             edit = self.credential_edits[field.name]
-            source = self.store.source(self.group, field.name)
-            value = self.store.get(self.group, field.name) if source else None
+            source = self.snapshot.source(self.group, field.name)
+            value = self.snapshot.get(self.group, field.name)
             if value:
                 edit.setPlaceholderText(mask(value) if field.secret else value)
             elif not self.keyring_ok:
@@ -429,6 +436,7 @@ class EnginePage(QWidget):
         try:
             for name in self.credential_edits:
                 self.store.delete(self.group, name)
+                self._remember(name, None)
         except SoriError as exc:
             self.credential_message.show_error(exc.describe(current_language()))
         else:
@@ -477,6 +485,7 @@ class EnginePage(QWidget):
             try:
                 for name, value in typed.items():
                     self.store.set(self.group, name, value)
+                    self._remember(name, value)
             except SoriError as exc:
                 self.credential_message.show_error(exc.describe(current_language()))
                 ok = False
@@ -495,7 +504,8 @@ class EnginePage(QWidget):
             for field in CREDENTIAL_GROUPS[self.group]:
                 edit = self.credential_edits.get(field.name)
                 typed = edit.text().strip() if edit is not None else ""
-                value = typed or self.store.get(self.group, field.name)
+                stored = self.snapshot.get(self.group, field.name) if self.snapshot else None
+                value = typed or stored
                 if value:
                     credentials[field.name] = value
         settings = self.settings.engine(self.engine)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.history import HistoryStore
 from desktop_app.core.settings import Settings
-from desktop_app.providers import registry
+from desktop_app.providers import factory, registry
 from desktop_app.ui.history_panel import HistoryPanel
 from desktop_app.ui.options_panel import EngineOptionsPanel
 
@@ -51,8 +51,8 @@ class Sidebar(QSplitter):
         engine_label.setBuddy(self.engine_box)
         for cls in registry.provider_classes():
             self.engine_box.addItem(cls.display_name, cls.name)
-        default = str(settings.get("default_provider") or registry.DEFAULT_PROVIDER)
-        self.engine_box.setCurrentIndex(max(0, self.engine_box.findData(default)))
+        self.settings = settings
+        self.select_default_engine()
         row.addWidget(engine_label)
         row.addWidget(self.engine_box, 1)
         engine_layout.addLayout(row)
@@ -85,6 +85,17 @@ class Sidebar(QSplitter):
 
     def engine(self) -> str:
         return str(self.engine_box.currentData())
+
+    def select_default_engine(self) -> None:
+        """Show the default engine chosen in Settings."""
+        self._default = factory.default_engine(self.settings)
+        self.engine_box.setCurrentIndex(max(0, self.engine_box.findData(self._default)))
+
+    def follow_default_engine(self) -> None:
+        """After Settings was saved: when the default engine changed there, show it, so the
+        next job uses it; otherwise keep the engine picked here."""
+        if factory.default_engine(self.settings) != self._default:
+            self.select_default_engine()
 
     def _on_engine(self) -> None:
         name = self.engine()

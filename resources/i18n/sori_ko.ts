@@ -326,6 +326,10 @@
         <translation>Vosk 모델 폴더 고르기</translation>
     </message>
     <message>
+        <source>Reading the keyring…</source>
+        <translation>키링을 읽는 중…</translation>
+    </message>
+    <message>
         <source>The keyring is not available</source>
         <translation>키링을 쓸 수 없습니다</translation>
     </message>
@@ -589,10 +593,6 @@
     <message>
         <source>The new language is used the next time Sori starts.</source>
         <translation>바꾼 언어는 Sori를 다시 시작하면 적용됩니다.</translation>
-    </message>
-    <message>
-        <source>%s is a file, not a folder. Choose a folder.</source>
-        <translation>%s은(는) 폴더가 아니라 파일입니다. 폴더를 고르세요.</translation>
     </message>
 </context>
 <context>
@@ -1181,6 +1181,29 @@ Cloud jobs already accepted are picked up again next time.</source>
     <message>
         <source>New speaker…</source>
         <translation>새 화자…</translation>
+    </message>
+</context>
+<context>
+    <name>UnfinishedJobsOffer</name>
+    <message>
+        <source>&amp;Resume</source>
+        <translation>이어서 받기(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Discard</source>
+        <translation>버리기(&amp;D)</translation>
+    </message>
+    <message>
+        <source>and %d more</source>
+        <translation>외 %d개</translation>
+    </message>
+    <message>
+        <source>%d unfinished cloud jobs from the last session</source>
+        <translation>지난번에 끝나지 않은 클라우드 작업 %d개</translation>
+    </message>
+    <message>
+        <source>1 unfinished cloud job from the last session</source>
+        <translation>지난번에 끝나지 않은 클라우드 작업 1개</translation>
     </message>
 </context>
 <context>

@@ -158,12 +158,17 @@ def transcript_state(app: QApplication, folder: Path, out: Path, lang: str) -> N
     close(app, window)
 
 
+def keys_read(dialog: SettingsDialog) -> bool:
+    return dialog.snapshot is not None
+
+
 def settings_state(app: QApplication, folder: Path, out: Path, lang: str) -> None:
     window = new_window(app, folder / "settings")
     for page, name in ((None, "settings"), ("clova-speech", "settings-engine")):
         window.open_settings(page)
         dialog = window.findChildren(SettingsDialog)[-1]
         wait_until(app, dialog.isVisible, 10, "the settings dialog")
+        wait_until(app, functools.partial(keys_read, dialog), 10, "the keyring's answer")
         shoot(app, dialog, out / f"{name}-{lang}.png")
         dialog.reject()
         dialog.deleteLater()

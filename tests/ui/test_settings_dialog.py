@@ -70,6 +70,7 @@ def open_dialog(qtbot: QtBot, settings: Settings) -> Iterator[OpenDialog]:
         dialog = SettingsDialog(settings=settings, page=page)
         qtbot.addWidget(dialog)
         dialog.show()
+        qtbot.waitUntil(lambda: dialog.snapshot is not None)  # the keyring is read off-thread
         opened.append(dialog)
         return dialog
 
