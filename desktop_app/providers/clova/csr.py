@@ -190,6 +190,7 @@ class ClovaCsrProvider(Provider):
                 concurrency=concurrency,
                 max_seconds=PIECE_MAX_SECONDS,
                 max_bytes=MAX_BYTES,
+                options_key=f"{base}|{lang}",
             )
 
     async def check_connection(self) -> None:

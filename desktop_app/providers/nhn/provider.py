@@ -429,6 +429,7 @@ class NhnProvider(Provider):
             target_seconds=PIECE_TARGET_SECONDS,
             max_seconds=PIECE_MAX_SECONDS,
             max_bytes=PIECE_MAX_BYTES,
+            options_key=f"{session.client.base_url}|{sorted(options.biasing)}",
         )
 
     # -- URLs (asynchronous tasks) ---------------------------------------------------------
