@@ -172,7 +172,8 @@ class ClovaCsrProvider(Provider):
         lang = self._language(options, base)
         headers = self._headers()
         concurrency = int(self.config.settings.get("concurrency", 4))
-        async with make_client(base) as client:
+        timeout = float(self.config.settings.get("timeout", 60.0))
+        async with make_client(base, timeout=timeout) as client:
 
             async def recognize(piece: EncodedPiece) -> Transcript:
                 text = (await self.recognize_bytes(client, piece.data, lang, headers)).strip()

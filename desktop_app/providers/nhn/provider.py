@@ -68,6 +68,8 @@ from desktop_app.providers.http import (
     ProgressFile,
     RetryPolicy,
     check_endpoint,
+    create_remote_job,
+    duplicate_job_notice,
     make_client,
     transport_error,
     with_retries,
@@ -453,13 +455,19 @@ class NhnProvider(Provider):
                 log.info("nhn: task %s is gone (%s); starting a new one", known_task, exc.code)
             else:
                 return self._transcript(result, url, None)
-        task_id = await self._start_task(session, url, options.biasing)
+        task_id, sent_twice = await self._start_task(session, url, options.biasing)
         self._remember(url, options, task_id, session.base)
         progress(Progress("queued", None))
         result = await self._follow(session, task_id, url, options, progress)
-        return self._transcript(result, url, None)
+        transcript = self._transcript(result, url, None)
+        if sent_twice:
+            transcript.add_notice(duplicate_job_notice(self.name))
+        return transcript
 
-    async def _start_task(self, session: _Session, url: str, biasing: Sequence[str]) -> str:
+    async def _start_task(
+        self, session: _Session, url: str, biasing: Sequence[str]
+    ) -> tuple[str, bool]:
+        """Create an asynchronous task; returns its id and whether the request went twice."""
         payload: dict[str, Any] = {"audioUrl": url}
         if biasing:
             payload["biasingList"] = list(biasing)
@@ -472,7 +480,7 @@ class NhnProvider(Provider):
                 raise unreadable_answer(self.name)
             return task_id
 
-        return await with_retries(call, self._retry_policy())
+        return await create_remote_job(call, self._retry_policy(), engine=self.name)
 
     async def _status(self, session: _Session, task_id: str) -> dict[str, Any]:
         url = f"{session.root}/async/{quote(task_id, safe='')}/status"

@@ -55,6 +55,8 @@ from desktop_app.providers.http import (
     ProgressFile,
     RetryPolicy,
     check_endpoint,
+    create_remote_job,
+    duplicate_job_notice,
     make_client,
     transport_error,
     with_retries,
@@ -243,8 +245,11 @@ class RtzrProvider(Provider):
         auth: RtzrAuth,
         send: Callable[[dict[str, str]], Awaitable[httpx.Response]],
         read: Callable[[httpx.Response], T],
+        *,
+        lost: list[bool] | None = None,
     ) -> T:
-        """One authorised call, retried on transient errors; 429s go to the caller as _Backoff."""
+        """One authorised call, retried on transient errors; 429s go to the caller as _Backoff.
+        With ``lost`` the call creates a job: a lost answer is retried once and noted there."""
 
         async def call() -> T:
             try:
@@ -258,7 +263,11 @@ class RtzrProvider(Provider):
                 raise error
             return read(response)
 
-        return await with_retries(call, self._policy())
+        if lost is None:
+            return await with_retries(call, self._policy())
+        result, twice = await create_remote_job(call, self._policy(), engine=self.name)
+        lost.append(twice)
+        return result
 
     async def _submit(
         self,
@@ -267,8 +276,10 @@ class RtzrProvider(Provider):
         upload: UploadFile,
         config: dict[str, Any],
         progress: ProgressCallback,
+        lost: list[bool],
     ) -> str:
-        """Upload the file with its config; returns the job id."""
+        """Upload the file with its config; returns the job id (``lost`` notes whether the
+        upload's answer was lost and the upload repeated)."""
         config_text = json.dumps(config, ensure_ascii=False)
 
         async def send(headers: dict[str, str]) -> httpx.Response:
@@ -297,7 +308,7 @@ class RtzrProvider(Provider):
         refusals = 0
         while True:
             try:
-                return await self._request(client, auth, send, read)
+                return await self._request(client, auth, send, read, lost=lost)
             except _Backoff as backoff:
                 refusals += 1
                 if refusals >= busy.attempts:
@@ -412,8 +423,9 @@ class RtzrProvider(Provider):
                     return to_transcript(
                         body, config, engine=self.name, source=path.name, duration=duration
                     )
+            lost: list[bool] = []
             async with prepared_upload(path, progress) as upload:
-                remote_id = await self._submit(client, auth, upload, config, progress)
+                remote_id = await self._submit(client, auth, upload, config, progress, lost)
                 if journal is not None:
                     journal.record(
                         self.name, str(path), options, remote_id, endpoint=self.config.endpoint
@@ -421,7 +433,12 @@ class RtzrProvider(Provider):
                 duration = upload.duration
             log.info("%s: job accepted", self.name)
             body = await self._collect(client, auth, remote_id, progress, first_wait=True)
-        return to_transcript(body, config, engine=self.name, source=path.name, duration=duration)
+        transcript = to_transcript(
+            body, config, engine=self.name, source=path.name, duration=duration
+        )
+        if any(lost):
+            transcript.add_notice(duplicate_job_notice(self.name))
+        return transcript
 
     async def resume(
         self, job: RemoteJob, progress: ProgressCallback = ignore_progress
