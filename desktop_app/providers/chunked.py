@@ -29,6 +29,7 @@ from desktop_app.audio.splitting import AudioPiece, iter_pieces
 from desktop_app.core.errors import EmptyAudioError, SoriError
 from desktop_app.core.progress import Progress, ProgressCallback
 from desktop_app.core.transcript import Transcript, merge_pieces
+from desktop_app.providers.finish import clock
 from desktop_app.providers.piece_cache import PieceCache, source_fingerprint
 
 if TYPE_CHECKING:  # NumPy loads on first use, not with the window
@@ -92,14 +93,6 @@ def is_silent(pcm: bytes) -> bool:
         return True
     peak = max(int(samples.max()), -int(samples.min()))
     return peak <= 0 or 20 * np.log10(peak / 32768.0) < SILENT_PEAK_DB
-
-
-def clock(seconds: float) -> str:
-    """``mm:ss`` (or ``h:mm:ss``) for a position in a file."""
-    whole = max(0, int(seconds))
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
 
 
 def piece_failed(exc: SoriError, start: float, end: float) -> SoriError:

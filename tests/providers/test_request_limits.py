@@ -103,7 +103,7 @@ ENGINES = {
 def engine(request: pytest.FixtureRequest) -> Iterator[tuple[Engine, EmulatorServer[Any]]]:
     chosen = ENGINES[request.param]
     clear_token_cache()
-    with start_emulator(chosen.emulator) as running:  # type: ignore[call-overload]
+    with start_emulator(chosen.emulator) as running:
         yield chosen, running
     clear_token_cache()
 

@@ -56,6 +56,12 @@ from desktop_app.core.errors import ConfigurationError, SoriError
 from desktop_app.core.journal import RemoteJob, is_shutdown, options_from_dict
 from desktop_app.core.options import TranscriptionOptions
 from desktop_app.core.progress import Progress, ProgressCallback, ignore_progress
+from desktop_app.core.service_times import (
+    repair_times,
+    service_number,
+    service_text,
+    unreadable_list_notice,
+)
 from desktop_app.core.transcript import Segment, Transcript
 from desktop_app.providers.base import (
     Capabilities,
@@ -143,13 +149,7 @@ def fits_one_request(info: MediaInfo, size: int) -> bool:
     return info.duration is None or info.duration <= MAX_SECONDS
 
 
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
+_number = service_number
 
 
 def segments_from_result(result: dict[str, Any]) -> list[Segment]:
@@ -168,7 +168,7 @@ def segments_from_result(result: dict[str, Any]) -> list[Segment]:
     segments: list[Segment] = []
     previous_end = 0.0
     for index, raw in enumerate(texts):
-        text = str(raw or "").strip()
+        text = service_text(raw)
         if not text:
             continue
         slot = slots[index] if index < len(slots) and isinstance(slots[index], dict) else {}
@@ -350,13 +350,17 @@ class NhnProvider(Provider):
         self, result: dict[str, Any] | None, source: str, duration: float | None
     ) -> Transcript:
         length = _number(result.get("inputLength")) if result is not None else None
-        return Transcript(
+        transcript = Transcript(
             segments=segments_from_result(result) if result is not None else [],
             language="ko",
             engine=self.name,
             source=source,
             duration=length if length is not None else duration,
         )
+        if result is not None and "text" in result and result["text"] is None:
+            transcript.add_notice(unreadable_list_notice(self.name, "texts"))
+        repair_times(transcript, duration if duration is not None else length)
+        return transcript
 
     async def check_connection(self) -> None:
         """Ask for the status of a task that cannot exist: "unknown task" (4010006) proves the
