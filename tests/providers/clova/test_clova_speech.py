@@ -218,11 +218,12 @@ def test_sync_upload_with_speakers_keywords_and_forbidden_words(
     assert reports[-1] == Progress("processing", 1.0)
 
 
-def test_plain_upload_has_no_speakers(server: ClovaServer, korean_clip: Path) -> None:
+def test_plain_upload_has_no_speakers_and_says_so(server: ClovaServer, korean_clip: Path) -> None:
     transcript = run(provider(server), korean_clip)
     assert_matches(transcript, expected_segments(korean_clip))
     assert transcript.speakers == []
-    assert "diarization" not in params_of(server)
+    # Sent explicitly, so the service's default cannot turn speaker separation on.
+    assert params_of(server)["diarization"] == {"enable": False}
 
 
 @pytest.mark.parametrize(
@@ -397,6 +398,11 @@ def test_completion_option_overrides_settings(
         ({"language": "fr"}, UnsupportedOptionError, "language"),
         ({"extra": {"completion": "async"}}, ConfigurationError, "callback"),
         ({"extra": {"callback": "ftp://x"}}, ConfigurationError, "callback"),
+        (
+            {"extra": {"callback": "http://results.invalid/cb"}},
+            ConfigurationError,
+            "only allowed for this computer",
+        ),
         ({"extra": {"mode": "short", "sed": True}}, UnsupportedOptionError, "sed"),
         ({"extra": {"mode": "short"}, "diarization": True}, UnsupportedOptionError, "short"),
         ({"extra": {"mode": "short"}, "language": "enko"}, ConfigurationError, "enko"),
