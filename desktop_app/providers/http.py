@@ -240,6 +240,18 @@ def transport_error(exc: httpx.HTTPError, engine: str) -> SoriError:
     )
 
 
+def not_the_service(engine: str, status: int, address: str) -> ConfigurationError:
+    """For a connection test answered by something that is not the speech service."""
+    return ConfigurationError(
+        f"{engine}: the address answered (HTTP {status}), but not the way the service does, so "
+        "it proves neither the address nor the keys",
+        fix=f"Check the {address} in Settings.",
+        message_ko=f"{engine}: 주소가 응답했지만(HTTP {status}) 서비스의 응답 형식이 아니어서 "
+        "주소와 키를 확인할 수 없습니다",
+        fix_ko=f"설정에서 {address}을(를) 확인하세요.",
+    )
+
+
 class CannotConnectError(NetworkError):
     """The service's address refused or did not take the connection; retried only once, so a
     wrong address or a service that is down fails within seconds."""

@@ -39,6 +39,7 @@ from desktop_app.providers.http import (
     RetryPolicy,
     check_endpoint,
     make_client,
+    not_the_service,
     transport_error,
     with_retries,
 )
@@ -207,7 +208,13 @@ class ClovaCsrProvider(Provider):
             except httpx.HTTPError as exc:
                 raise transport_error(exc, self.name) from None
         if response.status_code == 200:
-            return
+            try:
+                body = response.json()
+            except ValueError:
+                body = None
+            if isinstance(body, dict) and "text" in body:
+                return
+            raise not_the_service(self.name, 200, "endpoint")
         error = clova_error(response, self.name, "clova-csr")
         if error.code not in ("STT003", "STT006", "STT007"):
             raise error

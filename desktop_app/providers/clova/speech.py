@@ -87,6 +87,7 @@ from desktop_app.providers.http import (
     create_remote_job,
     duplicate_job_notice,
     make_client,
+    not_the_service,
     transport_error,
     with_retries,
 )
@@ -485,14 +486,12 @@ class ClovaSpeechProvider(Provider):
                 response = await client.get("/recognizer/sori-connection-check", headers=headers)
             except httpx.HTTPError as exc:
                 raise transport_error(exc, self.name) from None
-        if response.status_code == 200:
-            return
-        error = speech_error(response)
-        unknown_job = error.code == TOKEN_INVALID or (
-            response.status_code == 404 and error.code != "300"
-        )
-        if not unknown_job:
+        error = speech_error(response) if response.status_code != 200 else None
+        if error is not None and error.code == TOKEN_INVALID:
+            return  # only the speech service itself, past its key check, says this
+        if error is not None and (error.code is not None or response.status_code in (401, 403)):
             raise error
+        raise not_the_service(self.name, response.status_code, "InvokeURL")
 
     # -- short form ----------------------------------------------------------------------------
     async def recognize_short(self, data: bytes, lang: str = "ko") -> str:

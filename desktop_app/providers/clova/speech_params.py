@@ -33,10 +33,10 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from desktop_app.providers.http import is_loopback
 from desktop_app.core.errors import ConfigurationError, UnsupportedOptionError
 from desktop_app.core.options import TranscriptionOptions
 from desktop_app.providers.base import normalise_language
+from desktop_app.providers.http import is_loopback
 
 ENGINE = "clova-speech"
 LONG_LANGUAGES = ("ko-KR", "en-US", "enko", "ja", "zh-cn", "zh-tw")
