@@ -17,6 +17,7 @@ from desktop_app.export import FORMATS
 from desktop_app.providers import registry
 from desktop_app.providers.base import MediaSource, Provider, ProviderConfig
 from desktop_app.providers.factory import provider_config
+from desktop_app.providers.finish import transcribe_and_finish
 
 
 def add_transcribe_parser(sub: Any) -> None:
@@ -264,7 +265,7 @@ async def _transcribe_all(
         for source in sources:
             bar = ProgressBar(source.label, enabled=False if args.quiet else None)
             try:
-                transcript = await provider.transcribe(source, options, bar)
+                transcript = await transcribe_and_finish(provider, source, options, bar)
             except SoriError as exc:
                 bar.close()
                 error(f"{source.label}: {exc.describe()}")

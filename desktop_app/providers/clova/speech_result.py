@@ -74,10 +74,9 @@ def _words(raw: Any) -> list[Word]:
     for entry in raw:
         if not isinstance(entry, (list, tuple)) or len(entry) < 3:
             continue
-        try:
-            start, end = _seconds(entry[0]), _seconds(entry[1])
-        except (TypeError, ValueError):
-            continue
+        start, end = _seconds(entry[0]), _seconds(entry[1])
+        if math.isnan(start) or math.isnan(end):
+            continue  # the segment's text still holds the word
         text = service_text(entry[2])
         if text:
             words.append(Word(start, max(start, end), text))

@@ -818,10 +818,12 @@ def test_result_without_names_or_segments() -> None:
         {"segments": [], "text": "전체", "confidence": 0.9}, source="a", language="ko", duration=3.0
     )
     assert [(s.start, s.end, s.text) for s in only_text.segments] == [(0.0, 3.0, "전체")]
-    with pytest.raises(ServerError):
-        to_transcript(
-            {"segments": [{"text": "시간 없음"}]}, source="a", language="ko", duration=None
-        )
+    # A segment without times keeps its text, placed where it can be, with a notice.
+    untimed = to_transcript(
+        {"segments": [{"text": "시간 없음"}]}, source="a", language="ko", duration=None
+    )
+    assert [(s.start, s.end, s.text) for s in untimed.segments] == [(0.0, 0.0, "시간 없음")]
+    assert [n.code for n in untimed.notices] == ["times-repaired"]
 
 
 # -- command line --------------------------------------------------------------------------------
