@@ -152,7 +152,8 @@ def to_transcript(
         start_ms = service_number(utterance.get("start_at"))
         length_ms = service_number(utterance.get("duration"))
         start = math.nan if start_ms is None else start_ms / 1000
-        end = math.nan if start_ms is None or length_ms is None else start + length_ms / 1000
+        # Summed in milliseconds, so 5080 + 2280 ms ends at 7.36 s, not 7.359999.
+        end = math.nan if start_ms is None or length_ms is None else (start_ms + length_ms) / 1000
         speaker_id: str | None = None
         spk = utterance.get("spk")
         if config["use_diarization"] and isinstance(spk, int) and not isinstance(spk, bool):
