@@ -9,6 +9,8 @@
 * :func:`make_client` gives every request an overall deadline (not only a per-read timeout, which
   a server trickling one byte at a time never trips) and caps the size of every answer
   (:class:`GuardedTransport`); connection refused is retried once, not with the full backoff.
+* :func:`create_remote_job` sends a request that creates work on the service: a lost answer is
+  retried at most once, and the caller adds :func:`duplicate_job_notice` to the transcript.
 """
 
 from __future__ import annotations
