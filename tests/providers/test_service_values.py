@@ -14,7 +14,7 @@ import pytest
 from desktop_app.core.service_times import repair_times, service_number, service_text
 from desktop_app.core.transcript import Segment, Transcript, Word
 from desktop_app.providers.clova.speech_result import to_transcript as clova_transcript
-from desktop_app.providers.clova.stream_results import parse_result
+from desktop_app.providers.clova.stream_results import PositionAssembler, parse_result
 from desktop_app.providers.finish import finish_transcript
 from desktop_app.providers.nhn.provider import NhnProvider
 from desktop_app.providers.rtzr.batch import to_transcript as rtzr_transcript
@@ -126,6 +126,13 @@ def test_stream_parsers() -> None:
     assert event.segment.text != "nan" and 0 <= event.segment.start <= event.segment.end <= 5.0
     nest = parse_result(json.loads('{"transcription": {"text": NaN, "startTimestamp": NaN}}'))
     assert nest.text == "" and nest.start is None
+    far = parse_result(
+        json.loads('{"transcription": {"text": "먼 미래", "startTimestamp": -5000,'
+                   ' "endTimestamp": 1e15, "epFlag": true}}')
+    )  # fmt: skip
+    events = PositionAssembler().apply(far, 3.0)
+    segment = events[-1].segment
+    assert segment.text == "먼 미래" and 0 <= segment.start <= segment.end <= 4.0
 
 
 def test_finish_adds_no_speech_notice(korean_clip: Path) -> None:

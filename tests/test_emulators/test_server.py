@@ -206,9 +206,12 @@ def test_command_line_prints_url_and_credentials() -> None:
 
 def test_trickle_sends_the_normal_answer_slowly(csr: CsrServer) -> None:
     csr.faults.trickle(0.001, match="^POST /recog")
-    with httpx.Client(timeout=30) as http, http.stream(
-        "POST", f"{csr.base_url}/recog/v1/stt?lang=Kor", content=AUDIO, headers=CSR_HEADERS
-    ) as response:
+    with (
+        httpx.Client(timeout=30) as http,
+        http.stream(
+            "POST", f"{csr.base_url}/recog/v1/stt?lang=Kor", content=AUDIO, headers=CSR_HEADERS
+        ) as response,
+    ):
         pieces = list(response.iter_raw())
     body = b"".join(pieces)
     assert "text" in json.loads(body)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from desktop_app.core.errors import ServerError
-from desktop_app.core.service_times import service_text
+from desktop_app.core.service_times import repaired_segment, service_text
 from desktop_app.core.transcript import Segment, Word
 from desktop_app.providers.base import StreamEvent
 from desktop_app.providers.clova.nest import ENGINE
@@ -208,5 +208,7 @@ class PositionAssembler:
         end = result.end
         if end is None:
             end = words[-1].end if words else max(start, fallback_time)
-        return Segment(start, max(start, end), result.text.strip(),
-                       confidence=result.confidence, words=list(words))  # fmt: skip
+        segment = Segment(start, max(start, end), result.text.strip(),
+                          confidence=result.confidence, words=list(words))  # fmt: skip
+        # Times past the audio sent so far (or negative) are the service's error, not speech.
+        return repaired_segment(segment, fallback_time if fallback_time > 0 else None)
