@@ -59,10 +59,9 @@ from desktop_app.core.progress import Progress, ProgressCallback, ignore_progres
 from desktop_app.core.service_times import (
     repair_times,
     service_number,
-    service_text,
     unreadable_list_notice,
 )
-from desktop_app.core.transcript import Segment, Transcript
+from desktop_app.core.transcript import Transcript
 from desktop_app.providers.base import (
     Capabilities,
     MediaSource,
@@ -95,6 +94,7 @@ from desktop_app.providers.nhn.errors import (
     response_body,
     unreadable_answer,
 )
+from desktop_app.providers.nhn.results import segments_from_result
 from desktop_app.providers.registry import register
 
 log = logging.getLogger(__name__)
@@ -147,43 +147,6 @@ def fits_one_request(info: MediaInfo, size: int) -> bool:
     if not sendable_as_is(info) or size > MAX_BYTES:
         return False
     return info.duration is None or info.duration <= MAX_SECONDS
-
-
-_number = service_number
-
-
-def segments_from_result(result: dict[str, Any]) -> list[Segment]:
-    """The ``text``/``timeslot``/``confidence`` arrays of a result as segments in time order."""
-    texts = result.get("text")
-    if isinstance(texts, str):  # the v1 shape: one string for the whole file
-        texts = [texts]
-    if not isinstance(texts, list):
-        return []
-    slots = result.get("timeslot")
-    slots = slots if isinstance(slots, list) else []
-    confidences = result.get("confidence")
-    if not isinstance(confidences, list):
-        confidences = [confidences] * len(texts)
-    length = _number(result.get("inputLength"))
-    segments: list[Segment] = []
-    previous_end = 0.0
-    for index, raw in enumerate(texts):
-        text = service_text(raw)
-        if not text:
-            continue
-        slot = slots[index] if index < len(slots) and isinstance(slots[index], dict) else {}
-        start_ms = _number(slot.get("startTime"))
-        end_ms = _number(slot.get("endTime"))
-        start = start_ms / 1000 if start_ms is not None else previous_end
-        end = end_ms / 1000 if end_ms is not None else max(start, length or start)
-        end = max(start, end)
-        confidence = _number(confidences[index]) if index < len(confidences) else None
-        if confidence is not None:
-            confidence = min(1.0, max(0.0, confidence))
-        segments.append(Segment(start, end, text, confidence=confidence))
-        previous_end = max(previous_end, end)
-    segments.sort(key=lambda s: (s.start, s.end))
-    return segments
 
 
 def _code(exc: SoriError) -> int | None:
@@ -349,7 +312,7 @@ class NhnProvider(Provider):
     def _transcript(
         self, result: dict[str, Any] | None, source: str, duration: float | None
     ) -> Transcript:
-        length = _number(result.get("inputLength")) if result is not None else None
+        length = service_number(result.get("inputLength")) if result is not None else None
         transcript = Transcript(
             segments=segments_from_result(result) if result is not None else [],
             language="ko",
