@@ -33,6 +33,7 @@ from desktop_app.export.subtitle_rules import (
 from desktop_app.providers import factory, registry
 from desktop_app.providers.base import MediaSource, Provider, ProviderConfig
 from desktop_app.providers.factory import provider_config
+from desktop_app.providers.finish import transcribe_and_finish
 
 
 def add_transcribe_parser(sub: Any) -> None:
@@ -318,7 +319,7 @@ async def _transcribe_all(
         for source in sources:
             bar = ProgressBar(source.label, enabled=False if args.quiet else None)
             try:
-                transcript = await provider.transcribe(source, options, bar)
+                transcript = await transcribe_and_finish(provider, source, options, bar)
             except SoriError as exc:
                 bar.close()
                 error(f"{source.label}: {exc.describe()}")

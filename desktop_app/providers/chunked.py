@@ -5,13 +5,19 @@ each piece is encoded compactly (FLAC) and sent by an engine-supplied coroutine,
 ``concurrency`` requests in flight. Memory stays bounded: decoding waits while that many pieces
 are in flight. Pieces that hold only silence are not sent. Each piece's transcript is shifted
 to its place in the source and all are merged in order.
+
+A piece that fails for good (a permanent error, or retries exhausted) fails the whole job with
+the same kind of error, naming the piece's time range ("the piece 01:00–02:00 failed: ...");
+pieces in flight are cancelled and no further piece is sent. Pieces recognised before that are
+kept on disk (:mod:`desktop_app.providers.piece_cache`), so a Retry sends only what is missing.
 """
 
 from __future__ import annotations
 
 import asyncio
+import copy
 import threading
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,9 +26,11 @@ from desktop_app.audio import SAMPLE_RATE
 from desktop_app.audio.decode import decode_pcm, probe
 from desktop_app.audio.encode import PieceFormat, encode_pcm
 from desktop_app.audio.splitting import AudioPiece, iter_pieces
-from desktop_app.core.errors import EmptyAudioError
+from desktop_app.core.errors import EmptyAudioError, SoriError
 from desktop_app.core.progress import Progress, ProgressCallback
 from desktop_app.core.transcript import Transcript, merge_pieces
+from desktop_app.providers.finish import clock
+from desktop_app.providers.piece_cache import PieceCache, source_fingerprint
 
 if TYPE_CHECKING:  # NumPy loads on first use, not with the window
     import numpy as np
@@ -87,6 +95,19 @@ def is_silent(pcm: bytes) -> bool:
     return peak <= 0 or 20 * np.log10(peak / 32768.0) < SILENT_PEAK_DB
 
 
+def piece_failed(exc: SoriError, start: float, end: float) -> SoriError:
+    """The same kind of error as ``exc`` (so callers still pick behaviour by type), saying
+    which stretch of the file it belongs to."""
+    where = f"{clock(start)}–{clock(end)}"
+    failed = copy.copy(exc.__dict__)
+    error = type(exc).__new__(type(exc))
+    error.__dict__.update(failed)
+    error.message = f"the piece {where} failed: {exc.message}"
+    error.message_ko = f"{where} 구간을 인식하지 못했습니다: {exc.message_ko or exc.message}"
+    error.args = (error.message,)
+    return error
+
+
 async def transcribe_in_pieces(
     path: Path,
     recognize: PieceRecognizer,
@@ -99,8 +120,15 @@ async def transcribe_in_pieces(
     max_seconds: float = 55.0,
     max_bytes: int | None = None,
     fmt: PieceFormat = "flac",
+    options_key: str = "",
 ) -> Transcript:
-    """Split ``path`` at pauses, recognise the pieces concurrently, merge the results."""
+    """Split ``path`` at pauses, recognise the pieces concurrently, merge the results.
+
+    ``options_key`` describes every option that changes a piece's text (language, host, ...):
+    pieces recognised by an earlier failed run with the same file, engine and key are reused
+    (:mod:`desktop_app.providers.piece_cache`). A piece that fails for good fails the job at
+    once with an error naming its time range; pieces not yet sent are not sent.
+    """
     info = await asyncio.to_thread(probe, path)
     total = info.duration or 0.0
     progress(Progress("processing", 0.0))
@@ -140,7 +168,9 @@ async def transcribe_in_pieces(
     results: dict[int, tuple[float, Transcript]] = {}
     done_seconds = 0.0
     decoded_seconds = 0.0
-    tasks: set[asyncio.Task[None]] = set()
+    running: set[asyncio.Task[None]] = set()
+    cache = PieceCache(source_fingerprint(path), engine, options_key)
+    await asyncio.to_thread(cache.sweep)
 
     def report() -> None:
         denominator = max(total, decoded_seconds, 1e-6)
@@ -149,39 +179,49 @@ async def transcribe_in_pieces(
     async def run_piece(piece: EncodedPiece) -> None:
         nonlocal done_seconds
         try:
-            results[piece.index] = (piece.offset, await recognize(piece))
+            transcript = await recognize(piece)
+        except SoriError as exc:
+            raise piece_failed(exc, piece.offset, piece.offset + piece.duration) from exc
         finally:
             slots.release()
+        results[piece.index] = (piece.offset, transcript)
+        cache.put(piece.offset, piece.duration, transcript)
         done_seconds += piece.duration
         report()
+
+    def raise_first_failure(finished: Iterable[asyncio.Task[None]]) -> None:
+        for task in sorted(finished, key=lambda t: t.get_name()):
+            running.discard(task)
+            task.result()  # re-raises the piece's error: the job fails, naming the piece
 
     try:
         while True:
             await slots.acquire()
+            # Fail fast: a piece that failed for good ends the job before another is sent.
+            raise_first_failure([t for t in running if t.done()])
             item = await asyncio.to_thread(next_encoded)
             if item is None:
                 slots.release()
                 break
             raw, encoded = item
             decoded_seconds = raw.end_seconds
-            if encoded is None:
+            kept = None if encoded is None else cache.get(encoded.offset, encoded.duration)
+            if encoded is None or kept is not None:
                 slots.release()
+                if kept is not None:
+                    results[raw.index] = (raw.offset_seconds, kept)
                 done_seconds += raw.duration_seconds
                 report()
                 continue
-            task = asyncio.create_task(run_piece(encoded))
-            tasks.add(task)
-            task.add_done_callback(tasks.discard)
-            # Fail fast: a permanent error in any piece ends the job.
-            for finished in [t for t in tasks if t.done()]:
-                finished.result()
-        if tasks:
-            await asyncio.gather(*tasks)
+            running.add(asyncio.create_task(run_piece(encoded), name=f"{encoded.index:09d}"))
+        while running:
+            finished, _ = await asyncio.wait(running, return_when=asyncio.FIRST_EXCEPTION)
+            raise_first_failure(finished)
     except BaseException:
         stop.set()
-        for task in tasks:
+        for task in running:
             task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await asyncio.gather(*running, return_exceptions=True)
         raise
     if decoded_seconds <= 0:
         raise EmptyAudioError(
@@ -189,6 +229,7 @@ async def transcribe_in_pieces(
             message_ko=f"{path.name}에 오디오 샘플이 없습니다",
         )
     progress(Progress("processing", 1.0))
+    await asyncio.to_thread(cache.forget_job)
     ordered = [results[index] for index in sorted(results)]
     return merge_pieces(
         ordered,

@@ -26,6 +26,7 @@ from desktop_app.core.transcript import Transcript
 from desktop_app.providers import registry
 from desktop_app.providers.base import MediaSource, ProviderConfig
 from desktop_app.providers.factory import provider_config
+from desktop_app.providers.finish import transcribe_and_finish
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +137,7 @@ class JobRunner(QObject):
                     provider.check_options(options, source)
                     report(Progress("queued", None))
                     async with self._slot(provider_name):
-                        transcript = await provider.transcribe(source, options, report)
+                        transcript = await transcribe_and_finish(provider, source, options, report)
             finally:
                 await provider.aclose()
             if provider.config.journal is not None:

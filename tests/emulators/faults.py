@@ -17,6 +17,10 @@ one rule: the first one, in the order added, that matches and still has uses lef
   ``"after_headers"`` after the status line and headers, ``"mid_body"`` after half the body.
 * ``malformed_json``  — handle normally, then send only the first half of the JSON body
   (status and ``Content-Type: application/json`` unchanged).
+* ``trickle``         — handle normally, then send the body one byte every ``seconds`` (a server
+  that never trips a per-read timeout).
+* ``huge_body``       — handle normally, then answer 200 with a JSON body of ``size`` bytes,
+  streamed (``Content-Length`` omitted when ``declared`` is false).
 * ``job_failure``     — not tied to a request: the next ``times`` jobs created end as failed
   (with the given provider ``code``/``message`` when set, else the provider's default).
 
@@ -33,7 +37,9 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 DropStage = Literal["no_response", "after_headers", "mid_body"]
-FaultKind = Literal["status", "provider_error", "delay", "drop", "malformed_json"]
+FaultKind = Literal[
+    "status", "provider_error", "delay", "drop", "malformed_json", "trickle", "huge_body"
+]
 
 
 @dataclass
@@ -49,6 +55,8 @@ class FaultRule:
     retry_after: float | None = None
     seconds: float = 0.0
     stage: DropStage = "mid_body"
+    size: int = 0
+    declared: bool = True
 
     def matches(self, request_line: str) -> bool:
         return self.match is None or self.match.search(request_line) is not None
@@ -134,6 +142,24 @@ class Faults:
         """Send a truncated JSON body for the next matching requests."""
         self._add(FaultRule("malformed_json", times), match, skip)
 
+    def trickle(
+        self, seconds: float = 0.05, times: int = 1, *, match: str | None = None, skip: int = 0
+    ) -> None:
+        """Answer the next matching requests one byte every ``seconds``."""
+        self._add(FaultRule("trickle", times, seconds=seconds), match, skip)
+
+    def huge_body(
+        self,
+        size: int = 50 * 1024 * 1024,
+        times: int = 1,
+        *,
+        declared: bool = True,
+        match: str | None = None,
+        skip: int = 0,
+    ) -> None:
+        """Answer the next matching requests with a JSON body of ``size`` bytes."""
+        self._add(FaultRule("huge_body", times, size=size, declared=declared), match, skip)
+
     def job_failure(
         self, times: int = 1, *, code: str | None = None, message: str | None = None
     ) -> None:
@@ -163,6 +189,8 @@ class Faults:
             "delay": self.delay,
             "drop_connection": self.drop_connection,
             "malformed_json": self.malformed_json,
+            "trickle": self.trickle,
+            "huge_body": self.huge_body,
             "job_failure": self.job_failure,
         }
         if kind not in methods:

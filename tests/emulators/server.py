@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import socket
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Coroutine
@@ -174,6 +175,10 @@ class BaseEmulator(ABC):
             answer = _truncated(answer)
         if rule is not None and rule.kind == "drop":
             return await _drop(request, answer, rule.stage)
+        if rule is not None and rule.kind == "trickle":
+            return await _trickle(request, answer, rule.seconds)
+        if rule is not None and rule.kind == "huge_body":
+            return await _huge(request, rule.size, declared=rule.declared)
         record.status = answer.status
         return answer
 
@@ -364,6 +369,55 @@ async def _drop(request: web.Request, answer: web.StreamResponse, stage: str) ->
     if transport is not None:
         transport.close()
     return stream
+
+
+async def _trickle(
+    request: web.Request, answer: web.StreamResponse, seconds: float
+) -> web.StreamResponse:
+    body = _body_bytes(answer)
+    stream = web.StreamResponse(status=answer.status)
+    for key, value in answer.headers.items():
+        if key.lower() != "content-length":
+            stream.headers[key] = value
+    stream.content_length = len(body)
+    await stream.prepare(request)
+    try:
+        for index in range(len(body)):
+            await stream.write(body[index : index + 1])
+            await asyncio.sleep(seconds)
+    except (ConnectionError, RuntimeError):
+        return stream  # the client gave up, as it should
+    await stream.write_eof()
+    return stream
+
+
+async def _huge(request: web.Request, size: int, *, declared: bool) -> web.StreamResponse:
+    stream = web.StreamResponse(status=200)
+    stream.content_type = "application/json"
+    if declared:
+        stream.content_length = size
+    await stream.prepare(request)
+    block = b" " * (1 << 20)
+    try:
+        await stream.write(b'{"text": "')
+        sent = 10
+        while sent < size - 2:
+            part = block[: min(len(block), size - 2 - sent)]
+            await stream.write(part)
+            sent += len(part)
+        await stream.write(b'"}')
+    except (ConnectionError, RuntimeError):
+        return stream
+    await stream.write_eof()
+    return stream
+
+
+def refused_url() -> str:
+    """An http://127.0.0.1 address where nothing listens: connecting is refused at once."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
 
 
 # -- runner --------------------------------------------------------------------------------------

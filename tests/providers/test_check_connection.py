@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,7 @@ from desktop_app.core.errors import (
     ConfigurationError,
     EngineUnavailableError,
     NetworkError,
+    SoriError,
     UnsupportedOptionError,
 )
 from desktop_app.providers import registry
@@ -149,3 +152,50 @@ def test_engines_without_a_test_say_so() -> None:
         asyncio.run(cls(ProviderConfig()).check_connection())
     for name in ("local", "clova-csr", "clova-speech", "nhn", "rtzr"):
         assert registry.provider_class(name).can_check_connection()
+
+
+class _NotTheService(BaseHTTPRequestHandler):
+    """Some other web server at the configured address: every path answers ``status`` with an
+    HTML page, whatever the keys."""
+
+    status = 404
+
+    def _answer(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        self.rfile.read(length)
+        body = b"<html><body>Not Found</body></html>"
+        self.send_response(self.status)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = _answer
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+class _FriendlyPage(_NotTheService):
+    status = 200
+
+
+@pytest.mark.parametrize("handler", [_NotTheService, _FriendlyPage], ids=["404", "200"])
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_another_web_server_does_not_pass(name: str, handler: type[_NotTheService]) -> None:
+    """A plain 404 (or a friendly 200 page) proves neither the address nor the keys."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        _emulator, path, credentials, _secret = CASES[name]
+        endpoint = f"http://127.0.0.1:{httpd.server_address[1]}{path}"
+        clear_token_cache()
+        with pytest.raises(SoriError) as info:
+            check(name, endpoint, dict(credentials))
+        assert info.value.describe().strip()
+        assert info.value.describe("ko").strip()
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        clear_token_cache()

@@ -202,3 +202,35 @@ def test_command_line_prints_url_and_credentials() -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_trickle_sends_the_normal_answer_slowly(csr: CsrServer) -> None:
+    csr.faults.trickle(0.001, match="^POST /recog")
+    with (
+        httpx.Client(timeout=30) as http,
+        http.stream(
+            "POST", f"{csr.base_url}/recog/v1/stt?lang=Kor", content=AUDIO, headers=CSR_HEADERS
+        ) as response,
+    ):
+        pieces = list(response.iter_raw())
+    body = b"".join(pieces)
+    assert "text" in json.loads(body)
+    assert len(pieces) > 1  # arrived in several reads, not one
+
+
+def test_huge_body_streams_the_size_asked(csr: CsrServer) -> None:
+    csr.faults.huge_body(3 * 1024 * 1024, declared=False, match="^POST /recog")
+    csr.faults.huge_body(1024, match="^POST /recog")
+    with httpx.Client(timeout=30) as http:
+        first = recognise(http, csr)
+        second = recognise(http, csr)
+    assert len(first.content) == 3 * 1024 * 1024 and "content-length" not in first.headers
+    assert first.json()["text"].strip() == ""
+    assert second.headers["content-length"] == "1024" and len(second.content) == 1024
+
+
+def test_refused_url_refuses() -> None:
+    from tests.emulators.server import refused_url
+
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(refused_url(), timeout=5)

@@ -39,6 +39,7 @@ from desktop_app.providers.http import (
     RetryPolicy,
     check_endpoint,
     make_client,
+    not_the_service,
     transport_error,
     with_retries,
 )
@@ -172,7 +173,8 @@ class ClovaCsrProvider(Provider):
         lang = self._language(options, base)
         headers = self._headers()
         concurrency = int(self.config.settings.get("concurrency", 4))
-        async with make_client(base) as client:
+        timeout = float(self.config.settings.get("timeout", 60.0))
+        async with make_client(base, timeout=timeout) as client:
 
             async def recognize(piece: EncodedPiece) -> Transcript:
                 text = (await self.recognize_bytes(client, piece.data, lang, headers)).strip()
@@ -190,6 +192,7 @@ class ClovaCsrProvider(Provider):
                 concurrency=concurrency,
                 max_seconds=PIECE_MAX_SECONDS,
                 max_bytes=MAX_BYTES,
+                options_key=f"{base}|{lang}",
             )
 
     async def check_connection(self) -> None:
@@ -205,7 +208,13 @@ class ClovaCsrProvider(Provider):
             except httpx.HTTPError as exc:
                 raise transport_error(exc, self.name) from None
         if response.status_code == 200:
-            return
+            try:
+                body = response.json()
+            except ValueError:
+                body = None
+            if isinstance(body, dict) and "text" in body:
+                return
+            raise not_the_service(self.name, 200, "endpoint")
         error = clova_error(response, self.name, "clova-csr")
         if error.code not in ("STT003", "STT006", "STT007"):
             raise error

@@ -81,9 +81,13 @@ from desktop_app.providers.clova.speech_params import (
 from desktop_app.providers.clova.speech_result import read_body, to_transcript, unreadable
 from desktop_app.providers.http import (
     ProgressFile,
+    ResponseLostError,
     RetryPolicy,
     check_endpoint,
+    create_remote_job,
+    duplicate_job_notice,
     make_client,
+    not_the_service,
     transport_error,
     with_retries,
 )
@@ -146,6 +150,7 @@ class _Job:
     headers: dict[str, str]
     duration: float | None
     progress: ProgressCallback
+    sent_twice: bool = False  # the job request's answer was lost once and it was sent again
 
 
 @register
@@ -289,7 +294,7 @@ class ClovaSpeechProvider(Provider):
             progress(Progress("decoding", None, "checking the file"))
             duration = (await asyncio.to_thread(probe, source.path)).duration
         job = _Job(source, options, params, base, headers, duration, progress)
-        async with make_client(base) as client:
+        async with make_client(base, timeout=self._positive_setting("timeout", 60.0)) as client:
             if plan.completion == "sync":
                 return self._finished(await self._submit(client, job, sync=True), job)
             return await self._run_async(client, job)
@@ -310,7 +315,7 @@ class ClovaSpeechProvider(Provider):
             source, options_from_dict(job.options), {}, base, self._headers(), duration, progress
         )
         progress(Progress("queued", None, "resuming an accepted job"))
-        async with make_client(base) as client:
+        async with make_client(base, timeout=self._positive_setting("timeout", 60.0)) as client:
             return await self._collect(client, context, job.remote_id)
 
     async def _submit(self, client: httpx.AsyncClient, job: _Job, *, sync: bool) -> dict[str, Any]:
@@ -325,7 +330,7 @@ class ClovaSpeechProvider(Provider):
             except httpx.ReadTimeout:
                 if sync:
                     raise _SyncTimedOut from None
-                raise NetworkError(
+                raise ResponseLostError(
                     f"{self.name}: the service did not confirm the job in time",
                     message_ko=f"{self.name}: 서비스가 제시간에 작업 접수를 확인하지 않았습니다",
                 ) from None
@@ -336,7 +341,10 @@ class ClovaSpeechProvider(Provider):
             return read_body(response)
 
         try:
-            return await with_retries(call, self._retry_policy())
+            body, job.sent_twice = await create_remote_job(
+                call, self._retry_policy(), engine=self.name
+            )
+            return body
         except _SyncTimedOut:
             raise NetworkError(
                 f"{self.name}: no result after {read_timeout:.0f} s of synchronous recognition",
@@ -467,7 +475,10 @@ class ClovaSpeechProvider(Provider):
         job.progress(Progress("processing", 1.0))
         source = job.source.path.name if job.source.path is not None else job.source.label
         language = normalise_language(long_language(job.options.language))
-        return to_transcript(body, source=source, language=language, duration=job.duration)
+        transcript = to_transcript(body, source=source, language=language, duration=job.duration)
+        if job.sent_twice:
+            transcript.add_notice(duplicate_job_notice(self.name))
+        return transcript
 
     async def check_connection(self) -> None:
         """Ask for a job that cannot exist: the service saying it does not know the token
@@ -479,14 +490,12 @@ class ClovaSpeechProvider(Provider):
                 response = await client.get("/recognizer/sori-connection-check", headers=headers)
             except httpx.HTTPError as exc:
                 raise transport_error(exc, self.name) from None
-        if response.status_code == 200:
-            return
-        error = speech_error(response)
-        unknown_job = error.code == TOKEN_INVALID or (
-            response.status_code == 404 and error.code != "300"
-        )
-        if not unknown_job:
+        error = speech_error(response) if response.status_code != 200 else None
+        if error is not None and error.code == TOKEN_INVALID:
+            return  # only the speech service itself, past its key check, says this
+        if error is not None and (error.code is not None or response.status_code in (401, 403)):
             raise error
+        raise not_the_service(self.name, response.status_code, "InvokeURL")
 
     # -- short form ----------------------------------------------------------------------------
     async def recognize_short(self, data: bytes, lang: str = "ko") -> str:

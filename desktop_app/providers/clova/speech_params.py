@@ -11,6 +11,8 @@ reason we could have seen:
   ``Kor``/``Eng``/``Jpn``/``Chn`` only.
 * ``diarization``: ``{"enable": true, "speakerCountMin": m, "speakerCountMax": n}`` with
   ``--speakers N`` giving m = n = N; unset counts are left out (the service then decides).
+  Without ``--diarization`` it is ``{"enable": false}``, never left to the service's default.
+* ``callback``: https, or plain http only for a loopback address (like endpoints).
 * ``boostings``: all keywords in one ``[{"words": "w1, w2"}]`` item; the long-form API has no
   weights, so a weighted keyword is refused instead of silently losing its weight.
 * ``forbiddens``: one comma-separated string.
@@ -34,6 +36,7 @@ from urllib.parse import urlsplit
 from desktop_app.core.errors import ConfigurationError, UnsupportedOptionError
 from desktop_app.core.options import TranscriptionOptions
 from desktop_app.providers.base import normalise_language
+from desktop_app.providers.http import is_loopback
 
 ENGINE = "clova-speech"
 LONG_LANGUAGES = ("ko-KR", "en-US", "enko", "ja", "zh-cn", "zh-tw")
@@ -184,6 +187,15 @@ def check_callback(url: str) -> str:
             message_ko=f"'{url}'은(는) 콜백 URL이 아닙니다",
             fix_ko="서비스가 결과를 POST할 수 있는 http(s) 주소를 쓰세요.",
         )
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
+        # The result (the whole transcript) would cross the internet unencrypted.
+        raise ConfigurationError(
+            f"A plain http callback is only allowed for this computer, not for {parts.hostname}",
+            fix="Use an https:// callback address.",
+            message_ko=f"암호화되지 않은 http 콜백은 이 컴퓨터 주소에만 쓸 수 있습니다"
+            f"({parts.hostname})",
+            fix_ko="https:// 콜백 주소를 쓰세요.",
+        )
     return url.strip()
 
 
@@ -256,6 +268,9 @@ def build_params(options: TranscriptionOptions, plan: CompletionPlan) -> dict[st
         if high is not None:
             diarization["speakerCountMax"] = high
         params["diarization"] = diarization
+    else:
+        # Sent explicitly: the service's own default may differ from the user's choice.
+        params["diarization"] = {"enable": False}
     words = _comma_items(k.word for k in options.keywords)
     if words:
         params["boostings"] = [{"words": ", ".join(words)}]

@@ -12,11 +12,18 @@ but a full ``text``, that text becomes one segment spanning the audio.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import httpx
 
 from desktop_app.core.errors import ServerError
+from desktop_app.core.service_times import (
+    repair_times,
+    service_number,
+    service_text,
+    unreadable_list_notice,
+)
 from desktop_app.core.transcript import Segment, Speaker, Transcript, Word
 
 ENGINE = "clova-speech"
@@ -41,9 +48,9 @@ def read_body(response: httpx.Response) -> dict[str, Any]:
 
 
 def _seconds(value: Any) -> float:
-    if isinstance(value, bool):
-        raise TypeError("a boolean is not a time")
-    return float(value) / 1000.0
+    """Milliseconds to seconds; an unreadable time becomes NaN for :func:`repair_times`."""
+    number = service_number(value)
+    return math.nan if number is None else number / 1000.0
 
 
 def _label(item: dict[str, Any]) -> tuple[str | None, str | None]:
@@ -67,20 +74,19 @@ def _words(raw: Any) -> list[Word]:
     for entry in raw:
         if not isinstance(entry, (list, tuple)) or len(entry) < 3:
             continue
-        try:
-            start, end = _seconds(entry[0]), _seconds(entry[1])
-        except (TypeError, ValueError):
-            continue
-        text = str(entry[2]).strip()
+        start, end = _seconds(entry[0]), _seconds(entry[1])
+        if math.isnan(start) or math.isnan(end):
+            continue  # the segment's text still holds the word
+        text = service_text(entry[2])
         if text:
             words.append(Word(start, max(start, end), text))
     return words
 
 
 def _confidence(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, str):
         return None
-    return float(value)
+    return service_number(value)
 
 
 def to_transcript(
@@ -91,7 +97,10 @@ def to_transcript(
     duration: float | None,
 ) -> Transcript:
     """Map a completed job's body; raises :class:`ServerError` when segments are unreadable."""
-    raw_segments = body.get("segments") or []
+    raw_segments = body.get("segments")
+    missing = raw_segments is None and "segments" in body
+    if raw_segments is None:
+        raw_segments = []
     if not isinstance(raw_segments, list):
         raise unreadable("a result")
     segments: list[Segment] = []
@@ -100,10 +109,10 @@ def to_transcript(
         if not isinstance(item, dict):
             raise unreadable("a result")
         try:
-            start, end = _seconds(item["start"]), _seconds(item["end"])
+            start, end = _seconds(item.get("start")), _seconds(item.get("end"))
         except (KeyError, TypeError, ValueError):
             raise unreadable("a result") from None
-        text = str(item.get("text") or "").strip()
+        text = service_text(item.get("text"))
         words = _words(item.get("words"))
         if not text and not words:
             continue
@@ -121,12 +130,12 @@ def to_transcript(
             )
         )
     segments.sort(key=lambda s: (s.start, s.end))
-    full = str(body.get("text") or "").strip()
+    full = service_text(body.get("text"))
     if not segments and full:
         segments.append(
             Segment(0.0, duration or 0.0, full, confidence=_confidence(body.get("confidence")))
         )
-    return Transcript(
+    transcript = Transcript(
         segments=segments,
         speakers=_speakers(body.get("speakers"), names),
         language=language,
@@ -134,6 +143,10 @@ def to_transcript(
         source=source,
         duration=duration,
     )
+    if missing and not segments:
+        transcript.add_notice(unreadable_list_notice(ENGINE, "segments"))
+    repair_times(transcript, duration)
+    return transcript
 
 
 def _speakers(listed: Any, seen: dict[str, str | None]) -> list[Speaker]:

@@ -83,6 +83,7 @@ async def transcribe_file(
         concurrency=concurrency,
         max_seconds=PIECE_MAX_SECONDS,
         max_bytes=MAX_BYTES,
+        options_key=f"{client.base_url}|{lang}",
     )
 
 

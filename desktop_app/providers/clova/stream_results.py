@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from desktop_app.core.errors import ServerError
+from desktop_app.core.service_times import repaired_segment, service_text
 from desktop_app.core.transcript import Segment, Word
 from desktop_app.providers.base import StreamEvent
 from desktop_app.providers.clova.nest import ENGINE
@@ -52,7 +53,8 @@ def parse_result(body: dict[str, Any]) -> NestResult:
             f"{ENGINE}: the service sent a result without a transcription",
             message_ko=f"{ENGINE}: 서비스가 인식 결과 없이 응답했습니다",
         )
-    text = str(result.get("text") or "")
+    raw_text = result.get("text")
+    text = raw_text if isinstance(raw_text, str) else service_text(raw_text)
     ep_flag = result.get("epFlag") is True
     epd_type = result.get("epdType") or None
     infos = result.get("alignInfos")
@@ -98,7 +100,7 @@ def words_from_align(text: str, infos: Iterable[Any]) -> list[Word]:
     for info in infos:
         if not isinstance(info, dict):
             continue
-        word = str(info.get("word") or "").strip()
+        word = service_text(info.get("word"))
         start, end = _seconds(info.get("start")), _seconds(info.get("end"))
         if word and start is not None and end is not None:
             items.append(Word(start, max(start, end), word, _float(info.get("confidence"))))
@@ -206,5 +208,7 @@ class PositionAssembler:
         end = result.end
         if end is None:
             end = words[-1].end if words else max(start, fallback_time)
-        return Segment(start, max(start, end), result.text.strip(),
-                       confidence=result.confidence, words=list(words))  # fmt: skip
+        segment = Segment(start, max(start, end), result.text.strip(),
+                          confidence=result.confidence, words=list(words))  # fmt: skip
+        # Times past the audio sent so far (or negative) are the service's error, not speech.
+        return repaired_segment(segment, fallback_time if fallback_time > 0 else None)

@@ -56,7 +56,12 @@ from desktop_app.core.errors import ConfigurationError, SoriError
 from desktop_app.core.journal import RemoteJob, is_shutdown, options_from_dict
 from desktop_app.core.options import TranscriptionOptions
 from desktop_app.core.progress import Progress, ProgressCallback, ignore_progress
-from desktop_app.core.transcript import Segment, Transcript
+from desktop_app.core.service_times import (
+    repair_times,
+    service_number,
+    unreadable_list_notice,
+)
+from desktop_app.core.transcript import Transcript
 from desktop_app.providers.base import (
     Capabilities,
     MediaSource,
@@ -68,6 +73,8 @@ from desktop_app.providers.http import (
     ProgressFile,
     RetryPolicy,
     check_endpoint,
+    create_remote_job,
+    duplicate_job_notice,
     make_client,
     transport_error,
     with_retries,
@@ -87,6 +94,7 @@ from desktop_app.providers.nhn.errors import (
     response_body,
     unreadable_answer,
 )
+from desktop_app.providers.nhn.results import segments_from_result
 from desktop_app.providers.registry import register
 
 log = logging.getLogger(__name__)
@@ -139,49 +147,6 @@ def fits_one_request(info: MediaInfo, size: int) -> bool:
     if not sendable_as_is(info) or size > MAX_BYTES:
         return False
     return info.duration is None or info.duration <= MAX_SECONDS
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def segments_from_result(result: dict[str, Any]) -> list[Segment]:
-    """The ``text``/``timeslot``/``confidence`` arrays of a result as segments in time order."""
-    texts = result.get("text")
-    if isinstance(texts, str):  # the v1 shape: one string for the whole file
-        texts = [texts]
-    if not isinstance(texts, list):
-        return []
-    slots = result.get("timeslot")
-    slots = slots if isinstance(slots, list) else []
-    confidences = result.get("confidence")
-    if not isinstance(confidences, list):
-        confidences = [confidences] * len(texts)
-    length = _number(result.get("inputLength"))
-    segments: list[Segment] = []
-    previous_end = 0.0
-    for index, raw in enumerate(texts):
-        text = str(raw or "").strip()
-        if not text:
-            continue
-        slot = slots[index] if index < len(slots) and isinstance(slots[index], dict) else {}
-        start_ms = _number(slot.get("startTime"))
-        end_ms = _number(slot.get("endTime"))
-        start = start_ms / 1000 if start_ms is not None else previous_end
-        end = end_ms / 1000 if end_ms is not None else max(start, length or start)
-        end = max(start, end)
-        confidence = _number(confidences[index]) if index < len(confidences) else None
-        if confidence is not None:
-            confidence = min(1.0, max(0.0, confidence))
-        segments.append(Segment(start, end, text, confidence=confidence))
-        previous_end = max(previous_end, end)
-    segments.sort(key=lambda s: (s.start, s.end))
-    return segments
 
 
 def _code(exc: SoriError) -> int | None:
@@ -347,14 +312,18 @@ class NhnProvider(Provider):
     def _transcript(
         self, result: dict[str, Any] | None, source: str, duration: float | None
     ) -> Transcript:
-        length = _number(result.get("inputLength")) if result is not None else None
-        return Transcript(
+        length = service_number(result.get("inputLength")) if result is not None else None
+        transcript = Transcript(
             segments=segments_from_result(result) if result is not None else [],
             language="ko",
             engine=self.name,
             source=source,
             duration=length if length is not None else duration,
         )
+        if result is not None and "text" in result and result["text"] is None:
+            transcript.add_notice(unreadable_list_notice(self.name, "texts"))
+        repair_times(transcript, duration if duration is not None else length)
+        return transcript
 
     async def check_connection(self) -> None:
         """Ask for the status of a task that cannot exist: "unknown task" (4010006) proves the
@@ -429,6 +398,7 @@ class NhnProvider(Provider):
             target_seconds=PIECE_TARGET_SECONDS,
             max_seconds=PIECE_MAX_SECONDS,
             max_bytes=PIECE_MAX_BYTES,
+            options_key=f"{session.client.base_url}|{sorted(options.biasing)}",
         )
 
     # -- URLs (asynchronous tasks) ---------------------------------------------------------
@@ -452,13 +422,19 @@ class NhnProvider(Provider):
                 log.info("nhn: task %s is gone (%s); starting a new one", known_task, exc.code)
             else:
                 return self._transcript(result, url, None)
-        task_id = await self._start_task(session, url, options.biasing)
+        task_id, sent_twice = await self._start_task(session, url, options.biasing)
         self._remember(url, options, task_id, session.base)
         progress(Progress("queued", None))
         result = await self._follow(session, task_id, url, options, progress)
-        return self._transcript(result, url, None)
+        transcript = self._transcript(result, url, None)
+        if sent_twice:
+            transcript.add_notice(duplicate_job_notice(self.name))
+        return transcript
 
-    async def _start_task(self, session: _Session, url: str, biasing: Sequence[str]) -> str:
+    async def _start_task(
+        self, session: _Session, url: str, biasing: Sequence[str]
+    ) -> tuple[str, bool]:
+        """Create an asynchronous task; returns its id and whether the request went twice."""
         payload: dict[str, Any] = {"audioUrl": url}
         if biasing:
             payload["biasingList"] = list(biasing)
@@ -471,7 +447,7 @@ class NhnProvider(Provider):
                 raise unreadable_answer(self.name)
             return task_id
 
-        return await with_retries(call, self._retry_policy())
+        return await create_remote_job(call, self._retry_policy(), engine=self.name)
 
     async def _status(self, session: _Session, task_id: str) -> dict[str, Any]:
         url = f"{session.root}/async/{quote(task_id, safe='')}/status"

@@ -27,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import math
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from pathlib import Path
@@ -44,6 +45,12 @@ from desktop_app.core.errors import (
 from desktop_app.core.journal import RemoteJob, is_shutdown, options_from_dict
 from desktop_app.core.options import TranscriptionOptions
 from desktop_app.core.progress import Progress, ProgressCallback, ignore_progress
+from desktop_app.core.service_times import (
+    repair_times,
+    service_number,
+    service_text,
+    unreadable_list_notice,
+)
 from desktop_app.core.transcript import Segment, Speaker, Transcript, Word
 from desktop_app.providers.base import (
     Capabilities,
@@ -55,6 +62,8 @@ from desktop_app.providers.http import (
     ProgressFile,
     RetryPolicy,
     check_endpoint,
+    create_remote_job,
+    duplicate_job_notice,
     make_client,
     transport_error,
     with_retries,
@@ -107,12 +116,9 @@ def _checked_status(response: httpx.Response, engine: str) -> dict[str, Any]:
     if body["status"] == "completed":
         results = body.get("results")
         utterances = results.get("utterances") if isinstance(results, dict) else None
-        if not isinstance(utterances, list) or not all(
-            isinstance(u, dict)
-            and isinstance(u.get("start_at"), (int, float))
-            and isinstance(u.get("duration"), (int, float))
-            for u in utterances
-        ):
+        if utterances is None and isinstance(results, dict):
+            return body  # null: an empty result, with a notice (see to_transcript)
+        if not isinstance(utterances, list) or not all(isinstance(u, dict) for u in utterances):
             raise _unreadable(engine, "a result")
     return body
 
@@ -122,9 +128,9 @@ def _words(items: Any) -> list[Word]:
     for item in items if isinstance(items, list) else []:
         if not isinstance(item, dict):
             continue
-        start, length = item.get("start_at"), item.get("duration")
-        text = str(item.get("text") or "").strip()
-        if isinstance(start, (int, float)) and isinstance(length, (int, float)) and text:
+        start, length = service_number(item.get("start_at")), service_number(item.get("duration"))
+        text = service_text(item.get("text"))
+        if start is not None and length is not None and text:
             words.append(Word(start / 1000, (start + max(0, length)) / 1000, text))
     return words
 
@@ -141,10 +147,13 @@ def to_transcript(
     segments: list[Segment] = []
     speakers: dict[int, Speaker] = {}
     languages: list[str] = []
-    for utterance in body["results"]["utterances"]:
-        start_ms = utterance["start_at"]
-        start = start_ms / 1000
-        end = (start_ms + max(0, utterance["duration"])) / 1000
+    utterances = body["results"].get("utterances")
+    for utterance in utterances or []:
+        start_ms = service_number(utterance.get("start_at"))
+        length_ms = service_number(utterance.get("duration"))
+        start = math.nan if start_ms is None else start_ms / 1000
+        # Summed in milliseconds, so 5080 + 2280 ms ends at 7.36 s, not 7.359999.
+        end = math.nan if start_ms is None or length_ms is None else (start_ms + length_ms) / 1000
         speaker_id: str | None = None
         spk = utterance.get("spk")
         if config["use_diarization"] and isinstance(spk, int) and not isinstance(spk, bool):
@@ -152,16 +161,14 @@ def to_transcript(
             speakers.setdefault(spk, Speaker(speaker_id, f"화자 {spk + 1}"))
         if isinstance(utterance.get("lang"), str):
             languages.append(utterance["lang"])
-        text = str(utterance.get("msg") or "").strip()
+        text = service_text(utterance.get("msg"))
         words = _words(utterance.get("words"))
         segments.append(Segment(start, end, text, speaker_id, None, words))
     segments.sort(key=lambda s: (s.start, s.end))
     language = config["language"]
     if language in DETECTING:
         language = languages[0] if languages else "ko"
-    if duration is None and segments:
-        duration = max(s.end for s in segments)
-    return Transcript(
+    transcript = Transcript(
         segments=segments,
         speakers=[speakers[key] for key in sorted(speakers)],
         language=language,
@@ -169,6 +176,12 @@ def to_transcript(
         source=source,
         duration=duration,
     )
+    if utterances is None:
+        transcript.add_notice(unreadable_list_notice(engine, "utterances"))
+    repair_times(transcript, duration)
+    if transcript.duration is None and transcript.segments:
+        transcript.duration = max(s.end for s in transcript.segments)
+    return transcript
 
 
 def _duration(path: Path) -> float | None:
@@ -243,8 +256,11 @@ class RtzrProvider(Provider):
         auth: RtzrAuth,
         send: Callable[[dict[str, str]], Awaitable[httpx.Response]],
         read: Callable[[httpx.Response], T],
+        *,
+        lost: list[bool] | None = None,
     ) -> T:
-        """One authorised call, retried on transient errors; 429s go to the caller as _Backoff."""
+        """One authorised call, retried on transient errors; 429s go to the caller as _Backoff.
+        With ``lost`` the call creates a job: a lost answer is retried once and noted there."""
 
         async def call() -> T:
             try:
@@ -258,7 +274,11 @@ class RtzrProvider(Provider):
                 raise error
             return read(response)
 
-        return await with_retries(call, self._policy())
+        if lost is None:
+            return await with_retries(call, self._policy())
+        result, twice = await create_remote_job(call, self._policy(), engine=self.name)
+        lost.append(twice)
+        return result
 
     async def _submit(
         self,
@@ -267,8 +287,10 @@ class RtzrProvider(Provider):
         upload: UploadFile,
         config: dict[str, Any],
         progress: ProgressCallback,
+        lost: list[bool],
     ) -> str:
-        """Upload the file with its config; returns the job id."""
+        """Upload the file with its config; returns the job id (``lost`` notes whether the
+        upload's answer was lost and the upload repeated)."""
         config_text = json.dumps(config, ensure_ascii=False)
 
         async def send(headers: dict[str, str]) -> httpx.Response:
@@ -297,7 +319,7 @@ class RtzrProvider(Provider):
         refusals = 0
         while True:
             try:
-                return await self._request(client, auth, send, read)
+                return await self._request(client, auth, send, read, lost=lost)
             except _Backoff as backoff:
                 refusals += 1
                 if refusals >= busy.attempts:
@@ -414,8 +436,9 @@ class RtzrProvider(Provider):
                     return to_transcript(
                         body, config, engine=self.name, source=path.name, duration=duration
                     )
+            lost: list[bool] = []
             async with prepared_upload(path, progress) as upload:
-                remote_id = await self._submit(client, auth, upload, config, progress)
+                remote_id = await self._submit(client, auth, upload, config, progress, lost)
                 if journal is not None:
                     journal.record(
                         self.name, str(path), options, remote_id, endpoint=self.config.endpoint
@@ -423,7 +446,12 @@ class RtzrProvider(Provider):
                 duration = upload.duration
             log.info("%s: job accepted", self.name)
             body = await self._collect(client, auth, remote_id, progress, first_wait=True)
-        return to_transcript(body, config, engine=self.name, source=path.name, duration=duration)
+        transcript = to_transcript(
+            body, config, engine=self.name, source=path.name, duration=duration
+        )
+        if any(lost):
+            transcript.add_notice(duplicate_job_notice(self.name))
+        return transcript
 
     async def resume(
         self, job: RemoteJob, progress: ProgressCallback = ignore_progress

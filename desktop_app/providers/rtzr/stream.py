@@ -56,7 +56,12 @@ from desktop_app.providers.base import (
     StreamEvent,
     check_options,
 )
-from desktop_app.providers.http import USER_AGENT, RetryPolicy, check_endpoint
+from desktop_app.providers.http import (
+    USER_AGENT,
+    CannotConnectError,
+    RetryPolicy,
+    check_endpoint,
+)
 from desktop_app.providers.registry import register
 from desktop_app.providers.rtzr.auth import DEFAULT_BASE_URL, RtzrAuth
 from desktop_app.providers.rtzr.stream_wire import (
@@ -308,7 +313,7 @@ class RtzrStreamSession:
                 message_ko=f"{engine}: 서비스가 {self._open_timeout:g}초 안에 응답하지 않았습니다",
             ) from None
         except OSError as exc:
-            raise NetworkError(
+            raise CannotConnectError(
                 f"{engine}: cannot connect to the service ({exc.strerror or exc})",
                 message_ko=f"{engine}: 서비스에 연결할 수 없습니다({exc.strerror or exc})",
             ) from None

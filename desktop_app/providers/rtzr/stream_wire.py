@@ -36,6 +36,7 @@ from desktop_app.core.errors import (
     SoriError,
 )
 from desktop_app.core.options import Keyword, TranscriptionOptions
+from desktop_app.core.service_times import repaired_segment, service_text
 from desktop_app.core.transcript import Segment, Word
 from desktop_app.providers.base import OptionSpec, StreamEvent
 from desktop_app.providers.http import parse_retry_after
@@ -257,11 +258,15 @@ class ResultTracker:
             )
         else:
             end = max(start, position, *(w.end for w in words))
-        text = clean_text(str(best.get("text") or "")) or " ".join(w.text for w in words)
+        text = clean_text(service_text(best.get("text"))) or " ".join(w.text for w in words)
         confidence = _number(best.get("confidence"))
         if confidence is None and words and all(w.confidence is not None for w in words):
             confidence = round(sum(w.confidence or 0.0 for w in words) / len(words), 6)
-        segment = Segment(start, end, text, confidence=confidence, words=words)
+        segment = repaired_segment(
+            Segment(start, end, text, confidence=confidence, words=words),
+            position if position > 0 else None,
+        )
+        end = segment.end
         if final:
             self._open.pop(key, None)
             self._last_end = max(self._last_end, end)

@@ -218,11 +218,12 @@ def test_sync_upload_with_speakers_keywords_and_forbidden_words(
     assert reports[-1] == Progress("processing", 1.0)
 
 
-def test_plain_upload_has_no_speakers(server: ClovaServer, korean_clip: Path) -> None:
+def test_plain_upload_has_no_speakers_and_says_so(server: ClovaServer, korean_clip: Path) -> None:
     transcript = run(provider(server), korean_clip)
     assert_matches(transcript, expected_segments(korean_clip))
     assert transcript.speakers == []
-    assert "diarization" not in params_of(server)
+    # Sent explicitly, so the service's default cannot turn speaker separation on.
+    assert params_of(server)["diarization"] == {"enable": False}
 
 
 @pytest.mark.parametrize(
@@ -397,6 +398,11 @@ def test_completion_option_overrides_settings(
         ({"language": "fr"}, UnsupportedOptionError, "language"),
         ({"extra": {"completion": "async"}}, ConfigurationError, "callback"),
         ({"extra": {"callback": "ftp://x"}}, ConfigurationError, "callback"),
+        (
+            {"extra": {"callback": "http://results.invalid/cb"}},
+            ConfigurationError,
+            "only allowed for this computer",
+        ),
         ({"extra": {"mode": "short", "sed": True}}, UnsupportedOptionError, "sed"),
         ({"extra": {"mode": "short"}, "diarization": True}, UnsupportedOptionError, "short"),
         ({"extra": {"mode": "short"}, "language": "enko"}, ConfigurationError, "enko"),
@@ -812,10 +818,12 @@ def test_result_without_names_or_segments() -> None:
         {"segments": [], "text": "전체", "confidence": 0.9}, source="a", language="ko", duration=3.0
     )
     assert [(s.start, s.end, s.text) for s in only_text.segments] == [(0.0, 3.0, "전체")]
-    with pytest.raises(ServerError):
-        to_transcript(
-            {"segments": [{"text": "시간 없음"}]}, source="a", language="ko", duration=None
-        )
+    # A segment without times keeps its text, placed where it can be, with a notice.
+    untimed = to_transcript(
+        {"segments": [{"text": "시간 없음"}]}, source="a", language="ko", duration=None
+    )
+    assert [(s.start, s.end, s.text) for s in untimed.segments] == [(0.0, 0.0, "시간 없음")]
+    assert [n.code for n in untimed.notices] == ["times-repaired"]
 
 
 # -- command line --------------------------------------------------------------------------------
