@@ -116,19 +116,19 @@ class Peaks:
         edges = np.floor((start + np.arange(count + 1) * seconds_per_column) * rate).astype(
             np.int64
         )
-        edges[1:] = np.maximum(edges[1:], edges[:-1] + 1)  # every column gets one pair at least
         inside = (edges[:-1] >= 0) & (edges[:-1] < len(data))
         if not inside.any():
             return mins, maxes
         cols = np.flatnonzero(inside)
         starts = edges[cols]
-        stops = np.minimum(edges[cols + 1], len(data))
         with self._lock:
-            # reduceat takes each column's slice from its start to the next start; the last
-            # column's stop is enforced by trimming the array.
-            cut = data[: int(stops[-1])]
-            mins[cols] = np.minimum.reduceat(cut[:, 0], starts)
-            maxes[cols] = np.maximum.reduceat(cut[:, 1], starts)
+            if per_column < 1:  # zoomed in past the base resolution: one pair spans columns
+                mins[cols] = data[starts, 0]
+                maxes[cols] = data[starts, 1]
+            else:  # one pair or more a column, so the edges strictly increase
+                cut = data[: int(min(edges[cols[-1] + 1], len(data)))]
+                mins[cols] = np.minimum.reduceat(cut[:, 0], starts)
+                maxes[cols] = np.maximum.reduceat(cut[:, 1], starts)
         return mins, maxes
 
 

@@ -374,18 +374,20 @@ class Timeline(QAbstractScrollArea):
         view = self._view()
         slack = EDGE_GRAB_PIXELS / view.pps
         moment = view.time(x)
-        best: tuple[float, int, str] | None = None
+        best: tuple[float, int, int, str] | None = None
         times = self._times
         for position in times.visible(moment - slack, moment + slack):
             index = times.order[position]
             start, end = times.starts[index], times.ends[index]
             if (end - start) * view.pps < 3 * EDGE_GRAB_PIXELS:
                 continue  # too narrow to tell its edges apart at this zoom
+            outside = 0 if start <= moment <= end else 1  # touching edges: the pointer's side
             for edge, when in (("start", start), ("end", end)):
-                distance = abs(view.x(when) - x)
-                if distance <= EDGE_GRAB_PIXELS and (best is None or distance < best[0]):
-                    best = (distance, index, edge)
-        return None if best is None else (best[1], best[2])
+                distance = round(abs(view.x(when) - x))
+                score = (distance, outside, index, edge)
+                if distance <= EDGE_GRAB_PIXELS and (best is None or score < best):
+                    best = score
+        return None if best is None else (best[2], best[3])
 
     def _limits(self, index: int, edge: str) -> tuple[float, float]:
         """How far ``index``'s ``edge`` may move: up to its neighbours, never past itself."""
