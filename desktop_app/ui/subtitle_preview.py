@@ -192,7 +192,7 @@ class SubtitlePanel(QGroupBox):
     def rules(self) -> SubtitleRules | None:
         """The rules the numbers describe, or ``None`` when they contradict each other."""
         base = PRESETS.get(self.preset_name(), PRESETS[DEFAULT_PRESET])
-        values = {name: box.value() for name, box in self.fields.items()}
+        values = {name: _exact(name, box.value()) for name, box in self.fields.items()}
         try:
             return dataclasses.replace(base, **values)  # type: ignore[arg-type]
         except SoriError as exc:
@@ -342,6 +342,18 @@ class SubtitlePanel(QGroupBox):
         segment = item.data(Qt.ItemDataRole.UserRole)
         if segment is not None:
             self.jump_to_segment.emit(int(segment))
+
+
+def _exact(name: str, shown: float) -> float | int:
+    """A preset's own value where the box shows it rounded (5/6 s appears as 0.833)."""
+    decimals = next(d for field, d, *_ in _FIELDS if field == name)
+    if decimals == 0:
+        return round(shown)
+    for rules in PRESETS.values():
+        value = float(getattr(rules, name))
+        if round(value, decimals) == round(shown, decimals):
+            return value
+    return shown
 
 
 def _located(entry: object) -> tuple[Violation, int, int]:
