@@ -9,7 +9,7 @@ import pytest
 import srt
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QGroupBox, QWidget
+from PySide6.QtWidgets import QDoubleSpinBox, QGroupBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.transcript import Segment, Speaker, Transcript, Word
@@ -19,6 +19,7 @@ from desktop_app.export.subtitle_check import check_cues
 from desktop_app.export.subtitle_layout import width
 from desktop_app.ui.app import create_application
 from desktop_app.ui.export_dialog import ExportDialog
+from desktop_app.ui.subtitle_preview import SubtitlePanel
 from tests.ui.samples import meeting
 
 pytestmark = pytest.mark.gui
@@ -69,6 +70,12 @@ def fast_talker() -> Transcript:
     )
 
 
+def decimal(panel: SubtitlePanel, name: str) -> QDoubleSpinBox:
+    box = panel.fields[name]
+    assert isinstance(box, QDoubleSpinBox)
+    return box
+
+
 def parsed_cues(path: Path) -> list[Cue]:
     cues = []
     for item in srt.parse(path.read_text(encoding="utf-8")):
@@ -102,12 +109,12 @@ def test_presets_fill_every_number_and_edits_make_a_custom_set(
     rules = panel.rules()
     assert rules is not None and rules.max_cps == 14 and rules.max_lines == 1
     # contradictory numbers block the export and say why
-    panel.fields["max_duration"].setValue(0.5)
-    panel.fields["min_duration"].setValue(2.0)
+    decimal(panel, "max_duration").setValue(0.5)
+    decimal(panel, "min_duration").setValue(2.0)
     assert panel.rules() is None
     assert not dialog.export_button.isEnabled()
     assert "min_duration" in dialog.preview_label.text()
-    panel.fields["min_duration"].setValue(0.4)
+    decimal(panel, "min_duration").setValue(0.4)
     assert dialog.export_button.isEnabled()
     # only subtitle formats show the panel
     dialog.set_formats(["txt", "json"])
