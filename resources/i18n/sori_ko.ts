@@ -1154,6 +1154,10 @@ Cloud jobs already accepted are picked up again next time.</source>
         <source>Timeline</source>
         <translation>타임라인</translation>
     </message>
+    <message>
+        <source>Follow playback</source>
+        <translation>재생 위치 따라가기</translation>
+    </message>
 </context>
 <context>
     <name>TranscriptModel</name>
