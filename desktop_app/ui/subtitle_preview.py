@@ -329,6 +329,8 @@ class SubtitlePanel(QGroupBox):
             self.summary.setText(self.tr("{0} rule problems in the subtitles").format(len(located)))
         else:
             self.summary.setText(self.tr("Every subtitle follows the rules."))
+        self.problems.setVisible(bool(located))  # no empty box: the preview gets the room
+        self.jump_button.setVisible(bool(located))
         self.jump_button.setEnabled(False)
         self.checked.emit()
 

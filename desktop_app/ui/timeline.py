@@ -40,6 +40,7 @@ from desktop_app.ui.timeline_paint import (
     paint_playhead,
     paint_ruler,
     paint_segments,
+    paint_selection,
     paint_waveform,
 )
 
@@ -263,8 +264,9 @@ class Timeline(QAbstractScrollArea):
         palette = self.palette()
         view = self._view()
         painter.fillRect(event.rect(), palette.color(palette.ColorRole.Base))
-        paint_segments(painter, view, self._times, palette, self._selected)
-        paint_waveform(painter, view, self._peaks, palette)
+        tint = paint_segments(painter, view, self._times, palette)
+        paint_waveform(painter, view, self._peaks, palette, tint)
+        paint_selection(painter, view, self._times, palette, self._selected)
         paint_ruler(painter, view, palette)
         paint_playhead(painter, view, self._position)
         painter.end()
