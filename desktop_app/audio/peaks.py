@@ -47,6 +47,8 @@ MIN_LEVEL_PEAKS = 256
 """No level is made coarser than this many pairs."""
 PIECE_SECONDS = 120.0
 """Length of the pieces decoded in parallel (a seek each, so not too short)."""
+FIRST_PIECE_SECONDS = 30.0
+"""The first piece is shorter, so the start of a long file shows sooner."""
 CACHE_VERSION = 1
 
 _SAMPLES_PER_PEAK = SAMPLE_RATE // PEAKS_PER_SECOND
@@ -222,12 +224,14 @@ def compute_peaks(
     cancel = cancel or threading.Event()
     duration = probe(path).duration
     builder = _Builder(path, duration, progress, cancel)
-    if not duration or duration <= PIECE_SECONDS or workers <= 1:
+    if not duration or duration <= PIECE_SECONDS:
         builder.piece(0.0, None)
     else:
-        bounds = [k * PIECE_SECONDS for k in range(math.ceil(duration / PIECE_SECONDS))]
+        bounds = [0.0, min(FIRST_PIECE_SECONDS, PIECE_SECONDS)]
+        while bounds[-1] + PIECE_SECONDS < duration:
+            bounds.append(bounds[-1] + PIECE_SECONDS)
         ends: list[float | None] = [*bounds[1:], None]
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="peaks") as pool:
+        with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="peaks") as pool:
             futures: list[Future[None]] = [
                 pool.submit(builder.piece, s, e) for s, e in zip(bounds, ends, strict=True)
             ]

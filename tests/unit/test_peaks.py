@@ -66,11 +66,15 @@ def test_long_file_in_parallel_pieces_with_progress(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(peaks_module, "PIECE_SECONDS", 3.0)
+    monkeypatch.setattr(peaks_module, "FIRST_PIECE_SECONDS", 2.0)  # pieces: 0, 2, 5, 8 s
     pcm = loud_then_quiet(10.0)
     media = make_media(tmp_path / "long.mp3", "mp3", pcm=pcm)
     seen: list[float] = []
     result = compute_peaks(media, workers=2, progress=lambda p, done: seen.append(done))
-    single = compute_peaks(media, workers=1)
+    in_order = compute_peaks(media, workers=1)  # the same pieces, one after the other
+    assert np.array_equal(in_order.levels[0], result.levels[0])
+    monkeypatch.setattr(peaks_module, "PIECE_SECONDS", 100.0)
+    single = compute_peaks(media)  # one piece, no seeks
     assert len(seen) == 4 and seen == sorted(seen)
     assert seen[-1] == pytest.approx(result.duration, abs=0.05)
     assert abs(len(result.levels[0]) - len(single.levels[0])) <= 2
