@@ -24,6 +24,8 @@ from desktop_app.ui.transcript_model import format_timestamp, is_dark, muted_col
 
 RULER_HEIGHT = 18
 BAND_HEIGHT = 24
+LABEL_MIN_WIDTH = 48
+"""Segments narrower than this many pixels get no text label (it would be a lone "…")."""
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 UIntArray = npt.NDArray[np.uint32]
@@ -178,11 +180,11 @@ def paint_segments(
         widths = (ends - starts) * view.pps
         painter.setPen(QColor(palette.color(QPalette.ColorRole.Base)))
         metrics = QFontMetrics(painter.font())
-        for local in np.flatnonzero(widths > 28).tolist():
+        for local in np.flatnonzero(widths > LABEL_MIN_WIDTH).tolist():
             index = times.order[visible.start + local]
             left = max(0.0, view.x(times.starts[index]))
             right = min(float(view.width), view.x(times.ends[index]))
-            if right - left < 28:
+            if right - left < LABEL_MIN_WIDTH:
                 continue
             rect = QRectF(left + 4, top + 2, right - left - 9, BAND_HEIGHT - 4)
             elided = metrics.elidedText(
