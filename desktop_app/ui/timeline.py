@@ -10,8 +10,8 @@ the peaks' mip levels keeps a paint well under a frame at any zoom, and the scro
 horizontal scroll bar and wheel handling for free. The drawing itself lives in
 :mod:`desktop_app.ui.timeline_paint`.
 
-Input: the wheel scrolls; Ctrl+wheel, a pinch or the ``+``/``-`` keys zoom around the pointer
-(``0`` fits the whole file); a click seeks and selects the segment under the pointer; dragging a
+Input: the wheel and the arrow keys scroll; Ctrl+wheel, a pinch (trackpad or touch screen) or
+the ``+``/``-`` keys zoom around the pointer (``0`` fits the whole file); a click seeks and selects the segment under the pointer; dragging a
 segment's edge retimes it, clamped so it neither overlaps its neighbours nor shrinks below
 :data:`MIN_SEGMENT_SECONDS`; Escape during a drag puts the edge back.
 """
@@ -28,7 +28,7 @@ from PySide6.QtGui import (
     QResizeEvent,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QAbstractScrollArea, QWidget
+from PySide6.QtWidgets import QAbstractScrollArea, QGestureEvent, QPinchGesture, QWidget
 
 from desktop_app.audio.peaks import Peaks
 from desktop_app.core.transcript import Transcript
@@ -81,6 +81,7 @@ class Timeline(QAbstractScrollArea):
         self.viewport().setMouseTracking(True)
         self.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setMinimumHeight(RULER_HEIGHT + BAND_HEIGHT + 60)
+        self.viewport().grabGesture(Qt.GestureType.PinchGesture)
         self._times = SegmentTimes.build([], [], [], [])
         self._peaks: Peaks | None = None
         self._media_duration = 0.0
@@ -293,9 +294,16 @@ class Timeline(QAbstractScrollArea):
         if (
             isinstance(event, QNativeGestureEvent)
             and event.gestureType() == Qt.NativeGestureType.ZoomNativeGesture
-        ):
+        ):  # a trackpad pinch (macOS, Wayland)
             self.zoom_by(1.0 + event.value(), event.position().x())
             return True
+        if isinstance(event, QGestureEvent):  # a touch-screen pinch
+            pinch = event.gesture(Qt.GestureType.PinchGesture)
+            if isinstance(pinch, QPinchGesture):
+                centre = self.viewport().mapFromGlobal(pinch.centerPoint().toPoint())
+                self.zoom_by(pinch.scaleFactor(), centre.x())
+                event.accept()
+                return True
         return super().viewportEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -306,6 +314,10 @@ class Timeline(QAbstractScrollArea):
             self.zoom_by(1 / ZOOM_STEP)
         elif key == Qt.Key.Key_0:
             self.fit()
+        elif key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
+            bar = self.horizontalScrollBar()
+            step = bar.singleStep() if key == Qt.Key.Key_Right else -bar.singleStep()
+            bar.setValue(bar.value() + step)
         elif key == Qt.Key.Key_Escape and self._drag is not None:
             index, _, _, _, start, end = self._drag
             self._drag = None

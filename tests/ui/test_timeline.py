@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QWheelEvent
+from PySide6.QtGui import QNativeGestureEvent, QPointingDevice, QWheelEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -156,6 +156,30 @@ def test_zoom_keeps_the_time_under_the_pointer_and_scrolls(qtbot: QtBot) -> None
     assert timeline.pixels_per_second() == pytest.approx(fit)
 
 
+def test_pinch_and_arrow_keys(qtbot: QtBot) -> None:
+    timeline = make_timeline(qtbot)
+    fit = timeline.pixels_per_second()
+    at = QPointF(timeline.x_for_time(10.0), 60)
+    pinch = QNativeGestureEvent(
+        Qt.NativeGestureType.ZoomNativeGesture,
+        QPointingDevice.primaryPointingDevice(),
+        2,
+        at,
+        at,
+        QPointF(timeline.viewport().mapToGlobal(at.toPoint())),
+        1.0,
+        QPointF(0, 0),
+    )
+    QApplication.sendEvent(timeline.viewport(), pinch)
+    assert timeline.pixels_per_second() == pytest.approx(fit * 2)
+    assert timeline.time_at(at.x()) == pytest.approx(10.0, abs=0.05)
+    first = timeline.visible_range()[0]
+    QTest.keyClick(timeline, Qt.Key.Key_Right)
+    assert timeline.visible_range()[0] > first
+    QTest.keyClick(timeline, Qt.Key.Key_Left)
+    assert timeline.visible_range()[0] == pytest.approx(first)
+
+
 def test_follows_the_playhead_when_asked(qtbot: QtBot) -> None:
     timeline = make_timeline(qtbot)
     timeline.set_pixels_per_second(200)
@@ -206,3 +230,19 @@ def test_loader_reads_peaks_off_the_gui_thread(qtbot: QtBot, tmp_path: Path) -> 
         loader.load(broken)
     assert failed.args and "broken.mp3" in failed.args[0]
     loader.wait(10)
+
+
+def test_a_new_load_replaces_the_running_one(qtbot: QtBot, tmp_path: Path) -> None:
+    create_application()
+    first = make_media(tmp_path / "first.wav", "wav", seconds=240.0)
+    second = make_media(tmp_path / "second.wav", "wav", seconds=3.0)
+    loader = PeaksLoader(cache_folder=tmp_path / "cache")
+    results: list[float] = []
+    loader.loaded.connect(lambda peaks: results.append(peaks.duration))
+    loader.load(first)
+    loader.load(second)  # cancels the first
+    qtbot.waitUntil(lambda: bool(results), timeout=30_000)
+    loader.wait(30)
+    qtbot.wait(50)
+    assert results == [pytest.approx(3.0)]
+    assert not loader.is_running()
