@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, QRunnable, QSettings, Qt, QThreadPool, QTimer, Signal
@@ -40,6 +41,8 @@ from desktop_app.export import PRESETS, Cue, SubtitleRules, Violation, build_cue
 from desktop_app.export.common import clock_ms
 from desktop_app.export.subtitle_rules import DEFAULT_PRESET
 
+log = logging.getLogger(__name__)
+
 CUSTOM = "custom"
 PREVIEW_CUES = 8
 MAX_LISTED = 500
@@ -60,7 +63,43 @@ _FIELDS: tuple[tuple[str, int, float, float, float], ...] = (
 
 
 class _CheckSignals(QObject):
-    done = Signal(int, list, list)  # generation, first cues, [(violation, segment index)]
+    done = Signal(int, list, list)  # generation, first cues, [(violation, segment, start ms)]
+    ended = Signal(object)  # the task, once it will touch nothing more
+
+
+class _Keeper(QObject):
+    """Holds running checks until they end (GUI thread), so closing the dialog mid-check
+    cannot free a task a pool thread is still running."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.running: set[_Check] = set()
+
+    def keep(self, task: _Check) -> None:
+        self.running.add(task)
+        task.signals.ended.connect(self.release)
+
+    def release(self, task: object) -> None:
+        if isinstance(task, _Check):
+            self.running.discard(task)
+
+    def busy(self) -> bool:
+        return bool(self.running)
+
+
+_keeper: _Keeper | None = None
+
+
+def checks_running() -> bool:
+    """Whether a preview check of any panel (also of a closed dialog) is still running."""
+    return _keeper is not None and _keeper.busy()
+
+
+def _keep(task: _Check) -> None:
+    global _keeper
+    if _keeper is None:
+        _keeper = _Keeper()
+    _keeper.keep(task)
 
 
 class _Check(QRunnable):
@@ -74,10 +113,16 @@ class _Check(QRunnable):
         self.signals = _CheckSignals()
 
     def run(self) -> None:
-        cues = build_cues(self.transcript, self.rules)
-        found = check_cues(cues, self.rules, self.transcript.language)
-        located = [(v, cues[v.cue].segment_index, cues[v.cue].start_ms) for v in found]
-        self.signals.done.emit(self.generation, cues[:PREVIEW_CUES], located)
+        try:
+            cues = build_cues(self.transcript, self.rules)
+            found = check_cues(cues, self.rules, self.transcript.language)
+            located = [(v, cues[v.cue].segment_index, cues[v.cue].start_ms) for v in found]
+            self.signals.done.emit(self.generation, cues[:PREVIEW_CUES], located)
+        except Exception:  # a cue-builder bug must not leave the panel waiting forever
+            log.exception("subtitle preview failed")
+            self.signals.done.emit(self.generation, [], [])
+        finally:
+            self.signals.ended.emit(self)
 
 
 class SubtitlePanel(QGroupBox):
@@ -305,6 +350,7 @@ class SubtitlePanel(QGroupBox):
         task.setAutoDelete(False)
         task.signals.done.connect(self._show_check)
         self._tasks[generation] = task
+        _keep(task)
         QThreadPool.globalInstance().start(task)
 
     def _show_check(self, generation: int, cues: list[Cue], located: list[object]) -> None:

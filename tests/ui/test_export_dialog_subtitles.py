@@ -19,8 +19,8 @@ from desktop_app.export.subtitle_check import check_cues
 from desktop_app.export.subtitle_layout import width
 from desktop_app.ui.app import create_application
 from desktop_app.ui.export_dialog import ExportDialog
-from desktop_app.ui.subtitle_preview import SubtitlePanel
-from tests.ui.samples import meeting
+from desktop_app.ui.subtitle_preview import SubtitlePanel, checks_running
+from tests.ui.samples import long_transcript, meeting
 
 pytestmark = pytest.mark.gui
 
@@ -223,3 +223,15 @@ def test_layout_is_not_squashed_after_an_export(qtbot: QtBot, tmp_path: Path) ->
     export(second, qtbot)
     qtbot.wait(50)
     assert not squashed(second), squashed(second)
+
+
+def test_closing_during_a_check_is_safe(qtbot: QtBot, tmp_path: Path) -> None:
+    dialog = ExportDialog(long_transcript(3000), folder=tmp_path, language="en")
+    dialog.show()
+    dialog.subtitles.set_rules("youtube")
+    dialog.subtitles.refresh_now()
+    assert dialog.subtitles.is_checking()
+    dialog.close()
+    dialog.deleteLater()
+    del dialog
+    qtbot.waitUntil(lambda: not checks_running(), timeout=60_000)
