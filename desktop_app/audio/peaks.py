@@ -63,7 +63,8 @@ class Peaks:
 
     ``levels[0]`` has :data:`PEAKS_PER_SECOND` pairs a second; ``levels[k]`` has
     ``LEVEL_FACTOR ** k`` times fewer. Each level is an ``(n, 2)`` int8 array of (min, max).
-    ``complete`` is false while pieces are still being decoded (unfilled pairs are 0).
+    ``complete`` is false while pieces are still being decoded (unfilled pairs are 0); then
+    :meth:`ready_mask` tells which times already hold real peaks.
     Thread-safe for one writer (the builder) and any readers.
     """
 
@@ -71,6 +72,7 @@ class Peaks:
         self._lock = threading.Lock()
         self.levels: list[Int8Array] = [base]
         self.complete = complete
+        self._ready: list[tuple[float, float]] = []  # seconds decoded so far (while incomplete)
         size = len(base)
         while size > MIN_LEVEL_PEAKS * LEVEL_FACTOR:
             size = math.ceil(size / LEVEL_FACTOR)
@@ -80,6 +82,26 @@ class Peaks:
     @property
     def duration(self) -> float:
         return len(self.levels[0]) / PEAKS_PER_SECOND
+
+    def mark_ready(self, start: float, end: float) -> None:
+        """Record that ``start..end`` seconds hold decoded peaks (the builder calls this)."""
+        with self._lock:
+            self._ready.append((start, end))
+
+    def ready_mask(
+        self, start: float, seconds_per_column: float, count: int
+    ) -> npt.NDArray[np.bool_]:
+        """For ``count`` columns from ``start``: whether each already holds decoded peaks (all
+        true once the peaks are complete)."""
+        if self.complete:
+            return np.ones(count, dtype=np.bool_)
+        times = start + (np.arange(count) + 0.5) * seconds_per_column
+        mask = np.zeros(count, dtype=np.bool_)
+        with self._lock:
+            ranges = list(self._ready)
+        for low, high in ranges:
+            mask |= (times >= low) & (times < high)
+        return mask
 
     def refresh(self, first: int, stop: int) -> None:
         """Recompute the coarser levels over base pairs ``first..stop`` (after they changed)."""
@@ -191,6 +213,7 @@ class _Builder:
             if close is not None:
                 close()
         self.peaks.refresh(first, at)
+        self.peaks.mark_ready(first / PEAKS_PER_SECOND, at / PEAKS_PER_SECOND)
         with self.lock:
             self.end = max(self.end, at)
             self.done_seconds += (at - first) / PEAKS_PER_SECOND

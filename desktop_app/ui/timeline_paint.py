@@ -215,6 +215,19 @@ def paint_selection(
         painter.fillRect(QRectF(left, wave_top, right - left, view.height - wave_top), highlight)
 
 
+def _mixed(top: QColor, under: QColor, amount: float) -> np.uint32:
+    """``top`` laid over ``under`` at ``amount`` opacity, as one opaque RGB32 value."""
+    red, green, blue = (
+        round(b + (t - b) * amount)
+        for t, b in (
+            (top.red(), under.red()),
+            (top.green(), under.green()),
+            (top.blue(), under.blue()),
+        )
+    )
+    return np.uint32(0xFF000000 | (red << 16) | (green << 8) | blue)
+
+
 def paint_waveform(
     painter: QPainter, view: View, peaks: Peaks | None, palette: QPalette, tint: UIntArray
 ) -> None:
@@ -226,15 +239,7 @@ def paint_waveform(
         return
     text = palette.color(QPalette.ColorRole.Text)
     base = palette.color(QPalette.ColorRole.Base)
-    mix = [
-        round(b + (t - b) * 0.6)
-        for t, b in (
-            (text.red(), base.red()),
-            (text.green(), base.green()),
-            (text.blue(), base.blue()),
-        )
-    ]
-    ink = np.uint32(0xFF000000 | (mix[0] << 16) | (mix[1] << 8) | mix[2])
+    ink = _mixed(text, base, 0.6)
     middle = height // 2
     if peaks is None:
         lows = highs = np.full(view.width, middle, dtype=np.int64)
@@ -244,8 +249,12 @@ def paint_waveform(
         highs = middle - np.round(maxes.astype(np.float64) * scale).astype(np.int64)
         lows = middle - np.round(mins.astype(np.float64) * scale).astype(np.int64)
     rows = np.arange(height, dtype=np.int64)[:, None]
-    pixels = np.where((rows >= highs[None, :]) & (rows <= lows[None, :]), ink, tint[None, :])
-    pixels = np.ascontiguousarray(pixels, dtype=np.uint32)
+    if peaks is not None and not peaks.complete:  # still being read: hatch what is not yet
+        pending = ~peaks.ready_mask(view.first, 1 / view.pps, view.width)
+        hatch = (np.arange(view.width)[None, :] + rows) % 8 == 0
+        tint = np.where(pending[None, :] & hatch, _mixed(text, base, 0.3), tint[None, :])
+    pixels = np.where((rows >= highs[None, :]) & (rows <= lows[None, :]), ink, tint)
+    pixels = np.ascontiguousarray(np.broadcast_to(pixels, (height, view.width)), dtype=np.uint32)
     image = QImage(pixels.data, view.width, height, view.width * 4, QImage.Format.Format_RGB32)
     painter.drawImage(0, wave_top, image)
 

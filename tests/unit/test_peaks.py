@@ -70,6 +70,17 @@ def test_long_file_in_parallel_pieces_with_progress(
     pcm = loud_then_quiet(10.0)
     media = make_media(tmp_path / "long.mp3", "mp3", pcm=pcm)
     seen: list[float] = []
+    masks: list[int] = []
+
+    def progress(partial: Peaks, done: float) -> None:
+        seen.append(done)
+        masks.append(int(partial.ready_mask(0.0, 0.5, 20).sum()))
+        assert not partial.complete
+
+    result = compute_peaks(media, workers=1, progress=progress)
+    assert masks == [4, 10, 16, 20]  # half-second columns of the pieces read so far, in order
+    assert result.complete and result.ready_mask(0.0, 0.5, 20).all()
+    seen.clear()
     result = compute_peaks(media, workers=2, progress=lambda p, done: seen.append(done))
     in_order = compute_peaks(media, workers=1)  # the same pieces, one after the other
     assert np.array_equal(in_order.levels[0], result.levels[0])
