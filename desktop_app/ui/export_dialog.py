@@ -3,7 +3,14 @@
 The dialog takes the transcript as it is now (with the user's edits) and writes a snapshot of it
 on a worker thread from Qt's global thread pool, so even a 10 000-segment DOCX never freezes the
 window. Success or failure is reported inside the dialog, with the files written and an
-"Open folder" button. The chosen formats, options and folder are remembered (QSettings).
+"Open folder" button. The chosen formats, options, subtitle rules and folder are remembered
+(QSettings).
+
+When SRT or WebVTT is chosen, a :class:`~desktop_app.ui.subtitle_preview.SubtitlePanel` beside
+the choices picks the subtitle rules (a preset, every number editable), previews the first cues
+and lists the rules the cues still break; its "jump" reaches the window as ``jump_to_segment``.
+The layout never lets a part shrink below what it needs (the dialog grows instead), so messages
+shown after an export cannot squash it.
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, QSettings, QThreadPool, QUrl, Signal
+from PySide6.QtCore import QEvent, QObject, QRunnable, QSettings, QThreadPool, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -25,6 +32,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QProgressBar,
     QPushButton,
@@ -37,11 +45,13 @@ from desktop_app.core.transcript import Transcript
 from desktop_app.export import FORMATS, ExportOptions, export_transcript, names
 from desktop_app.ui.i18n import current_language
 from desktop_app.ui.inline_message import InlineMessage
+from desktop_app.ui.subtitle_preview import SubtitlePanel
 from desktop_app.ui.transcript_model import snapshot_transcript
 
 log = logging.getLogger(__name__)
 
 DEFAULT_FORMATS = ("txt", "srt")
+SUBTITLE_FORMATS = frozenset({"srt", "vtt"})
 
 
 def proposed_name(transcript: Transcript) -> str:
@@ -99,10 +109,12 @@ class ExportDialog(QDialog):
     """Chooses and writes exports of one transcript. GUI thread only (writing is pooled).
 
     Signals:
-      exported(list)   paths written by the last export (only when every format succeeded)
+      exported(list)         paths written by the last export (only when every format succeeded)
+      jump_to_segment(int)   the user wants to see this transcript segment (a subtitle problem)
     """
 
     exported = Signal(list)
+    jump_to_segment = Signal(int)
 
     def __init__(
         self,
@@ -164,9 +176,14 @@ class ExportDialog(QDialog):
         place.addRow(folder_label, folder_row)
         place.addRow(name_label, self.name_edit)
 
+        self.subtitles = SubtitlePanel(snapshot_transcript(self._transcript), self._language, self)
+        self.subtitles.jump_to_segment.connect(self.jump_to_segment)
+        self.subtitles.rules_changed.connect(self._validate)
+
         self.preview_label = QLabel(self)
         self.preview_label.setWordWrap(True)
         self.preview_label.setEnabled(False)
+        self.preview_label.setMinimumHeight(self.fontMetrics().lineSpacing() * 2)
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 0)
         self.progress.setTextVisible(False)
@@ -188,10 +205,19 @@ class ExportDialog(QDialog):
         self.open_folder_button.clicked.connect(self._open_folder)
         self.close_button.clicked.connect(self.reject)
 
+        choices = QVBoxLayout()
+        choices.addWidget(formats_box)
+        choices.addWidget(options_box)
+        choices.addLayout(place)
+        choices.addStretch(1)
+        columns = QHBoxLayout()
+        columns.addLayout(choices, 1)
+        columns.addWidget(self.subtitles, 1)
         layout = QVBoxLayout(self)
-        layout.addWidget(formats_box)
-        layout.addWidget(options_box)
-        layout.addLayout(place)
+        # The dialog may grow but never shrink below what its parts need (the squashed-layout
+        # bug: word-wrapped messages asked for less height than they took).
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
+        layout.addLayout(columns, 1)
         layout.addWidget(self.preview_label)
         layout.addWidget(self.progress)
         layout.addWidget(self.message)
@@ -213,6 +239,7 @@ class ExportDialog(QDialog):
         self.speakers_box.setChecked(_as_bool(self._settings.value("export/speakers", True)))
         start = folder or self._settings.value("export/folder", "") or self._source_folder()
         self.folder_edit.setText(str(start))
+        self.subtitles.restore(self._settings)
 
     def _source_folder(self) -> str:
         source = self._transcript.source
@@ -229,9 +256,16 @@ class ExportDialog(QDialog):
             box.setChecked(name in names)
 
     def export_options(self) -> ExportOptions:
+        rules = self.subtitles.rules()
+        if rules is None:
+            return ExportOptions(
+                timestamps=self.timestamps_box.isChecked(),
+                speaker_names=self.speakers_box.isChecked(),
+            )
         return ExportOptions(
             timestamps=self.timestamps_box.isChecked(),
             speaker_names=self.speakers_box.isChecked(),
+            subtitles=rules,
         )
 
     def request(self) -> ExportRequest:
@@ -249,8 +283,13 @@ class ExportDialog(QDialog):
 
     def _validate(self) -> None:
         problem = ""
+        wants_subtitles = not SUBTITLE_FORMATS.isdisjoint(self.selected_formats())
+        if wants_subtitles != self.subtitles.isVisibleTo(self):
+            self.subtitles.setVisible(wants_subtitles)
         if not self.selected_formats():
             problem = self.tr("Choose at least one format.")
+        elif wants_subtitles and self.subtitles.problem():
+            problem = self.subtitles.problem()
         elif not self.folder_edit.text().strip():
             problem = self.tr("Choose a folder.")
         elif not any(ch.isalnum() for ch in safe_stem(self.name_edit.text())):
@@ -286,6 +325,7 @@ class ExportDialog(QDialog):
         self._settings.setValue("export/timestamps", request.options.timestamps)
         self._settings.setValue("export/speakers", request.options.speaker_names)
         self._settings.setValue("export/folder", str(request.folder))
+        self.subtitles.save(self._settings)
         self.message.clear_message()
         self.open_folder_button.hide()
         self.progress.show()
@@ -319,6 +359,23 @@ class ExportDialog(QDialog):
         self.open_folder_button.setVisible(bool(written))
         if close_with is not None and not failed:
             super().done(close_with)
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.LayoutRequest:
+            self._grow_to_fit()
+        return handled
+
+    def _grow_to_fit(self) -> None:
+        """Grow taller when wrapped text (a long message or path) needs more height than the
+        layout's minimum: Qt's minimum size ignores height-for-width, so without this the
+        other parts were squashed to make room."""
+        layout = self.layout()
+        if layout is None or not layout.hasHeightForWidth():
+            return
+        needed = layout.totalHeightForWidth(self.width())
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     def _open_folder(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(self.folder_edit.text().strip()))

@@ -1054,6 +1054,112 @@ Cloud jobs already accepted are picked up again next time.</source>
     </message>
 </context>
 <context>
+    <name>SubtitlePanel</name>
+    <message>
+        <source>Subtitles</source>
+        <translation>자막</translation>
+    </message>
+    <message>
+        <source>Korean broadcast (default)</source>
+        <translation>한국 방송 (기본)</translation>
+    </message>
+    <message>
+        <source>YouTube</source>
+        <translation>유튜브</translation>
+    </message>
+    <message>
+        <source>Custom</source>
+        <translation>사용자 지정</translation>
+    </message>
+    <message>
+        <source>Subtitle preset</source>
+        <translation>자막 프리셋</translation>
+    </message>
+    <message>
+        <source>Characters a line</source>
+        <translation>한 줄 글자 수</translation>
+    </message>
+    <message>
+        <source>Lines</source>
+        <translation>줄 수</translation>
+    </message>
+    <message>
+        <source>Characters a second</source>
+        <translation>초당 글자 수</translation>
+    </message>
+    <message>
+        <source>Shortest cue (s)</source>
+        <translation>최소 표시 시간(초)</translation>
+    </message>
+    <message>
+        <source>Longest cue (s)</source>
+        <translation>최대 표시 시간(초)</translation>
+    </message>
+    <message>
+        <source>Gap (frames)</source>
+        <translation>자막 간격(프레임)</translation>
+    </message>
+    <message>
+        <source>Frames a second</source>
+        <translation>초당 프레임</translation>
+    </message>
+    <message>
+        <source>Close gaps up to (s)</source>
+        <translation>이어 붙일 간격(초)</translation>
+    </message>
+    <message>
+        <source>Extend out-times up to (s)</source>
+        <translation>끝 시간 연장(초)</translation>
+    </message>
+    <message>
+        <source>&amp;Preset:</source>
+        <translation>프리셋(&amp;P):</translation>
+    </message>
+    <message>
+        <source>Preview of the first subtitles</source>
+        <translation>처음 자막 미리 보기</translation>
+    </message>
+    <message>
+        <source>Subtitle rule problems</source>
+        <translation>자막 규칙 위반</translation>
+    </message>
+    <message>
+        <source>&amp;Jump to segment</source>
+        <translation>구간으로 이동(&amp;J)</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation>미리 보기</translation>
+    </message>
+    <message>
+        <source>Double-click to open segment {0}</source>
+        <translation>두 번 클릭하면 {0}번 구간을 엽니다</translation>
+    </message>
+    <message>
+        <source>… and {0} more</source>
+        <translation>… 외 {0}개</translation>
+    </message>
+    <message>
+        <source>{0} rule problems in the subtitles</source>
+        <translation>자막 규칙 위반 {0}건</translation>
+    </message>
+    <message>
+        <source>Every subtitle follows the rules.</source>
+        <translation>모든 자막이 규칙을 지킵니다.</translation>
+    </message>
+</context>
+<context>
+    <name>Timeline</name>
+    <message>
+        <source>Timeline</source>
+        <translation>타임라인</translation>
+    </message>
+    <message>
+        <source>Follow playback</source>
+        <translation>재생 위치 따라가기</translation>
+    </message>
+</context>
+<context>
     <name>TranscriptModel</name>
     <message>
         <source>Time</source>
