@@ -33,7 +33,7 @@ from desktop_app.export.subtitle_rules import (
 from desktop_app.providers import factory, registry
 from desktop_app.providers.base import MediaSource, Provider, ProviderConfig
 from desktop_app.providers.factory import provider_config
-from desktop_app.providers.finish import transcribe_and_finish
+from desktop_app.providers.finish import finish_transcript_async, transcribe_and_finish
 
 
 def add_transcribe_parser(sub: Any) -> None:
@@ -326,6 +326,7 @@ async def _transcribe_all(
                 status = status or exc.exit_code
                 continue
             bar.close()
+            report_notices(transcript, source.label)
             transcript = fixed_by_glossary(args, transcript)
             try:
                 write_outputs(
@@ -348,6 +349,14 @@ async def _transcribe_all(
     finally:
         await provider.aclose()
     return status
+
+
+def report_notices(transcript: Transcript, label: str) -> None:
+    """What a person should know about a finished transcript (no speech, the file ends early,
+    repaired times, a job that may have run twice): one stderr line each, even with ``-q``,
+    since these are warnings about the result, not progress."""
+    for notice in transcript.notices:
+        error(f"{label}: {notice.describe()}")
 
 
 def _report_subtitles(
@@ -434,7 +443,9 @@ def run_resume(args: argparse.Namespace) -> int:
                     transcript = await provider.resume(job, bar)
                 finally:
                     await provider.aclose()
+                transcript = await finish_transcript_async(transcript, source)
                 bar.close()
+                report_notices(transcript, source.label)
             except SoriError as exc:
                 bar.close()
                 error(f"{source.label}: {exc.describe()}")

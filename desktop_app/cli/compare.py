@@ -20,7 +20,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from desktop_app.cli.commands import add_speech_options, build_config, build_options, error
+from desktop_app.cli.commands import (
+    add_speech_options,
+    build_config,
+    build_options,
+    error,
+    report_notices,
+)
 from desktop_app.cli.glossary_flags import (
     add_glossary_arguments,
     fixed_by_glossary,
@@ -42,6 +48,7 @@ from desktop_app.export.json_data import render_json
 from desktop_app.export.options import ExportOptions
 from desktop_app.providers import registry
 from desktop_app.providers.base import MediaSource, Provider, ProviderConfig
+from desktop_app.providers.finish import transcribe_and_finish
 
 FORMATS = ("json", "html")
 
@@ -220,9 +227,10 @@ async def _run_all(
             provider = cls(config)
             began = time.monotonic()
             try:
-                transcript = await provider.transcribe(source, options)
+                transcript = await transcribe_and_finish(provider, source, options)
             finally:
                 await provider.aclose()
+            report_notices(transcript, f"{source.label} ({cls.name})")
             _note(args, f"{cls.name}: done in {time.monotonic() - began:.1f} s")
             return transcript
 

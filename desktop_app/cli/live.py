@@ -19,7 +19,7 @@ from typing import Any, TextIO
 
 import wcwidth
 
-from desktop_app.cli.commands import error, parse_extra
+from desktop_app.cli.commands import error, parse_extra, report_notices
 from desktop_app.cli.glossary_flags import add_glossary_arguments, fixed_by_glossary, with_glossary
 from desktop_app.cli.output import plan_outputs, write_outputs
 from desktop_app.core.errors import EngineUnavailableError, SoriError, UnsupportedOptionError
@@ -29,6 +29,7 @@ from desktop_app.live.assembler import TranscriptAssembler
 from desktop_app.providers import factory, registry
 from desktop_app.providers.base import MediaSource, StreamEvent
 from desktop_app.providers.factory import provider_config
+from desktop_app.providers.finish import SILENT_RECORDING
 
 
 def add_parser(sub: Any) -> None:
@@ -269,6 +270,9 @@ async def _live(
         status = result.error.exit_code
     if result.recording is not None:
         print(f"sori: recording saved: {result.recording}", file=sys.stderr)
+    if result.error is None and not result.transcript.text.strip():
+        result.transcript.add_notice(SILENT_RECORDING)
+    report_notices(result.transcript, "live")
     if plan is not None:
         try:
             label = Path(args.input_file).name if args.input_file else str(result.recording)

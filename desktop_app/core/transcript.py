@@ -148,7 +148,10 @@ class Transcript:
                 }
                 for s in self.segments
             ],
-            "notices": [{"code": n.code, "message": n.message} for n in self.notices],
+            "notices": [
+                {"code": n.code, "message": n.message, "message_ko": n.message_ko}
+                for n in self.notices
+            ],
         }
 
     @classmethod

@@ -37,6 +37,11 @@ def clock(seconds: float) -> str:
 
 
 NO_SPEECH = Notice("no-speech", "No speech was recognised.", "음성이 인식되지 않았습니다.")
+SILENT_RECORDING = Notice(
+    "no-speech",
+    "No speech was recognised in this recording. Check the microphone and its level.",
+    "이 녹음에서 인식된 말이 없습니다. 마이크와 입력 음량을 확인하세요.",
+)
 
 
 def truncated_notice(at: float) -> Notice:

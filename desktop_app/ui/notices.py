@@ -25,20 +25,17 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.transcript import Notice, Transcript
+from desktop_app.providers import finish
 from desktop_app.ui.i18n import current_language
 
-SILENT_RECORDING = "no-speech"
+SILENT_RECORDING = finish.SILENT_RECORDING.code
 # (background, border, text) on light and on dark themes
 _LIGHT = ("#fff4ce", "#e0b400", "#4d3a00")
 _DARK = ("#4a3b00", "#b38f00", "#ffe8a3")
 
 
 def silent_recording() -> Notice:
-    return Notice(
-        SILENT_RECORDING,
-        "No speech was recognised in this recording. Check the microphone and its level.",
-        "이 녹음에서 인식된 말이 없습니다. 마이크와 입력 음량을 확인하세요.",
-    )
+    return finish.SILENT_RECORDING
 
 
 def notice_lines(notices: Sequence[Notice], language: str) -> list[str]:
