@@ -12,6 +12,7 @@ import asyncio
 import concurrent.futures
 import itertools
 import logging
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
@@ -26,7 +27,7 @@ from desktop_app.core.transcript import Transcript
 from desktop_app.providers import registry
 from desktop_app.providers.base import MediaSource, ProviderConfig
 from desktop_app.providers.factory import provider_config
-from desktop_app.providers.finish import transcribe_and_finish
+from desktop_app.providers.finish import finish_transcript_async, transcribe_and_finish
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +133,8 @@ class JobRunner(QObject):
             try:
                 if remote is not None:
                     transcript = await provider.resume(remote, report)
+                    local = Path(remote.source) if "://" not in remote.source else None
+                    transcript = await finish_transcript_async(transcript, local)
                 else:
                     assert source is not None and options is not None
                     provider.check_options(options, source)
