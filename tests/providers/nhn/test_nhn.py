@@ -466,7 +466,8 @@ def test_cli_transcribes_and_reports_errors(
     )
     assert result.returncode == 0, result.stderr
     text = out.read_text(encoding="utf-8")
-    assert "구간 1 (0.0–1.2초) 회의" in text and "00:00:01,660 --> 00:00:04,600" in text
+    # 4.600 ends 0.48 s before the next cue: chained to 2 frames (24 fps) before 5.080
+    assert "구간 1 (0.0–1.2초) 회의" in text and "00:00:01,660 --> 00:00:04,997" in text
     assert server.requests.last(SYNC).form["biasingList"] == ["회의_외의"]
     env = _cli_env(tmp_path, secret="not-the-secret")
     result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
