@@ -21,8 +21,8 @@ from desktop_app.cli.commands import error, parse_extra
 from desktop_app.cli.output import plan_outputs, write_outputs
 from desktop_app.core.errors import SoriError, UnsupportedOptionError
 from desktop_app.core.options import Keyword, TranscriptionOptions
+from desktop_app.core.stream import TranscriptAssembler
 from desktop_app.export import FORMATS
-from desktop_app.live.assembler import TranscriptAssembler
 from desktop_app.providers import registry
 from desktop_app.providers.base import MediaSource, StreamEvent
 from desktop_app.providers.factory import provider_config
