@@ -136,8 +136,9 @@ def run_live(args: argparse.Namespace) -> int:
 async def _live(
     args: argparse.Namespace, provider_cls: Any, options: TranscriptionOptions, plan: Any
 ) -> int:
+    from desktop_app.audio.microphone import MicrophoneSource
     from desktop_app.audio.recorder import Recorder, recover_recordings
-    from desktop_app.audio.sources import AudioSource, FileSource, MicrophoneSource
+    from desktop_app.audio.sources import AudioSource, FileSource
     from desktop_app.live.session import LiveSession
 
     for repaired in await asyncio.to_thread(recover_recordings):

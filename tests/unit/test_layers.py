@@ -106,10 +106,12 @@ def imports(package: Path) -> Iterator[Import]:
         guarded = _type_checking_nodes(tree)
         home = module if path.name == "__init__.py" else module.rpartition(".")[0]
         for node in ast.walk(tree):
+            if not isinstance(node, ast.Import | ast.ImportFrom):
+                continue
             targets: list[str] = []
             if isinstance(node, ast.Import):
                 targets = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom):
+            else:
                 base = node.module or ""
                 if node.level:
                     parts = home.split(".")[: len(home.split(".")) - node.level + 1]
