@@ -4,8 +4,8 @@
 again with another engine, remove, copy error details) and of the URL field, and those of the
 :class:`~desktop_app.ui.bridge.JobRunner` that runs the jobs. A dropped folder is searched for
 media files on a worker thread (a folder of thousands of files must not freeze the window), and
-the files found are queued a batch per turn of the event loop. A queued file's length is read on
-a worker thread too.
+the files found are queued a slice of GUI time per turn of the event loop. A queued file's length
+is read on a worker thread too.
 """
 
 from __future__ import annotations
@@ -47,7 +47,8 @@ log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
 
 NOTIFY_AFTER_SECONDS = 20.0
-ENQUEUE_BATCH = 50  # files queued per turn of the event loop after a folder was searched
+# After a folder was searched, its files are queued in slices of this much GUI time at most.
+ENQUEUE_SLICE_SECONDS = 0.03
 
 
 def media_files(paths: Sequence[Path]) -> list[Path]:
@@ -184,16 +185,25 @@ class QueueController(QObject):
             self._queue_next_batch()
 
     def _queue_next_batch(self) -> None:
+        """Queue found files until a slice of time is used up, then let the window breathe."""
         if not self._pending:
             return
         files, engine, options = self._pending[0]
-        batch, rest = files[:ENQUEUE_BATCH], files[ENQUEUE_BATCH:]
-        if rest:
-            self._pending[0] = (rest, engine, options)
+        until = time.monotonic() + ENQUEUE_SLICE_SECONDS
+        done = 0
+        # Progress bars repaint at once when their value is set: paint the slice once instead.
+        self.queue.setUpdatesEnabled(False)
+        try:
+            while done < len(files) and (done == 0 or time.monotonic() < until):
+                file = files[done]
+                self._add_job(MediaSource(path=file), file.name, engine, options)
+                done += 1
+        finally:
+            self.queue.setUpdatesEnabled(True)
+        if done < len(files):
+            self._pending[0] = (files[done:], engine, options)
         else:
             self._pending.pop(0)
-        for file in batch:
-            self._add_job(MediaSource(path=file), file.name, engine, options)
         if self._pending:
             QTimer.singleShot(0, self._queue_next_batch)
 
