@@ -23,30 +23,15 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import Qt, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
 
-from desktop_app.core.history import HistoryStore  # noqa: E402
-from desktop_app.core.options import TranscriptionOptions  # noqa: E402
-from desktop_app.core.settings import Settings  # noqa: E402
-from desktop_app.providers.base import MediaSource, ProviderConfig  # noqa: E402
-from desktop_app.ui.bridge import JobRunner  # noqa: E402
-from desktop_app.ui.main_window import MainWindow  # noqa: E402
+from desktop_app.core.history import HistoryStore
+from desktop_app.core.settings import Settings
+from desktop_app.ui.main_window import MainWindow
+from tests.helpers.held_jobs import HeldJobs
 
 TICK_MS = 5
-
-
-class HeldJobs(JobRunner):
-    """Numbers jobs without running them."""
-
-    def start(
-        self,
-        provider_name: str,
-        source: MediaSource,
-        options: TranscriptionOptions,
-        config: ProviderConfig | None = None,
-    ) -> int:
-        return id(source)
 
 
 def build_tree(root: Path, media: int, other: int) -> None:

@@ -8,38 +8,17 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDropEvent
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.history import HistoryStore
-from desktop_app.core.options import TranscriptionOptions
 from desktop_app.core.settings import Settings
-from desktop_app.providers.base import MediaSource, ProviderConfig
 from desktop_app.ui import queue_controller
 from desktop_app.ui.app import create_application
-from desktop_app.ui.bridge import JobRunner
 from desktop_app.ui.main_window import MainWindow
+from tests.helpers.held_jobs import HeldJobs
+from tests.ui.test_main_window import drop
 
 pytestmark = pytest.mark.gui
-
-
-class HeldJobs(JobRunner):
-    """Accepts and numbers jobs without running them: what is tested here is the queue."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.started: list[Path | None] = []
-
-    def start(
-        self,
-        provider_name: str,
-        source: MediaSource,
-        options: TranscriptionOptions,
-        config: ProviderConfig | None = None,
-    ) -> int:
-        self.started.append(source.path)
-        return len(self.started)
 
 
 @pytest.fixture
@@ -60,19 +39,6 @@ def window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
     win.deleteLater()
 
 
-def drop(window: MainWindow, paths: Sequence[Path]) -> None:
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    event = QDropEvent(
-        QPointF(10, 10),
-        Qt.DropAction.CopyAction,
-        mime,
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
-    window.drop_zone.dropEvent(event)
-
-
 def big_folder(root: Path, media: int, other: int) -> list[Path]:
     """A tree of ``media`` media files among ``other`` files that are not; the media files in
     the order the queue should list them."""
@@ -90,7 +56,7 @@ def big_folder(root: Path, media: int, other: int) -> list[Path]:
 def test_a_dropped_folder_is_searched_off_the_gui_thread(
     window: MainWindow, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    expected = big_folder(tmp_path / "recordings", media=1500, other=1500)
+    expected = big_folder(tmp_path / "recordings", media=500, other=1500)
     first, last = tmp_path / "first.wav", tmp_path / "last.ogg"
     first.write_bytes(b"")
     last.write_bytes(b"")
@@ -102,7 +68,7 @@ def test_a_dropped_folder_is_searched_off_the_gui_thread(
 
     real_search = queue_controller.media_files
     monkeypatch.setattr(queue_controller, "media_files", search)
-    drop(window, [first, tmp_path / "recordings", last])
+    drop(window, first, tmp_path / "recordings", last)
     assert window.queue.entries == []  # the drop returned before the search was done
     qtbot.waitUntil(lambda: len(window.queue.entries) == len(expected) + 2, timeout=60_000)
     assert searched_on and searched_on[0] is not threading.main_thread()
