@@ -3,6 +3,7 @@ thousands of files does not freeze the window, and what is found is queued in th
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from desktop_app.audio.devices import load_sounddevice
 from desktop_app.core.history import HistoryStore
 from desktop_app.core.settings import Settings
 from desktop_app.ui import queue_controller
@@ -24,6 +26,10 @@ pytestmark = pytest.mark.gui
 @pytest.fixture
 def window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
     create_application()
+    # PortAudio first, here: its start-up on the device-listing thread while the player starts
+    # QtMultimedia on this one can deadlock when a window is the first to load both.
+    with contextlib.suppress(Exception):
+        load_sounddevice()
     win = MainWindow(
         HeldJobs(),
         settings=Settings(tmp_path / "settings.json"),
