@@ -19,7 +19,7 @@ import psutil
 
 from desktop_app.audio import BYTES_PER_SECOND
 from desktop_app.core.options import TranscriptionOptions
-from desktop_app.live.assembler import TranscriptAssembler
+from desktop_app.core.stream import TranscriptAssembler
 from desktop_app.live.resilient import resilient_stream
 from desktop_app.providers.base import ProviderConfig
 from desktop_app.providers.clova.stream import ClovaStreamProvider

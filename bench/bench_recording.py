@@ -22,8 +22,8 @@ import psutil
 
 from desktop_app.audio import SAMPLE_RATE
 from desktop_app.audio.devices import find_input_device, recording_available
+from desktop_app.audio.microphone import MicrophoneSource
 from desktop_app.audio.recorder import Recorder
-from desktop_app.audio.sources import MicrophoneSource
 
 
 async def measure(

@@ -24,8 +24,8 @@ from desktop_app.cli.glossary_flags import add_glossary_arguments, fixed_by_glos
 from desktop_app.cli.output import plan_outputs, write_outputs
 from desktop_app.core.errors import EngineUnavailableError, SoriError, UnsupportedOptionError
 from desktop_app.core.options import Keyword, TranscriptionOptions
+from desktop_app.core.stream import TranscriptAssembler
 from desktop_app.export import FORMATS
-from desktop_app.live.assembler import TranscriptAssembler
 from desktop_app.providers import factory, registry
 from desktop_app.providers.base import MediaSource, StreamEvent
 from desktop_app.providers.factory import provider_config
@@ -211,8 +211,9 @@ def run_live(args: argparse.Namespace) -> int:
 async def _live(
     args: argparse.Namespace, provider_cls: Any, options: TranscriptionOptions, plan: Any
 ) -> int:
+    from desktop_app.audio.microphone import MicrophoneSource
     from desktop_app.audio.recorder import Recorder, recover_recordings
-    from desktop_app.audio.sources import AudioSource, FileSource, MicrophoneSource
+    from desktop_app.audio.sources import AudioSource, FileSource
     from desktop_app.live.session import LiveSession
 
     for repaired in await asyncio.to_thread(recover_recordings):

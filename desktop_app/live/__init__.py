@@ -1,1 +1,1 @@
-"""Live transcription: assembling streamed results, reconnecting streams, the live session."""
+"""Live transcription: reconnecting streams and the live session (recording + engine + text)."""

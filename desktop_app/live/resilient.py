@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 from desktop_app.audio import BYTES_PER_SECOND, SAMPLE_WIDTH
 from desktop_app.core.errors import NetworkError, SoriError
 from desktop_app.core.options import TranscriptionOptions
+from desktop_app.core.stream import StreamEvent
 from desktop_app.core.transcript import Segment
-from desktop_app.providers.base import Provider, StreamEvent
+from desktop_app.providers.base import Provider
 from desktop_app.providers.http import RetryPolicy
 
 log = logging.getLogger(__name__)

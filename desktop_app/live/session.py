@@ -21,10 +21,10 @@ from desktop_app.audio.recorder import Recorder
 from desktop_app.audio.sources import AudioSource
 from desktop_app.core.errors import SoriError
 from desktop_app.core.options import TranscriptionOptions
+from desktop_app.core.stream import StreamEvent, TranscriptAssembler
 from desktop_app.core.transcript import Transcript
-from desktop_app.live.assembler import TranscriptAssembler
 from desktop_app.live.resilient import resilient_stream
-from desktop_app.providers.base import Provider, StreamEvent
+from desktop_app.providers.base import Provider
 
 log = logging.getLogger(__name__)
 

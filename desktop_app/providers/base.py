@@ -23,7 +23,8 @@ from desktop_app.core.errors import ConfigurationError, UnsupportedOptionError
 from desktop_app.core.journal import JobJournal, RemoteJob
 from desktop_app.core.options import TranscriptionOptions
 from desktop_app.core.progress import ProgressCallback, ignore_progress
-from desktop_app.core.transcript import Segment, Transcript
+from desktop_app.core.stream import StreamEvent
+from desktop_app.core.transcript import Transcript
 
 InputKind = Literal["file", "url", "object_storage", "stream"]
 
@@ -110,16 +111,6 @@ class MediaSource:
     @property
     def label(self) -> str:
         return str(self.path or self.url or self.data_key or "")
-
-
-@dataclass(frozen=True, slots=True)
-class StreamEvent:
-    """A live result. ``key`` identifies the utterance: a later event with the same key
-    replaces the earlier one (partial text being revised, or a final result)."""
-
-    key: int
-    segment: Segment
-    final: bool
 
 
 class Provider(ABC):

@@ -16,8 +16,8 @@ from desktop_app.audio.sources import FileSource
 from desktop_app.core.errors import EmptyAudioError
 from desktop_app.core.options import TranscriptionOptions
 from desktop_app.core.progress import Progress, ProgressCallback
+from desktop_app.core.stream import TranscriptAssembler
 from desktop_app.core.transcript import Transcript
-from desktop_app.live.assembler import TranscriptAssembler
 from desktop_app.providers.base import Provider, normalise_language
 
 

@@ -14,8 +14,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from desktop_app.audio.microphone import MicrophoneSource
 from desktop_app.audio.recorder import Recorder
-from desktop_app.audio.sources import AudioSource, FileSource, MicrophoneSource
+from desktop_app.audio.sources import AudioSource, FileSource
 from desktop_app.core.errors import SoriError
 from desktop_app.core.loop import EngineLoop
 from desktop_app.core.options import TranscriptionOptions

@@ -2,7 +2,7 @@
 
 :class:`LiveView` is fed :class:`~desktop_app.providers.base.StreamEvent` objects (from the live
 runner's ``event`` signal) and keeps them in a
-:class:`~desktop_app.live.assembler.TranscriptAssembler`. Each final segment is a paragraph;
+:class:`~desktop_app.core.stream.TranscriptAssembler`. Each final segment is a paragraph;
 the provisional (partial) text is the last paragraph(s) and is replaced in place whenever the
 engine revises it. New final text is appended without touching what is already shown; only a
 revision of an earlier final segment redraws the whole text.
@@ -26,9 +26,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPushButton, QTextEdit, QVBoxLayout, QWidget
 
+from desktop_app.core.stream import StreamEvent, TranscriptAssembler
 from desktop_app.core.transcript import Segment, Transcript
-from desktop_app.live.assembler import TranscriptAssembler
-from desktop_app.providers.base import StreamEvent
 from desktop_app.ui.transcript_model import format_timestamp, is_dark, muted_color, speaker_color
 
 _BOTTOM_SLACK = 8  # pixels from the end that still count as "at the bottom"

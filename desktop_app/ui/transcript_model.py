@@ -4,9 +4,10 @@
 (its ``segments`` list is edited in place, so whoever holds the transcript sees the edits and an
 export made afterwards reflects them). Every edit goes through a :class:`QUndoStack`: text edits
 (``setData``), renaming a speaker everywhere, assigning segments to a speaker, merging adjacent
-segments, splitting one at a character position, and find/replace. Segments are replaced, never
-changed in place, so snapshots that share them stay consistent (see
-:func:`snapshot_transcript`).
+segments, splitting one at a character position, and find/replace. The commands are in
+:mod:`~desktop_app.ui.transcript_undo`, the search itself in
+:mod:`~desktop_app.ui.transcript_find`. Segments are replaced, never changed in place, so
+snapshots that share them stay consistent (see :func:`snapshot_transcript`).
 
 Nothing here creates a widget per row: the view paints rows with a delegate and asks the model
 for plain data and a few custom roles (rich text with highlights, the speaker's colour index,
@@ -20,7 +21,6 @@ import dataclasses
 import html
 import itertools
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
@@ -32,10 +32,12 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QPalette, QUndoCommand, QUndoStack
+from PySide6.QtGui import QColor, QPalette, QUndoStack
 
 from desktop_app.core.transcript import Segment, Speaker, Transcript
-from desktop_app.ui import segment_ops
+from desktop_app.ui import segment_ops, transcript_find
+from desktop_app.ui.transcript_find import FindMatch
+from desktop_app.ui.transcript_undo import RenameSpeaker, ReplaceRows, ReplaceSegments
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -111,72 +113,6 @@ def snapshot_transcript(transcript: Transcript) -> Transcript:
         segments=list(transcript.segments),
         speakers=[dataclasses.replace(s) for s in transcript.speakers],
     )
-
-
-@dataclass(frozen=True, slots=True)
-class FindMatch:
-    """A hit of the search term: row and character range in that row's text."""
-
-    row: int
-    start: int
-    end: int
-
-
-class _ReplaceSegments(QUndoCommand):
-    """Put new segment values in existing rows (text edits, replace, speaker assignment)."""
-
-    def __init__(
-        self, model: TranscriptModel, changes: dict[int, tuple[Segment, Segment]], label: str
-    ) -> None:
-        super().__init__(label)
-        self._model = model
-        self._changes = changes
-
-    def redo(self) -> None:
-        self._model._put_segments({row: new for row, (_, new) in self._changes.items()})
-
-    def undo(self) -> None:
-        self._model._put_segments({row: old for row, (old, _) in self._changes.items()})
-
-
-class _ReplaceRows(QUndoCommand):
-    """Swap a run of rows for another run (merging and splitting)."""
-
-    def __init__(
-        self,
-        model: TranscriptModel,
-        row: int,
-        old: Sequence[Segment],
-        new: Sequence[Segment],
-        label: str,
-    ) -> None:
-        super().__init__(label)
-        self._model = model
-        self._row = row
-        self._old = list(old)
-        self._new = list(new)
-
-    def redo(self) -> None:
-        self._model._swap_rows(self._row, len(self._old), self._new)
-
-    def undo(self) -> None:
-        self._model._swap_rows(self._row, len(self._new), self._old)
-
-
-class _RenameSpeaker(QUndoCommand):
-    def __init__(self, model: TranscriptModel, speaker_id: str, name: str, label: str) -> None:
-        super().__init__(label)
-        self._model = model
-        self._id = speaker_id
-        self._name = name
-        existing = next((s for s in model.transcript().speakers if s.id == speaker_id), None)
-        self._old_name = existing.name if existing is not None else None
-
-    def redo(self) -> None:
-        self._model._set_speaker_name(self._id, self._name)
-
-    def undo(self) -> None:
-        self._model._set_speaker_name(self._id, self._old_name)
 
 
 class TranscriptModel(QAbstractTableModel):
@@ -332,7 +268,7 @@ class TranscriptModel(QAbstractTableModel):
         new = segment_ops.retext(old, text)
         if new.text == old.text:
             return False
-        self.undo_stack.push(_ReplaceSegments(self, {row: (old, new)}, self.tr("Edit text")))
+        self.undo_stack.push(ReplaceSegments(self, {row: (old, new)}, self.tr("Edit text")))
         return True
 
     def rename_speaker(self, speaker_id: str, name: str) -> bool:
@@ -340,7 +276,7 @@ class TranscriptModel(QAbstractTableModel):
         name = name.strip()
         if not name or self.speaker_name(speaker_id) == name:
             return False
-        self.undo_stack.push(_RenameSpeaker(self, speaker_id, name, self.tr("Rename speaker")))
+        self.undo_stack.push(RenameSpeaker(self, speaker_id, name, self.tr("Rename speaker")))
         return True
 
     def set_speaker(self, rows: Iterable[int], speaker_id: str | None) -> bool:
@@ -354,7 +290,7 @@ class TranscriptModel(QAbstractTableModel):
             return False
         if speaker_id is not None:
             self.speaker_index(speaker_id)
-        self.undo_stack.push(_ReplaceSegments(self, changes, self.tr("Change speaker")))
+        self.undo_stack.push(ReplaceSegments(self, changes, self.tr("Change speaker")))
         return True
 
     def merge_rows(self, first: int, last: int) -> bool:
@@ -363,7 +299,7 @@ class TranscriptModel(QAbstractTableModel):
             return False
         old = self._segments[first : last + 1]
         label = self.tr("Merge segments")
-        self.undo_stack.push(_ReplaceRows(self, first, old, [segment_ops.merge(old)], label))
+        self.undo_stack.push(ReplaceRows(self, first, old, [segment_ops.merge(old)], label))
         return True
 
     def split_row(self, row: int, position: int) -> bool:
@@ -374,7 +310,7 @@ class TranscriptModel(QAbstractTableModel):
         if parts is None:
             return False
         old = [self._segments[row]]
-        self.undo_stack.push(_ReplaceRows(self, row, old, list(parts), self.tr("Split segment")))
+        self.undo_stack.push(ReplaceRows(self, row, old, list(parts), self.tr("Split segment")))
         return True
 
     # -------------------------------------------------------- called by commands
@@ -474,63 +410,26 @@ class TranscriptModel(QAbstractTableModel):
                 self.dataChanged.emit(index, index, [RICH_TEXT_ROLE])
 
     def count_matches(self, term: str) -> int:
-        pattern = segment_ops.search_pattern(term)
-        if pattern is None:
-            return 0
-        return sum(len(pattern.findall(s.text)) for s in self._segments)
+        return transcript_find.count_matches(self._segments, term)
 
     def match_ordinal(self, term: str, match: FindMatch) -> int:
         """1-based number of ``match`` among all hits of ``term`` in reading order."""
-        pattern = segment_ops.search_pattern(term)
-        if pattern is None:
-            return 0
-        before = sum(len(pattern.findall(s.text)) for s in self._segments[: match.row])
-        text = self._segments[match.row].text if 0 <= match.row < len(self._segments) else ""
-        return before + sum(1 for m in pattern.finditer(text) if m.start() <= match.start)
+        return transcript_find.match_ordinal(self._segments, term, match)
 
     def find(self, term: str, row: int, position: int, backwards: bool = False) -> FindMatch | None:
         """The next (or previous) hit from ``row``/``position``, wrapping around the end."""
-        pattern = segment_ops.search_pattern(term)
-        count = len(self._segments)
-        if pattern is None or count == 0:
-            return None
-        row = max(0, min(row, count - 1))
-        for step in range(count + 1):
-            current = (row - step if backwards else row + step) % count
-            spans = [m.span() for m in pattern.finditer(self._segments[current].text)]
-            if step == 0:
-                spans = [s for s in spans if (s[0] < position if backwards else s[0] >= position)]
-            elif step == count:
-                spans = [s for s in spans if (s[0] >= position if backwards else s[0] < position)]
-            if spans:
-                start, end = spans[-1] if backwards else spans[0]
-                return FindMatch(current, start, end)
-        return None
+        return transcript_find.find(self._segments, term, row, position, backwards)
 
     def replace_match(self, term: str, match: FindMatch, replacement: str) -> bool:
         """Replace one hit if the text there still matches ``term`` (undoable)."""
-        pattern = segment_ops.search_pattern(term)
-        if pattern is None or not 0 <= match.row < len(self._segments):
-            return False
-        text = self._segments[match.row].text
-        if pattern.fullmatch(text, match.start, match.end) is None:
-            return False
-        return self.set_text(match.row, text[: match.start] + replacement + text[match.end :])
+        text = transcript_find.replaced_text(self._segments, term, match, replacement)
+        return text is not None and self.set_text(match.row, text)
 
     def replace_all(self, term: str, replacement: str) -> int:
         """Replace every hit in one undoable step; returns how many were replaced."""
-        pattern = segment_ops.search_pattern(term)
-        if pattern is None:
-            return 0
-        changes: dict[int, tuple[Segment, Segment]] = {}
-        total = 0
-        for row, segment in enumerate(self._segments):
-            text, count = pattern.subn(lambda _m: replacement, segment.text)
-            if count and text != segment.text:
-                changes[row] = (segment, segment_ops.retext(segment, text))
-                total += count
+        changes, total = transcript_find.replace_everywhere(self._segments, term, replacement)
         if changes:
-            self.undo_stack.push(_ReplaceSegments(self, changes, self.tr("Replace all")))
+            self.undo_stack.push(ReplaceSegments(self, changes, self.tr("Replace all")))
         return total
 
     # ---------------------------------------------------------------- copy

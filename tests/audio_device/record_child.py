@@ -14,8 +14,9 @@ import asyncio
 import sys
 from pathlib import Path
 
+from desktop_app.audio.microphone import MicrophoneSource
 from desktop_app.audio.recorder import Recorder
-from desktop_app.audio.sources import AudioSource, FileSource, MicrophoneSource
+from desktop_app.audio.sources import AudioSource, FileSource
 
 
 async def record(args: argparse.Namespace) -> None:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from desktop_app.audio.microphone import MicrophoneSource
 from desktop_app.audio.recorder import Recorder
-from desktop_app.audio.sources import MicrophoneSource
 from desktop_app.core.options import TranscriptionOptions
 from desktop_app.live.session import LiveSession
 from desktop_app.providers.base import StreamEvent

@@ -20,8 +20,8 @@ import pytest
 from desktop_app.audio import BYTES_PER_SECOND, SAMPLE_RATE
 from desktop_app.audio.decode import decode_pcm
 from desktop_app.audio.devices import find_input_device, list_input_devices, recording_available
+from desktop_app.audio.microphone import MicrophoneSource
 from desktop_app.audio.recorder import MARKER_SUFFIX, Recorder, recover_recordings
-from desktop_app.audio.sources import MicrophoneSource
 from desktop_app.core.errors import ConfigurationError
 from tests.audio_device.conftest import Player
 from tests.audio_device.helpers import find_offset, pcm_array

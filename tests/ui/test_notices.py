@@ -92,7 +92,9 @@ def test_silent_recording_result_gets_a_notice_and_shows_it(
 ) -> None:
     recording = QueueEntry("Recording", "local", "Offline")
     window.queue.add(recording)
-    window._live_entry = recording  # what start_recording leaves while the session runs
+    window.recording_controller.entry = (
+        recording  # what start_recording leaves while the session runs
+    )
     with qtbot.waitSignal(window.live.finished):
         # The runner's own completion path, as the engine thread reaches it.
         from concurrent.futures import Future

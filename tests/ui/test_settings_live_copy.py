@@ -44,7 +44,9 @@ def test_recording_saved_as_it_ended_while_the_user_edits(qtbot: QtBot, tmp_path
     try:
         recording = QueueEntry("Recording", "local", "Offline")
         win.queue.add(recording)
-        win._live_entry = recording  # what start_recording leaves while the session runs
+        win.recording_controller.entry = (
+            recording  # what start_recording leaves while the session runs
+        )
         # The background saver is busy: the recording's save waits behind this.
         main_window_module._background.submit(gate.wait, 10)
         win.live.finished.emit(LiveResult(said, None))

@@ -11,8 +11,8 @@ import pytest
 from desktop_app.core.errors import AuthError, NetworkError
 from desktop_app.core.options import TranscriptionOptions
 from desktop_app.core.progress import ProgressCallback, ignore_progress
+from desktop_app.core.stream import TranscriptAssembler
 from desktop_app.core.transcript import Segment, Transcript
-from desktop_app.live.assembler import TranscriptAssembler
 from desktop_app.live.resilient import resilient_stream
 from desktop_app.providers.base import Capabilities, MediaSource, Provider, StreamEvent
 from desktop_app.providers.http import RetryPolicy

@@ -25,7 +25,8 @@ from desktop_app.audio.devices import (
     load_sounddevice,
     recording_available,
 )
-from desktop_app.audio.sources import FileSource, MicrophoneSource, PacingClock
+from desktop_app.audio.microphone import MicrophoneSource
+from desktop_app.audio.sources import FileSource, PacingClock
 from desktop_app.core.errors import AudioFileNotFoundError, EngineUnavailableError
 from tests.media import make_media, speech_pcm, tone_pcm
 
@@ -264,6 +265,7 @@ def test_the_audio_modules_import_without_sounddevice(tmp_path: Path) -> None:
         """
         import sys
         import desktop_app.audio.recorder, desktop_app.audio.sources, desktop_app.audio.devices
+        import desktop_app.audio.microphone
         from desktop_app.audio.devices import recording_available
         assert "sounddevice" not in sys.modules
         print(recording_available("en")[1])
@@ -290,7 +292,7 @@ def test_without_any_input_device_recording_says_why(tmp_path: Path) -> None:
         """
         import asyncio
         from desktop_app.audio.devices import list_input_devices, recording_available
-        from desktop_app.audio.sources import MicrophoneSource
+        from desktop_app.audio.microphone import MicrophoneSource
         from desktop_app.core.errors import EngineUnavailableError
         if list_input_devices():
             print("HAS-DEVICES")

@@ -30,7 +30,7 @@ from desktop_app.core.errors import (
 )
 from desktop_app.core.options import Keyword, TranscriptionOptions
 from desktop_app.core.progress import Progress
-from desktop_app.live.assembler import TranscriptAssembler
+from desktop_app.core.stream import TranscriptAssembler
 from desktop_app.live.resilient import resilient_stream
 from desktop_app.providers import registry
 from desktop_app.providers.base import MediaSource, ProviderConfig, StreamEvent

@@ -1,8 +1,15 @@
-"""Turn a sequence of :class:`StreamEvent` into the current transcript.
+"""Live results and their assembly into a transcript, shared by engines and their consumers.
+
+A :class:`StreamEvent` is what an engine's live stream yields; a :class:`TranscriptAssembler`
+turns a sequence of them into the current transcript. Both sit in ``core`` rather than in
+``providers`` or ``live`` because both sides need them: engines produce events (and one of them,
+the streamed-file wrapper, assembles its own), while the live session, the window and the command
+line consume them. They are plain data over :mod:`desktop_app.core.transcript` with no I/O, so
+the bottom layer is their natural place and nothing has to import upwards to reach them.
 
 Events carry a key; a later event with the same key replaces the earlier one, so an engine can
-revise text it sent before (CLOVA revises by position). Final segments are kept in time order;
-partial ones are provisional and shown apart. An event with empty text removes its key.
+revise text it sent before. Final segments are kept in time order; partial ones are provisional
+and shown apart. An event with empty text removes its key.
 """
 
 from __future__ import annotations
@@ -10,7 +17,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from desktop_app.core.transcript import Segment, Transcript
-from desktop_app.providers.base import StreamEvent
+
+
+@dataclass(frozen=True, slots=True)
+class StreamEvent:
+    """A live result. ``key`` identifies the utterance: a later event with the same key
+    replaces the earlier one (partial text being revised, or a final result)."""
+
+    key: int
+    segment: Segment
+    final: bool
 
 
 @dataclass(slots=True)
