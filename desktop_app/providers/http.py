@@ -4,7 +4,8 @@
   TLS verification is never turned off.
 * :func:`with_retries` retries transient :class:`SoriError` s (network, 5xx, 429) with
   exponential backoff and full jitter, honouring ``Retry-After``; permanent errors fail at once.
-* :func:`transport_error` converts httpx exceptions into the exception tree.
+* :func:`transport_error` converts httpx exceptions into the exception tree; :func:`send` sends
+  one request with that conversion.
 * :class:`ProgressFile` wraps a file so multipart uploads stream from disk and report bytes sent.
 * :func:`make_client` gives every request an overall deadline (not only a per-read timeout, which
   a server trickling one byte at a time never trips) and caps the size of every answer
@@ -21,11 +22,11 @@ import ipaddress
 import logging
 import random
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import BinaryIO, TypeVar
+from typing import Any, BinaryIO, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -360,6 +361,24 @@ class RetryPolicy:
             return min(self.max_delay, retry_after)
         ceiling = min(self.max_delay, self.base_delay * (2**attempt))
         return random.uniform(ceiling / 2, ceiling)
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, Any]) -> RetryPolicy:
+        """The policy an engine's settings ask for (``retry_attempts``, ``retry_base_delay``)."""
+        return cls(
+            attempts=int(settings.get("retry_attempts", 5)),
+            base_delay=float(settings.get("retry_base_delay", 0.5)),
+        )
+
+
+async def send(
+    client: httpx.AsyncClient, method: str, url: str, *, engine: str, **kwargs: Any
+) -> httpx.Response:
+    """One request; an httpx failure with no answer becomes a :class:`SoriError`."""
+    try:
+        return await client.request(method, url, **kwargs)
+    except httpx.HTTPError as exc:
+        raise transport_error(exc, engine) from None
 
 
 async def with_retries(
