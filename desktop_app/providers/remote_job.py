@@ -29,7 +29,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, ClassVar, TypeVar
+from typing import Any, TypeVar
 
 import httpx
 
@@ -50,10 +50,7 @@ RESUME_HINT = (
 
 
 class HttpProvider(Provider):
-    """Base of the engines that send HTTP requests; subclasses set the defaults below."""
-
-    default_timeout: ClassVar[float] = 60.0
-    default_poll_interval: ClassVar[float] = 3.0
+    """Base of the engines that send HTTP requests (engine loop thread)."""
 
     def retry_policy(self) -> RetryPolicy:
         return RetryPolicy.from_settings(self.config.settings)
@@ -74,13 +71,14 @@ class HttpProvider(Provider):
             )
         return value
 
-    def poll_interval(self) -> float:
-        return self.seconds_setting("poll_interval", self.default_poll_interval)
+    def poll_interval(self, default: float = 3.0) -> float:
+        return self.seconds_setting("poll_interval", default)
 
     def client(self, base: str, *, timeout: float | None = None) -> httpx.AsyncClient:
-        """A client for ``base`` with the ``timeout`` setting (or ``timeout``) per answer."""
+        """A client for ``base`` waiting ``timeout`` seconds (default: the ``timeout`` setting,
+        else 60) for each answer."""
         if timeout is None:
-            timeout = self.seconds_setting("timeout", self.default_timeout)
+            timeout = self.seconds_setting("timeout", 60.0)
         return make_client(base, timeout=timeout)
 
     async def send(
