@@ -103,13 +103,18 @@ async def poll_job(
     fetch: Callable[[], Awaitable[T]],
     state: Callable[[T], Progress | None],
     *,
-    interval: float,
+    interval: float | Callable[[], float],
     progress: ProgressCallback,
     first_wait: bool = False,
 ) -> T:
     """Ask for a job's state every ``interval`` seconds until ``state`` says the answer is
-    final (returns None); otherwise report the progress it gives."""
-    wait = interval if first_wait else 0.0
+    final (returns None); otherwise report the progress it gives. ``interval`` may be a
+    function, read before each pause, for an engine that slows down when asked to."""
+
+    def pause() -> float:
+        return interval() if callable(interval) else interval
+
+    wait = pause() if first_wait else 0.0
     while True:
         if wait > 0:
             await asyncio.sleep(wait)
@@ -122,7 +127,7 @@ async def poll_job(
         if update is None:
             return answer
         progress(update)
-        wait = interval
+        wait = pause()
 
 
 @dataclass(slots=True)
