@@ -166,10 +166,7 @@ class RtzrStreamProvider(Provider):
         url = stream_url(base, stream_query(options))
         keys = self.credentials()
         settings: dict[str, Any] = self.config.settings
-        policy = RetryPolicy(
-            attempts=int(settings.get("retry_attempts", 5)),
-            base_delay=float(settings.get("retry_base_delay", 0.5)),
-        )
+        policy = RetryPolicy.from_settings(settings)
         auth = RtzrAuth(
             base, keys["client_id"], keys["client_secret"], engine=self.name, policy=policy
         )
