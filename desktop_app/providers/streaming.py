@@ -1,5 +1,9 @@
 """The streaming base: one live recognition session over any bidirectional connection.
 
+:class:`StreamingProvider` is the base of the real-time engines: they only say how to open a
+session (:meth:`StreamingProvider.open_session`, where everything that can be checked offline
+is checked); ``stream()`` runs it and ``transcribe()`` sends a file's decoded audio through it.
+
 :class:`StreamSession` is what the real-time engines (CLOVA Speech over gRPC, RTZR over
 WebSocket) share: open the connection, run a sending task (audio in frames, then the engine's
 end-of-stream) and a receiving task (the service's answers) that both report to one queue, turn
@@ -32,10 +36,15 @@ import contextlib
 import logging
 from abc import ABC, abstractmethod
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable
-from typing import Final, Generic, TypeVar
+from pathlib import Path
+from typing import Any, Final, Generic, TypeVar
 
 from desktop_app.audio import BYTES_PER_SECOND
-from desktop_app.providers.base import StreamEvent
+from desktop_app.core.errors import UnsupportedOptionError
+from desktop_app.core.options import TranscriptionOptions
+from desktop_app.core.progress import ProgressCallback, ignore_progress
+from desktop_app.core.transcript import Transcript
+from desktop_app.providers.base import MediaSource, Provider, StreamEvent
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +63,39 @@ AUDIO_ENDED: Final = _Marker("end of audio sent")
 """Put into the outbox by the sending task once the end-of-stream message has gone out."""
 
 Outbox = asyncio.Queue[object]
+FILE_CHUNK_SECONDS: Final = 1.0
+
+
+class StreamingProvider(Provider):
+    """Base of the real-time engines; coroutines run on the engine loop thread."""
+
+    @abstractmethod
+    def open_session(self, options: TranscriptionOptions) -> StreamSession[Any]:
+        """A session for ``options``, checked as far as can be without connecting."""
+
+    async def stream(
+        self, audio: AsyncIterator[bytes], options: TranscriptionOptions
+    ) -> AsyncIterator[StreamEvent]:
+        session = self.open_session(options)
+        async with contextlib.aclosing(session.events(audio)) as events:
+            async for event in events:
+                yield event
+
+    async def transcribe(
+        self,
+        source: MediaSource,
+        options: TranscriptionOptions,
+        progress: ProgressCallback = ignore_progress,
+    ) -> Transcript:
+        """A file sent through a session as fast as the service takes it."""
+        from desktop_app.providers.streamed_file import transcribe_by_streaming
+
+        self.check_options(options, source)
+        if source.path is None:
+            raise UnsupportedOptionError(f"{source.kind} input", self.name)
+        return await transcribe_by_streaming(
+            self, Path(source.path), options, progress, chunk_seconds=FILE_CHUNK_SECONDS
+        )
 
 
 class StreamSession(ABC, Generic[C]):

@@ -43,12 +43,8 @@ from desktop_app import __version__
 from desktop_app.audio import BYTES_PER_SECOND
 from desktop_app.core.errors import ConfigurationError, NetworkError, ServerError
 from desktop_app.core.options import TranscriptionOptions
-from desktop_app.core.progress import ProgressCallback, ignore_progress
-from desktop_app.core.transcript import Transcript
 from desktop_app.providers.base import (
     Capabilities,
-    MediaSource,
-    Provider,
     StreamEvent,
 )
 from desktop_app.providers.clova.nest import (
@@ -68,8 +64,7 @@ from desktop_app.providers.clova.nest import (
 )
 from desktop_app.providers.clova.stream_results import PositionAssembler, parse_result
 from desktop_app.providers.registry import register
-from desktop_app.providers.streamed_file import transcribe_by_streaming
-from desktop_app.providers.streaming import Outbox, StreamSession
+from desktop_app.providers.streaming import Outbox, StreamingProvider, StreamSession
 
 if TYPE_CHECKING:  # gRPC and protobuf load when a stream starts, not with the window
     import grpc.aio
@@ -78,7 +73,6 @@ log = logging.getLogger(__name__)
 
 MIN_SEND_BYTES: Final = BYTES_PER_SECOND // 10  # 0.1 s: smaller pieces wait for more audio
 MAX_SEND_BYTES: Final = BYTES_PER_SECOND  # 1 s, as the service's own sample sends
-FILE_CHUNK_SECONDS: Final = 1.0
 FINAL_TIMEOUT: Final = 10.0
 CONFIG_TIMEOUT: Final = 15.0
 CLOSE_TIMEOUT: Final = 1.0
@@ -92,7 +86,7 @@ ENDED: Final = object()  # the receiver's word that the server ended the call
 
 
 @register
-class ClovaStreamProvider(Provider):
+class ClovaStreamProvider(StreamingProvider):
     """CLOVA Speech real-time. Coroutines run on the engine loop thread."""
 
     name: ClassVar[str] = "clova-stream"
@@ -148,27 +142,6 @@ class ClovaStreamProvider(Provider):
                 message_ko=f"인증서 파일 '{path}'을(를) 읽을 수 없습니다: {exc.strerror or exc}",
                 fix_ko="ca_file 설정을 읽을 수 있는 PEM 파일로 바꾸거나 지우세요.",
             ) from None
-
-    async def stream(
-        self, audio: AsyncIterator[bytes], options: TranscriptionOptions
-    ) -> AsyncIterator[StreamEvent]:
-        session = self.open_session(options)
-        async with contextlib.aclosing(session.events(audio)) as events:
-            async for event in events:
-                yield event
-
-    async def transcribe(
-        self,
-        source: MediaSource,
-        options: TranscriptionOptions,
-        progress: ProgressCallback = ignore_progress,
-    ) -> Transcript:
-        self.check_options(options, source)
-        if source.path is None:
-            raise AssertionError("unreachable: check_options refuses non-file input")
-        return await transcribe_by_streaming(
-            self, Path(source.path), options, progress, chunk_seconds=FILE_CHUNK_SECONDS
-        )
 
 
 @dataclass(frozen=True, slots=True)

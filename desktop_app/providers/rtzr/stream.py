@@ -27,13 +27,11 @@ Settings: ``final_timeout`` (10 s), ``open_timeout`` (15 s), ``frame_seconds`` (
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import ssl
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
@@ -43,15 +41,11 @@ from desktop_app.core.errors import (
     NetworkError,
     ServerError,
     SoriError,
-    UnsupportedOptionError,
 )
 from desktop_app.core.options import TranscriptionOptions
-from desktop_app.core.progress import ProgressCallback, ignore_progress
-from desktop_app.core.transcript import Transcript
 from desktop_app.providers.base import (
     Capabilities,
     MediaSource,
-    Provider,
     StreamEvent,
     check_options,
 )
@@ -71,8 +65,7 @@ from desktop_app.providers.rtzr.stream_wire import (
     handshake_error,
     stream_query,
 )
-from desktop_app.providers.streamed_file import transcribe_by_streaming
-from desktop_app.providers.streaming import Outbox, StreamSession
+from desktop_app.providers.streaming import Outbox, StreamingProvider, StreamSession
 
 if TYPE_CHECKING:  # websockets loads when a stream opens, not with the window
     from websockets.asyncio.client import ClientConnection
@@ -81,7 +74,6 @@ log = logging.getLogger(__name__)
 
 STREAM_PATH: Final = "/v1/transcribe:streaming"
 FRAME_SECONDS: Final = 0.1
-FILE_CHUNK_SECONDS: Final = 1.0
 FINAL_TIMEOUT: Final = 10.0
 OPEN_TIMEOUT: Final = 15.0
 CLOSE_TIMEOUT: Final = 2.0
@@ -116,7 +108,7 @@ class _Refused(Exception):
 
 
 @register
-class RtzrStreamProvider(Provider):
+class RtzrStreamProvider(StreamingProvider):
     """RTZR real-time recognition. Coroutines run on the engine loop thread."""
 
     name: ClassVar[str] = "rtzr-stream"
@@ -166,27 +158,6 @@ class RtzrStreamProvider(Provider):
             frame_bytes=max(SAMPLE_WIDTH, round(frame_seconds * BYTES_PER_SECOND) & ~1),
             final_timeout=float(settings.get("final_timeout", FINAL_TIMEOUT)),
             open_timeout=float(settings.get("open_timeout", OPEN_TIMEOUT)),
-        )
-
-    async def stream(
-        self, audio: AsyncIterator[bytes], options: TranscriptionOptions
-    ) -> AsyncIterator[StreamEvent]:
-        session = self.open_session(options)
-        async with contextlib.aclosing(session.events(audio)) as events:
-            async for event in events:
-                yield event
-
-    async def transcribe(
-        self,
-        source: MediaSource,
-        options: TranscriptionOptions,
-        progress: ProgressCallback = ignore_progress,
-    ) -> Transcript:
-        self.check_options(options, source)
-        if source.path is None:
-            raise UnsupportedOptionError(f"{source.kind} input", self.name)
-        return await transcribe_by_streaming(
-            self, Path(source.path), options, progress, chunk_seconds=FILE_CHUNK_SECONDS
         )
 
 
