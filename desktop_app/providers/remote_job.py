@@ -1,7 +1,8 @@
 """The HTTP job base: what the engines that talk to a REST service share.
 
 :class:`HttpProvider` is the base of the HTTP engines (CLOVA CSR, CLOVA Speech, NHN, RTZR batch).
-It reads the settings they all take — ``timeout``, ``retry_attempts`` / ``retry_base_delay``
+It picks the address (:meth:`HttpProvider.chosen_host`: ``--endpoint``, else a named host)
+and reads the settings they all take — ``timeout``, ``retry_attempts`` / ``retry_base_delay``
 (:meth:`HttpProvider.retry_policy`, backoff with jitter and ``Retry-After``, see
 :func:`~desktop_app.providers.http.with_retries`) and ``poll_interval`` — the same way, opens
 clients with deadlines and size caps, and sends requests with transport failures converted
@@ -27,7 +28,7 @@ All coroutines run on the engine loop thread.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -38,7 +39,7 @@ from desktop_app.core.journal import JobJournal, RemoteJob, is_shutdown
 from desktop_app.core.options import TranscriptionOptions
 from desktop_app.core.progress import Progress, ProgressCallback
 from desktop_app.providers.base import Provider
-from desktop_app.providers.http import RetryPolicy, make_client, send
+from desktop_app.providers.http import RetryPolicy, check_endpoint, make_client, send
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -51,6 +52,27 @@ RESUME_HINT = (
 
 class HttpProvider(Provider):
     """Base of the engines that send HTTP requests (engine loop thread)."""
+
+    def chosen_host(
+        self, options: TranscriptionOptions | None, hosts: Mapping[str, str], default: str
+    ) -> str:
+        """``--endpoint`` when given, else the base URL of the host named by the ``host``
+        option (over the ``host`` setting, over ``default``)."""
+        if self.config.endpoint:
+            return check_endpoint(self.config.endpoint)
+        if options is not None and "host" in options.extra:
+            host = str(options.extra["host"])
+        else:
+            host = str(self.config.settings.get("host", default))
+        if host not in hosts:
+            names = ", ".join(hosts)
+            raise ConfigurationError(
+                f"Unknown {self.name} host '{host}'",
+                fix=f"Use one of: {names}.",
+                message_ko=f"알 수 없는 {self.name} 호스트 '{host}'",
+                fix_ko=f"다음 중 하나를 쓰세요: {names}",
+            )
+        return hosts[host]
 
     def retry_policy(self) -> RetryPolicy:
         return RetryPolicy.from_settings(self.config.settings)

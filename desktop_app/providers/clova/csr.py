@@ -35,7 +35,6 @@ from desktop_app.providers.base import (
 from desktop_app.providers.chunked import EncodedPiece, transcribe_in_pieces, voiced_bounds
 from desktop_app.providers.clova.errors import clova_error
 from desktop_app.providers.http import (
-    check_endpoint,
     make_client,
     not_the_service,
     with_retries,
@@ -83,21 +82,7 @@ class ClovaCsrProvider(HttpProvider):
     )
 
     def base_url(self, options: TranscriptionOptions | None = None) -> str:
-        if self.config.endpoint:
-            return check_endpoint(self.config.endpoint)
-        host = "public"
-        if options is not None and "host" in options.extra:
-            host = str(options.extra["host"])
-        else:
-            host = str(self.config.settings.get("host", "public"))
-        if host not in HOSTS:
-            raise ConfigurationError(
-                f"Unknown CSR host '{host}'",
-                fix="Use public, gov or fin.",
-                message_ko=f"알 수 없는 CSR 호스트 '{host}'",
-                fix_ko="public, gov, fin 중 하나를 쓰세요.",
-            )
-        return HOSTS[host]
+        return self.chosen_host(options, HOSTS, "public")
 
     def _language(self, options: TranscriptionOptions, base: str) -> str:
         code = normalise_language(options.language or "ko")

@@ -52,7 +52,7 @@ from urllib.parse import quote
 import httpx
 
 from desktop_app.audio.decode import MediaInfo, probe
-from desktop_app.core.errors import ConfigurationError, SoriError
+from desktop_app.core.errors import SoriError
 from desktop_app.core.journal import RemoteJob, options_from_dict
 from desktop_app.core.options import TranscriptionOptions
 from desktop_app.core.progress import Progress, ProgressCallback, ignore_progress
@@ -205,20 +205,7 @@ class NhnProvider(HttpProvider):
     # -- configuration ---------------------------------------------------------------------
     def base_url(self, options: TranscriptionOptions | None = None) -> str:
         """``--endpoint`` if given, else the chosen host (option over setting)."""
-        if self.config.endpoint:
-            return check_endpoint(self.config.endpoint)
-        if options is not None and "host" in options.extra:
-            host = str(options.extra["host"])
-        else:
-            host = str(self.config.settings.get("host", "current"))
-        if host not in HOSTS:
-            raise ConfigurationError(
-                f"Unknown NHN host '{host}'",
-                fix="Use current or former.",
-                message_ko=f"알 수 없는 NHN 호스트 '{host}'",
-                fix_ko="current 또는 former를 쓰세요.",
-            )
-        return HOSTS[host]
+        return self.chosen_host(options, HOSTS, "current")
 
     @asynccontextmanager
     async def _session(self, base: str) -> AsyncIterator[_Session]:

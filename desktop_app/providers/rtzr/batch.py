@@ -318,7 +318,7 @@ class RtzrProvider(HttpProvider):
                 progress(Progress("queued", None, "the service is busy; waiting to upload"))
                 await asyncio.sleep(wait)
 
-    async def _poll(
+    async def _collect(
         self,
         client: httpx.AsyncClient,
         auth: RtzrAuth,
@@ -327,7 +327,8 @@ class RtzrProvider(HttpProvider):
         *,
         first_wait: bool,
     ) -> dict[str, Any]:
-        """Poll until the job is ``completed`` or ``failed``; returns that answer."""
+        """Poll a journaled job until it is ``completed`` (returns that answer) or ``failed``;
+        see :meth:`JobLedger.follow` for when its journal entry goes."""
 
         async def send(headers: dict[str, str]) -> httpx.Response:
             return await client.get(
@@ -360,22 +361,11 @@ class RtzrProvider(HttpProvider):
                 return None
             return Progress("processing", None, "transcribing")
 
-        progress(Progress("queued", None, "waiting for the service"))
-        # A slowdown lengthens the pause for good, so the interval is read before each pause.
-        return await poll_job(
-            fetch, state, interval=lambda: interval, progress=progress, first_wait=first_wait
-        )
-
-    async def _collect(
-        self,
-        client: httpx.AsyncClient,
-        auth: RtzrAuth,
-        remote_id: str,
-        progress: ProgressCallback,
-        *,
-        first_wait: bool,
-    ) -> dict[str, Any]:
-        """Poll a journaled job to its end (see :meth:`JobLedger.follow`)."""
+        def poll() -> Awaitable[dict[str, Any]]:
+            # A slowdown lengthens the pause for good, so the interval is read before each one.
+            return poll_job(
+                fetch, state, interval=lambda: interval, progress=progress, first_wait=first_wait
+            )
 
         def finish(body: dict[str, Any]) -> dict[str, Any]:
             if body["status"] == "failed":
@@ -383,9 +373,10 @@ class RtzrProvider(HttpProvider):
             progress(Progress("done", 1.0))
             return body
 
+        progress(Progress("queued", None, "waiting for the service"))
         return await self.jobs.follow(
             Ticket(remote_id),
-            lambda: self._poll(client, auth, remote_id, progress, first_wait=first_wait),
+            poll,
             finish,
             gone=lambda exc: isinstance(exc, RemoteJobLostError),
         )
