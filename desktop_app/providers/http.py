@@ -207,39 +207,12 @@ def transport_error(exc: httpx.HTTPError, engine: str) -> SoriError:
             message_ko=f"{engine}: 서비스 응답이 너무 커서 읽지 않았습니다({exc})",
             fix_ko="설정의 엔드포인트 주소를 확인하세요. 음성 인식 서비스가 아닐 수 있습니다.",
         )
-    if isinstance(exc, DeadlineExceededError):
-        return ResponseLostError(
-            f"{engine}: the service did not finish answering in time",
-            message_ko=f"{engine}: 서비스가 제시간에 응답을 마치지 않았습니다",
-        )
-    if isinstance(exc, httpx.ConnectTimeout):
-        return CannotConnectError(
-            f"{engine}: the service did not take the connection in time",
-            message_ko=f"{engine}: 서비스가 제시간에 연결을 받지 않았습니다",
-        )
-    if isinstance(exc, httpx.TimeoutException):
-        return ResponseLostError(
-            f"{engine}: the service did not answer in time",
-            message_ko=f"{engine}: 서비스가 제시간에 응답하지 않았습니다",
-        )
-    if isinstance(exc, httpx.ConnectError):
-        return CannotConnectError(
-            f"{engine}: cannot connect to the service",
-            message_ko=f"{engine}: 서비스에 연결할 수 없습니다",
-        )
-    if isinstance(exc, httpx.WriteError):
-        return NetworkError(
-            f"{engine}: the connection was dropped",
-            message_ko=f"{engine}: 연결이 끊어졌습니다",
-        )
-    if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError)):
-        return ResponseLostError(
-            f"{engine}: the connection was dropped",
-            message_ko=f"{engine}: 연결이 끊어졌습니다",
-        )
+    for kinds, error, message, message_ko in _TRANSPORT_ERRORS:
+        if isinstance(exc, kinds):
+            return error(f"{engine}: {message}", message_ko=f"{engine}: {message_ko}")
+    name = type(exc).__name__
     return NetworkError(
-        f"{engine}: network error ({type(exc).__name__})",
-        message_ko=f"{engine}: 네트워크 오류({type(exc).__name__})",
+        f"{engine}: network error ({name})", message_ko=f"{engine}: 네트워크 오류({name})"
     )
 
 
@@ -278,6 +251,23 @@ class RepeatedLossError(NetworkError):
 
 
 CONNECT_ATTEMPTS = 2
+
+_DROPPED = ("the connection was dropped", "연결이 끊어졌습니다")
+# httpx failure → (error, English, Korean) for transport_error; the first match wins.
+_TRANSPORT_ERRORS: tuple[
+    tuple[type[Exception] | tuple[type[Exception], ...], type[SoriError], str, str], ...
+] = (
+    (DeadlineExceededError, ResponseLostError, "the service did not finish answering in time",
+     "서비스가 제시간에 응답을 마치지 않았습니다"),
+    (httpx.ConnectTimeout, CannotConnectError, "the service did not take the connection in time",
+     "서비스가 제시간에 연결을 받지 않았습니다"),
+    (httpx.TimeoutException, ResponseLostError, "the service did not answer in time",
+     "서비스가 제시간에 응답하지 않았습니다"),
+    (httpx.ConnectError, CannotConnectError, "cannot connect to the service",
+     "서비스에 연결할 수 없습니다"),
+    (httpx.WriteError, NetworkError, *_DROPPED),
+    ((httpx.RemoteProtocolError, httpx.ReadError), ResponseLostError, *_DROPPED),
+)  # fmt: skip
 
 
 def duplicate_job_notice(engine: str) -> Notice:

@@ -34,6 +34,7 @@ from typing import Any, TypeVar
 
 import httpx
 
+from desktop_app.core.choices import unknown_choice
 from desktop_app.core.errors import ConfigurationError, SoriError
 from desktop_app.core.journal import JobJournal, RemoteJob, is_shutdown
 from desktop_app.core.options import TranscriptionOptions
@@ -65,13 +66,7 @@ class HttpProvider(Provider):
         else:
             host = str(self.config.settings.get("host", default))
         if host not in hosts:
-            names = ", ".join(hosts)
-            raise ConfigurationError(
-                f"Unknown {self.name} host '{host}'",
-                fix=f"Use one of: {names}.",
-                message_ko=f"알 수 없는 {self.name} 호스트 '{host}'",
-                fix_ko=f"다음 중 하나를 쓰세요: {names}",
-            )
+            raise unknown_choice(f"{self.name} host", f"{self.name} 호스트", host, hosts)
         return hosts[host]
 
     def retry_policy(self) -> RetryPolicy:
