@@ -58,15 +58,26 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def check_endpoint(url: str, *, schemes: tuple[str, ...] = ("https", "http")) -> str:
-    """Validate a base URL and return it without a trailing slash."""
+def check_endpoint(
+    url: str,
+    *,
+    schemes: tuple[str, ...] = ("https", "http"),
+    what: tuple[str, str] = ("a valid endpoint URL", "올바른 엔드포인트 URL"),
+    fix: tuple[str, str] = (
+        "Write it as https://host[/path].",
+        "https://호스트[/경로] 형식으로 쓰세요.",
+    ),
+) -> str:
+    """Validate a base URL (or another address Sori sends to, named by ``what``, with ``fix``
+    in English and Korean) and return it without a trailing slash. Plain http only reaches
+    this computer: anything else would cross the network unencrypted."""
     parts = urlsplit(url.strip())
     if parts.scheme not in schemes or not parts.hostname:
         raise ConfigurationError(
-            f"'{url}' is not a valid endpoint URL",
-            fix="Write it as https://host[/path].",
-            message_ko=f"'{url}'은(는) 올바른 엔드포인트 URL이 아닙니다",
-            fix_ko="https://호스트[/경로] 형식으로 쓰세요.",
+            f"'{url}' is not {what[0]}",
+            fix=fix[0],
+            message_ko=f"'{url}'은(는) {what[1]}이 아닙니다",
+            fix_ko=fix[1],
         )
     if parts.scheme == "http" and not is_loopback(parts.hostname):
         raise ConfigurationError(
