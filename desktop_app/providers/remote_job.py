@@ -6,8 +6,9 @@ and reads the settings they all take — ``timeout``, ``retry_attempts`` / ``ret
 (:meth:`HttpProvider.retry_policy`, backoff with jitter and ``Retry-After``, see
 :func:`~desktop_app.providers.http.with_retries`) and ``poll_interval`` — the same way, opens
 clients with deadlines and size caps, and sends requests with transport failures converted
-(:meth:`HttpProvider.send`). Authentication stays the engine's: it builds its headers (a key
-header, or a bearer token from :mod:`desktop_app.providers.rtzr.auth`).
+(:meth:`HttpProvider.send`). Authentication is the engine's hook,
+:meth:`HttpProvider.request_headers` (key headers); RTZR, which signs in for a bearer token,
+authorises each request through :mod:`desktop_app.providers.rtzr.auth`.
 
 Engines that create a job on the service and poll it (CLOVA Speech async, NHN URL tasks, RTZR
 batch) also use:
@@ -68,6 +69,12 @@ class HttpProvider(Provider):
         if host not in hosts:
             raise unknown_choice(f"{self.name} host", f"{self.name} 호스트", host, hosts)
         return hosts[host]
+
+    def request_headers(self) -> dict[str, str]:
+        """The authentication hook: headers every request to the service carries (its keys,
+        from the config or the keyring, and any fixed content or answer type). An engine with
+        a sign-in step (RTZR) authorises each request through its token holder instead."""
+        return {}
 
     def retry_policy(self) -> RetryPolicy:
         return RetryPolicy.from_settings(self.config.settings)

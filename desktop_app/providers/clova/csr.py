@@ -103,7 +103,7 @@ class ClovaCsrProvider(HttpProvider):
             )
         return lang
 
-    def _headers(self) -> dict[str, str]:
+    def request_headers(self) -> dict[str, str]:
         creds = self.credentials()
         return {
             "X-NCP-APIGW-API-KEY-ID": creds["client_id"],
@@ -149,7 +149,7 @@ class ClovaCsrProvider(HttpProvider):
             raise AssertionError("unreachable: check_options refuses non-file input")
         base = self.base_url(options)
         lang = self._language(options, base)
-        headers = self._headers()
+        headers = self.request_headers()
         concurrency = int(self.config.settings.get("concurrency", 4))
         async with self.client(base) as client:
 
@@ -176,7 +176,7 @@ class ClovaCsrProvider(HttpProvider):
         """Send half a second of silence once: a transcript, or the speech service's own
         complaint about the audio (it got past the key check), proves host and keys."""
         silence = encode_pcm(bytes(16_000), "flac")  # 0.5 s of 16 kHz mono s16
-        headers = self._headers()
+        headers = self.request_headers()
         async with self.client(self.base_url(), timeout=30.0) as client:
             response = await self.send(
                 client,
@@ -208,7 +208,7 @@ class ClovaCsrProvider(HttpProvider):
     ) -> AsyncIterator[StreamEvent]:
         base = self.base_url(options)
         lang = self._language(options, base)
-        headers = self._headers()
+        headers = self.request_headers()
         async with make_client(base) as client:
 
             async def recognize(pcm: bytes) -> Transcript:

@@ -239,7 +239,7 @@ class ClovaSpeechProvider(HttpProvider):
             return f"{parts.scheme}://{parts.netloc}"
         return short.DEFAULT_ORIGIN
 
-    def _headers(self) -> dict[str, str]:
+    def request_headers(self) -> dict[str, str]:
         return {API_KEY_HEADER: self.credentials()["secret"], "Accept": JSON_TYPE}
 
     def _sync_timeout(self, duration: float | None) -> float:
@@ -264,7 +264,7 @@ class ClovaSpeechProvider(HttpProvider):
         base = self.invoke_url()
         plan = completion_plan(options, self.config.settings)
         params = build_params(options, plan)
-        headers = self._headers()
+        headers = self.request_headers()
         duration: float | None = None
         if source.path is not None:
             # Refuse what is not media here rather than after a long upload.
@@ -289,7 +289,13 @@ class ClovaSpeechProvider(HttpProvider):
             except AudioError:
                 duration = None
         context = _Job(
-            source, options_from_dict(job.options), {}, base, self._headers(), duration, progress
+            source,
+            options_from_dict(job.options),
+            {},
+            base,
+            self.request_headers(),
+            duration,
+            progress,
         )
         progress(Progress("queued", None, "resuming an accepted job"))
         async with self.client(base) as client:
@@ -428,7 +434,7 @@ class ClovaSpeechProvider(HttpProvider):
         """Ask for a job that cannot exist: the service saying it does not know the token
         proves the InvokeURL and the secret (a wrong key gives 401, a wrong InvokeURL the
         gateway's not-found code 300)."""
-        headers = self._headers()
+        headers = self.request_headers()
         async with self.client(self.invoke_url(), timeout=30.0) as client:
             response = await self.send(
                 client, "GET", "/recognizer/sori-connection-check", headers=headers
@@ -447,13 +453,15 @@ class ClovaSpeechProvider(HttpProvider):
         most 60 s; ``lang`` is ko/en/ja/zh or Kor/Eng/Jpn/Chn. Retries transient failures."""
         code = short_language(lang)
         client = self._short_clients.get(self.short_form_url())
-        return await short.post_clip(client, data, code, self._headers(), self.retry_policy())
+        return await short.post_clip(
+            client, data, code, self.request_headers(), self.retry_policy()
+        )
 
     async def _transcribe_short(
         self, path: Path, options: TranscriptionOptions, progress: ProgressCallback
     ) -> Transcript:
         lang = short_language(options.language)
-        headers = self._headers()
+        headers = self.request_headers()
         async with make_client(self.short_form_url()) as client:
             return await short.transcribe_file(
                 client,

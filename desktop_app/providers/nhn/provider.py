@@ -207,12 +207,14 @@ class NhnProvider(HttpProvider):
         """``--endpoint`` if given, else the chosen host (option over setting)."""
         return self.chosen_host(options, HOSTS, "current")
 
+    def request_headers(self) -> dict[str, str]:
+        return {"Authorization": self.credentials()["secret"].strip()}  # the raw key, no scheme
+
     @asynccontextmanager
     async def _session(self, base: str) -> AsyncIterator[_Session]:
-        creds = self.credentials()
-        root = f"/v2.0/appkeys/{quote(creds['appkey'].strip(), safe='')}/stt"
+        root = f"/v2.0/appkeys/{quote(self.credentials()['appkey'].strip(), safe='')}/stt"
         async with self.client(base, timeout=self.seconds_setting("timeout", 900.0)) as client:
-            yield _Session(client, base, root, {"Authorization": creds["secret"].strip()})
+            yield _Session(client, base, root, self.request_headers())
 
     # -- entry points ----------------------------------------------------------------------
     async def transcribe(
