@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
-from desktop_app.core.errors import ConfigurationError
+from desktop_app.core.choices import unknown_choice
 from desktop_app.core.transcript import Transcript
 from desktop_app.export.atomic import write_atomically
 from desktop_app.export.csv_table import render_csv
@@ -82,13 +82,7 @@ def get_format(name: str) -> ExportFormat:
     if found is None:
         found = next((f for f in FORMATS.values() if f.extension == f".{key}"), None)
     if found is None:
-        valid = ", ".join(FORMATS)
-        raise ConfigurationError(
-            f"Unknown export format '{name}'",
-            fix=f"Use one of: {valid}.",
-            message_ko=f"알 수 없는 내보내기 형식입니다: '{name}'",
-            fix_ko=f"다음 중 하나를 쓰세요: {valid}.",
-        )
+        raise unknown_choice("export format", "내보내기 형식", name, FORMATS)
     return found
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 from desktop_app.core.transcript import Transcript
 from desktop_app.export.common import clock_ms
@@ -31,15 +31,7 @@ ViolationKind = Literal[
     "overlap",
 ]
 
-KINDS: tuple[ViolationKind, ...] = (
-    "line_too_wide",
-    "too_many_lines",
-    "too_fast",
-    "too_short",
-    "too_long",
-    "gap_too_small",
-    "overlap",
-)
+KINDS: tuple[ViolationKind, ...] = get_args(ViolationKind)
 """Every kind, in the order summaries list them."""
 
 _TIME_SLACK_MS = 1  # cue times are whole milliseconds; 5/6 s is 833.33... ms

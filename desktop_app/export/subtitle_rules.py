@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from desktop_app.core.choices import unknown_choice
 from desktop_app.core.errors import ConfigurationError
 
 FULL_WIDTH_LANGUAGES = frozenset({"ko", "ja", "zh"})
@@ -159,13 +160,7 @@ def preset(name: str | None) -> SubtitleRules:
     key = (name or DEFAULT_PRESET).strip().lower().replace("_", "-")
     found = PRESETS.get(key)
     if found is None:
-        valid = ", ".join(PRESETS)
-        raise ConfigurationError(
-            f"Unknown subtitle preset '{name}'",
-            fix=f"Use one of: {valid}.",
-            message_ko=f"알 수 없는 자막 프리셋입니다: '{name}'",
-            fix_ko=f"다음 중 하나를 쓰세요: {valid}.",
-        )
+        raise unknown_choice("subtitle preset", "자막 프리셋", name, PRESETS)
     return found
 
 
@@ -206,13 +201,7 @@ def with_overrides(base: SubtitleRules, overrides: Mapping[str, str | float]) ->
     for raw_key, raw in overrides.items():
         key = raw_key.strip().lower().replace("-", "_")
         if key not in OPTION_NAMES:
-            valid = ", ".join(OPTION_NAMES)
-            raise ConfigurationError(
-                f"Unknown subtitle option '{raw_key}'",
-                fix=f"Use one of: {valid}.",
-                message_ko=f"알 수 없는 자막 옵션입니다: '{raw_key}'",
-                fix_ko=f"다음 중 하나를 쓰세요: {valid}.",
-            )
+            raise unknown_choice("subtitle option", "자막 옵션", raw_key, OPTION_NAMES)
         changes[key] = _option_value(key, raw)
     return dataclasses.replace(base, **changes) if changes else base  # type: ignore[arg-type]
 

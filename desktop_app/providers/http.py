@@ -4,7 +4,8 @@
   TLS verification is never turned off.
 * :func:`with_retries` retries transient :class:`SoriError` s (network, 5xx, 429) with
   exponential backoff and full jitter, honouring ``Retry-After``; permanent errors fail at once.
-* :func:`transport_error` converts httpx exceptions into the exception tree.
+* :func:`transport_error` converts httpx exceptions into the exception tree; :func:`send` sends
+  one request with that conversion.
 * :class:`ProgressFile` wraps a file so multipart uploads stream from disk and report bytes sent.
 * :func:`make_client` gives every request an overall deadline (not only a per-read timeout, which
   a server trickling one byte at a time never trips) and caps the size of every answer
@@ -21,11 +22,11 @@ import ipaddress
 import logging
 import random
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import BinaryIO, TypeVar
+from typing import Any, BinaryIO, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -57,15 +58,26 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def check_endpoint(url: str, *, schemes: tuple[str, ...] = ("https", "http")) -> str:
-    """Validate a base URL and return it without a trailing slash."""
+def check_endpoint(
+    url: str,
+    *,
+    schemes: tuple[str, ...] = ("https", "http"),
+    what: tuple[str, str] = ("a valid endpoint URL", "올바른 엔드포인트 URL"),
+    fix: tuple[str, str] = (
+        "Write it as https://host[/path].",
+        "https://호스트[/경로] 형식으로 쓰세요.",
+    ),
+) -> str:
+    """Validate a base URL (or another address Sori sends to, named by ``what``, with ``fix``
+    in English and Korean) and return it without a trailing slash. Plain http only reaches
+    this computer: anything else would cross the network unencrypted."""
     parts = urlsplit(url.strip())
     if parts.scheme not in schemes or not parts.hostname:
         raise ConfigurationError(
-            f"'{url}' is not a valid endpoint URL",
-            fix="Write it as https://host[/path].",
-            message_ko=f"'{url}'은(는) 올바른 엔드포인트 URL이 아닙니다",
-            fix_ko="https://호스트[/경로] 형식으로 쓰세요.",
+            f"'{url}' is not {what[0]}",
+            fix=fix[0],
+            message_ko=f"'{url}'은(는) {what[1]}이 아닙니다",
+            fix_ko=fix[1],
         )
     if parts.scheme == "http" and not is_loopback(parts.hostname):
         raise ConfigurationError(
@@ -206,39 +218,12 @@ def transport_error(exc: httpx.HTTPError, engine: str) -> SoriError:
             message_ko=f"{engine}: 서비스 응답이 너무 커서 읽지 않았습니다({exc})",
             fix_ko="설정의 엔드포인트 주소를 확인하세요. 음성 인식 서비스가 아닐 수 있습니다.",
         )
-    if isinstance(exc, DeadlineExceededError):
-        return ResponseLostError(
-            f"{engine}: the service did not finish answering in time",
-            message_ko=f"{engine}: 서비스가 제시간에 응답을 마치지 않았습니다",
-        )
-    if isinstance(exc, httpx.ConnectTimeout):
-        return CannotConnectError(
-            f"{engine}: the service did not take the connection in time",
-            message_ko=f"{engine}: 서비스가 제시간에 연결을 받지 않았습니다",
-        )
-    if isinstance(exc, httpx.TimeoutException):
-        return ResponseLostError(
-            f"{engine}: the service did not answer in time",
-            message_ko=f"{engine}: 서비스가 제시간에 응답하지 않았습니다",
-        )
-    if isinstance(exc, httpx.ConnectError):
-        return CannotConnectError(
-            f"{engine}: cannot connect to the service",
-            message_ko=f"{engine}: 서비스에 연결할 수 없습니다",
-        )
-    if isinstance(exc, httpx.WriteError):
-        return NetworkError(
-            f"{engine}: the connection was dropped",
-            message_ko=f"{engine}: 연결이 끊어졌습니다",
-        )
-    if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError)):
-        return ResponseLostError(
-            f"{engine}: the connection was dropped",
-            message_ko=f"{engine}: 연결이 끊어졌습니다",
-        )
+    for kinds, error, message, message_ko in _TRANSPORT_ERRORS:
+        if isinstance(exc, kinds):
+            return error(f"{engine}: {message}", message_ko=f"{engine}: {message_ko}")
+    name = type(exc).__name__
     return NetworkError(
-        f"{engine}: network error ({type(exc).__name__})",
-        message_ko=f"{engine}: 네트워크 오류({type(exc).__name__})",
+        f"{engine}: network error ({name})", message_ko=f"{engine}: 네트워크 오류({name})"
     )
 
 
@@ -277,6 +262,23 @@ class RepeatedLossError(NetworkError):
 
 
 CONNECT_ATTEMPTS = 2
+
+_DROPPED = ("the connection was dropped", "연결이 끊어졌습니다")
+# httpx failure → (error, English, Korean) for transport_error; the first match wins.
+_TRANSPORT_ERRORS: tuple[
+    tuple[type[Exception] | tuple[type[Exception], ...], type[SoriError], str, str], ...
+] = (
+    (DeadlineExceededError, ResponseLostError, "the service did not finish answering in time",
+     "서비스가 제시간에 응답을 마치지 않았습니다"),
+    (httpx.ConnectTimeout, CannotConnectError, "the service did not take the connection in time",
+     "서비스가 제시간에 연결을 받지 않았습니다"),
+    (httpx.TimeoutException, ResponseLostError, "the service did not answer in time",
+     "서비스가 제시간에 응답하지 않았습니다"),
+    (httpx.ConnectError, CannotConnectError, "cannot connect to the service",
+     "서비스에 연결할 수 없습니다"),
+    (httpx.WriteError, NetworkError, *_DROPPED),
+    ((httpx.RemoteProtocolError, httpx.ReadError), ResponseLostError, *_DROPPED),
+)  # fmt: skip
 
 
 def duplicate_job_notice(engine: str) -> Notice:
@@ -360,6 +362,24 @@ class RetryPolicy:
             return min(self.max_delay, retry_after)
         ceiling = min(self.max_delay, self.base_delay * (2**attempt))
         return random.uniform(ceiling / 2, ceiling)
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, Any]) -> RetryPolicy:
+        """The policy an engine's settings ask for (``retry_attempts``, ``retry_base_delay``)."""
+        return cls(
+            attempts=int(settings.get("retry_attempts", 5)),
+            base_delay=float(settings.get("retry_base_delay", 0.5)),
+        )
+
+
+async def send(
+    client: httpx.AsyncClient, method: str, url: str, *, engine: str, **kwargs: Any
+) -> httpx.Response:
+    """One request; an httpx failure with no answer becomes a :class:`SoriError`."""
+    try:
+        return await client.request(method, url, **kwargs)
+    except httpx.HTTPError as exc:
+        raise transport_error(exc, engine) from None
 
 
 async def with_retries(

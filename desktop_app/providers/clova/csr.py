@@ -16,7 +16,7 @@ clouds, Korean only); ``concurrency`` (default 4) requests in flight.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import httpx
 
@@ -29,21 +29,18 @@ from desktop_app.providers.base import (
     Capabilities,
     MediaSource,
     OptionSpec,
-    Provider,
     StreamEvent,
     normalise_language,
 )
 from desktop_app.providers.chunked import EncodedPiece, transcribe_in_pieces, voiced_bounds
 from desktop_app.providers.clova.errors import clova_error
 from desktop_app.providers.http import (
-    RetryPolicy,
-    check_endpoint,
     make_client,
     not_the_service,
-    transport_error,
     with_retries,
 )
 from desktop_app.providers.registry import register
+from desktop_app.providers.remote_job import HttpProvider
 from desktop_app.providers.utterances import stream_by_utterances
 
 HOSTS = {
@@ -58,7 +55,7 @@ PIECE_MAX_SECONDS = 55.0  # headroom under the 60 s limit for codec padding
 
 
 @register
-class ClovaCsrProvider(Provider):
+class ClovaCsrProvider(HttpProvider):
     """CLOVA Speech Recognition. Coroutines run on the engine loop thread."""
 
     name: ClassVar[str] = "clova-csr"
@@ -85,21 +82,7 @@ class ClovaCsrProvider(Provider):
     )
 
     def base_url(self, options: TranscriptionOptions | None = None) -> str:
-        if self.config.endpoint:
-            return check_endpoint(self.config.endpoint)
-        host = "public"
-        if options is not None and "host" in options.extra:
-            host = str(options.extra["host"])
-        else:
-            host = str(self.config.settings.get("host", "public"))
-        if host not in HOSTS:
-            raise ConfigurationError(
-                f"Unknown CSR host '{host}'",
-                fix="Use public, gov or fin.",
-                message_ko=f"알 수 없는 CSR 호스트 '{host}'",
-                fix_ko="public, gov, fin 중 하나를 쓰세요.",
-            )
-        return HOSTS[host]
+        return self.chosen_host(options, HOSTS, "public")
 
     def _language(self, options: TranscriptionOptions, base: str) -> str:
         code = normalise_language(options.language or "ko")
@@ -120,7 +103,7 @@ class ClovaCsrProvider(Provider):
             )
         return lang
 
-    def _headers(self) -> dict[str, str]:
+    def request_headers(self) -> dict[str, str]:
         creds = self.credentials()
         return {
             "X-NCP-APIGW-API-KEY-ID": creds["client_id"],
@@ -128,25 +111,20 @@ class ClovaCsrProvider(Provider):
             "Content-Type": "application/octet-stream",
         }
 
-    def _retry_policy(self) -> RetryPolicy:
-        settings: dict[str, Any] = self.config.settings
-        return RetryPolicy(
-            attempts=int(settings.get("retry_attempts", 5)),
-            base_delay=float(settings.get("retry_base_delay", 0.5)),
-        )
-
     async def recognize_bytes(
         self, client: httpx.AsyncClient, data: bytes, lang: str, headers: dict[str, str]
     ) -> str:
         """One request: audio bytes (≤ 60 s, ≤ 3 MB) to text, retried when it may help."""
 
         async def call() -> str:
-            try:
-                response = await client.post(
-                    "/recog/v1/stt", params={"lang": lang}, content=data, headers=headers
-                )
-            except httpx.HTTPError as exc:
-                raise transport_error(exc, self.name) from None
+            response = await self.send(
+                client,
+                "POST",
+                "/recog/v1/stt",
+                params={"lang": lang},
+                content=data,
+                headers=headers,
+            )
             if response.status_code != 200:
                 raise clova_error(response, self.name, "clova-csr")
             try:
@@ -158,7 +136,7 @@ class ClovaCsrProvider(Provider):
                 ) from None
             return str(text or "")
 
-        return await with_retries(call, self._retry_policy())
+        return await with_retries(call, self.retry_policy())
 
     async def transcribe(
         self,
@@ -171,10 +149,9 @@ class ClovaCsrProvider(Provider):
             raise AssertionError("unreachable: check_options refuses non-file input")
         base = self.base_url(options)
         lang = self._language(options, base)
-        headers = self._headers()
+        headers = self.request_headers()
         concurrency = int(self.config.settings.get("concurrency", 4))
-        timeout = float(self.config.settings.get("timeout", 60.0))
-        async with make_client(base, timeout=timeout) as client:
+        async with self.client(base) as client:
 
             async def recognize(piece: EncodedPiece) -> Transcript:
                 text = (await self.recognize_bytes(client, piece.data, lang, headers)).strip()
@@ -199,14 +176,16 @@ class ClovaCsrProvider(Provider):
         """Send half a second of silence once: a transcript, or the speech service's own
         complaint about the audio (it got past the key check), proves host and keys."""
         silence = encode_pcm(bytes(16_000), "flac")  # 0.5 s of 16 kHz mono s16
-        headers = self._headers()
-        async with make_client(self.base_url(), timeout=30.0) as client:
-            try:
-                response = await client.post(
-                    "/recog/v1/stt", params={"lang": "Kor"}, content=silence, headers=headers
-                )
-            except httpx.HTTPError as exc:
-                raise transport_error(exc, self.name) from None
+        headers = self.request_headers()
+        async with self.client(self.base_url(), timeout=30.0) as client:
+            response = await self.send(
+                client,
+                "POST",
+                "/recog/v1/stt",
+                params={"lang": "Kor"},
+                content=silence,
+                headers=headers,
+            )
         if response.status_code == 200:
             try:
                 body = response.json()
@@ -229,7 +208,7 @@ class ClovaCsrProvider(Provider):
     ) -> AsyncIterator[StreamEvent]:
         base = self.base_url(options)
         lang = self._language(options, base)
-        headers = self._headers()
+        headers = self.request_headers()
         async with make_client(base) as client:
 
             async def recognize(pcm: bytes) -> Transcript:

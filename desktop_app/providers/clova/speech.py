@@ -40,6 +40,7 @@ import asyncio
 import json
 import logging
 import mimetypes
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, ClassVar, cast
@@ -55,7 +56,7 @@ from desktop_app.core.errors import (
     SoriError,
     UnsupportedOptionError,
 )
-from desktop_app.core.journal import RemoteJob, is_shutdown, options_from_dict
+from desktop_app.core.journal import RemoteJob, options_from_dict
 from desktop_app.core.options import TranscriptionOptions
 from desktop_app.core.progress import Progress, ProgressCallback, ignore_progress
 from desktop_app.core.transcript import Transcript
@@ -63,7 +64,6 @@ from desktop_app.providers.base import (
     Capabilities,
     MediaSource,
     OptionSpec,
-    Provider,
     ProviderConfig,
     check_options,
     normalise_language,
@@ -82,7 +82,6 @@ from desktop_app.providers.clova.speech_result import read_body, to_transcript, 
 from desktop_app.providers.http import (
     ProgressFile,
     ResponseLostError,
-    RetryPolicy,
     check_endpoint,
     create_remote_job,
     duplicate_job_notice,
@@ -92,12 +91,12 @@ from desktop_app.providers.http import (
     with_retries,
 )
 from desktop_app.providers.registry import register
+from desktop_app.providers.remote_job import HttpProvider, Ticket, poll_job
 
 log = logging.getLogger(__name__)
 
 API_KEY_HEADER = "X-CLOVASPEECH-API-KEY"
 JSON_TYPE = "application/json;UTF-8"  # what the official client sends
-DEFAULT_POLL_INTERVAL = 3.0
 ACCEPT_TIMEOUT = 300.0  # async: the answer that carries the token, after the upload
 UNKNOWN_LENGTH_SYNC_TIMEOUT = 7200.0
 OBS_PREFIX = "obs://"
@@ -154,7 +153,7 @@ class _Job:
 
 
 @register
-class ClovaSpeechProvider(Provider):
+class ClovaSpeechProvider(HttpProvider):
     """CLOVA Speech long-form and short-form. Coroutines run on the engine loop thread."""
 
     name: ClassVar[str] = "clova-speech"
@@ -240,34 +239,12 @@ class ClovaSpeechProvider(Provider):
             return f"{parts.scheme}://{parts.netloc}"
         return short.DEFAULT_ORIGIN
 
-    def _headers(self) -> dict[str, str]:
+    def request_headers(self) -> dict[str, str]:
         return {API_KEY_HEADER: self.credentials()["secret"], "Accept": JSON_TYPE}
-
-    def _retry_policy(self) -> RetryPolicy:
-        settings: dict[str, Any] = self.config.settings
-        return RetryPolicy(
-            attempts=int(settings.get("retry_attempts", 5)),
-            base_delay=float(settings.get("retry_base_delay", 0.5)),
-        )
-
-    def _positive_setting(self, key: str, default: float) -> float:
-        raw = self.config.settings.get(key, default)
-        try:
-            value = float(raw)
-        except (TypeError, ValueError):
-            value = -1.0
-        if value <= 0:
-            raise ConfigurationError(
-                f"The {self.name} setting {key} must be a positive number of seconds, not {raw!r}",
-                fix=f'Fix "{key}" in the settings file, or remove it (default {default:g}).',
-                message_ko=f"{self.name} 설정 {key}은(는) 양의 초 단위 숫자여야 합니다({raw!r})",
-                fix_ko=f'설정 파일의 "{key}"를 고치거나 지우세요(기본값 {default:g}).',
-            )
-        return value
 
     def _sync_timeout(self, duration: float | None) -> float:
         if "sync_timeout" in self.config.settings:
-            return self._positive_setting("sync_timeout", UNKNOWN_LENGTH_SYNC_TIMEOUT)
+            return self.seconds_setting("sync_timeout", UNKNOWN_LENGTH_SYNC_TIMEOUT)
         if duration is None:
             return UNKNOWN_LENGTH_SYNC_TIMEOUT
         return max(300.0, 120.0 + duration)
@@ -287,14 +264,14 @@ class ClovaSpeechProvider(Provider):
         base = self.invoke_url()
         plan = completion_plan(options, self.config.settings)
         params = build_params(options, plan)
-        headers = self._headers()
+        headers = self.request_headers()
         duration: float | None = None
         if source.path is not None:
             # Refuse what is not media here rather than after a long upload.
             progress(Progress("decoding", None, "checking the file"))
             duration = (await asyncio.to_thread(probe, source.path)).duration
         job = _Job(source, options, params, base, headers, duration, progress)
-        async with make_client(base, timeout=self._positive_setting("timeout", 60.0)) as client:
+        async with self.client(base) as client:
             if plan.completion == "sync":
                 return self._finished(await self._submit(client, job, sync=True), job)
             return await self._run_async(client, job)
@@ -312,10 +289,16 @@ class ClovaSpeechProvider(Provider):
             except AudioError:
                 duration = None
         context = _Job(
-            source, options_from_dict(job.options), {}, base, self._headers(), duration, progress
+            source,
+            options_from_dict(job.options),
+            {},
+            base,
+            self.request_headers(),
+            duration,
+            progress,
         )
         progress(Progress("queued", None, "resuming an accepted job"))
-        async with make_client(base, timeout=self._positive_setting("timeout", 60.0)) as client:
+        async with self.client(base) as client:
             return await self._collect(client, context, job.remote_id)
 
     async def _submit(self, client: httpx.AsyncClient, job: _Job, *, sync: bool) -> dict[str, Any]:
@@ -342,7 +325,7 @@ class ClovaSpeechProvider(Provider):
 
         try:
             body, job.sent_twice = await create_remote_job(
-                call, self._retry_policy(), engine=self.name
+                call, self.retry_policy(), engine=self.name
             )
             return body
         except _SyncTimedOut:
@@ -389,84 +372,51 @@ class ClovaSpeechProvider(Provider):
         return await client.post(path, content=json_bytes(body), headers=headers, timeout=timeout)
 
     async def _run_async(self, client: httpx.AsyncClient, job: _Job) -> Transcript:
-        journal = self.config.journal
         label = journal_source(job.source)
-        if journal is not None:
-            earlier = journal.find(self.name, label, job.options)
-            if earlier is not None and earlier.endpoint == job.base:
-                job.progress(Progress("queued", None, "resuming an accepted job"))
-                try:
-                    return await self._collect(client, job, earlier.remote_id)
-                except SoriError as exc:
-                    if exc.code != TOKEN_INVALID:
-                        raise
-                    log.info("journaled %s job is unknown to the service; sending again", label)
+        earlier = self.jobs.find(label, job.options)
+        if earlier is not None and earlier.endpoint == job.base:
+            job.progress(Progress("queued", None, "resuming an accepted job"))
+            try:
+                return await self._collect(client, job, earlier.remote_id)
+            except SoriError as exc:
+                if exc.code != TOKEN_INVALID:
+                    raise
+                log.info("journaled %s job is unknown to the service; sending again", label)
         accepted = await self._submit(client, job, sync=False)
         token = accepted.get("token")
         if not isinstance(token, str) or not token:
             if str(accepted.get("result") or "").upper() in ("FAILED", "TIMEOUT"):
                 raise job_error(accepted, job.source.kind)
             raise unreadable("an answer without a job token")
-        if journal is not None:
-            journal.record(self.name, label, job.options, token, job.base)
+        self.jobs.accepted(label, job.options, token, job.base)
         return await self._collect(client, job, token)
 
     async def _collect(self, client: httpx.AsyncClient, job: _Job, token: str) -> Transcript:
         """Poll until the job ends; keep the journal entry only while it may still be collected."""
-        try:
-            body = await self._poll(client, job, token)
-        except asyncio.CancelledError as cancel:
-            if not is_shutdown(cancel):
-                self._forget(token)
-            raise
-        except SoriError as exc:
-            if exc.code == TOKEN_INVALID:
-                self._forget(token)
-            elif self.config.journal is not None:
-                exc.fix = f"{exc.fix} The job keeps running on the service: run 'sori transcribe "
-                exc.fix += "--resume' later to collect it."
-                exc.fix_ko = f"{exc.fix_ko or ''} 작업은 서비스에서 계속 실행됩니다. 나중에 "
-                exc.fix_ko += "'sori transcribe --resume'으로 결과를 받으세요."
-            raise
-        try:
-            transcript = self._finished(body, job)
-        except BaseException:
-            self._forget(token)
-            raise
-        if self.config.journal is not None:  # the caller forgets it once the result is saved
-            self.config.journal.collected(self.name, token)
-        return transcript
-
-    def _forget(self, token: str) -> None:
-        if self.config.journal is not None:
-            self.config.journal.finish(self.name, token)
-
-    async def _poll(self, client: httpx.AsyncClient, job: _Job, token: str) -> dict[str, Any]:
-        interval = self._positive_setting("poll_interval", DEFAULT_POLL_INTERVAL)
-        policy = self._retry_policy()
         path = f"/recognizer/{quote(token, safe='')}"
+        policy = self.retry_policy()
 
-        async def call() -> dict[str, Any]:
-            try:
-                response = await client.get(path, headers=job.headers)
-            except httpx.HTTPError as exc:
-                raise transport_error(exc, self.name) from None
-            if response.status_code != 200:
-                raise speech_error(response)
-            return read_body(response)
+        async def fetch() -> dict[str, Any]:
+            async def call() -> dict[str, Any]:
+                response = await self.send(client, "GET", path, headers=job.headers)
+                if response.status_code != 200:
+                    raise speech_error(response)
+                return read_body(response)
 
-        while True:
-            body = await with_retries(call, policy)
-            state = str(body.get("result") or "").upper()
-            if state in FINAL_STATES:
-                return body
-            if state == "WAITING":
-                job.progress(Progress("queued"))
-            else:
-                job.progress(Progress("processing", _fraction(body.get("progress"))))
-            await asyncio.sleep(interval)
+            return await with_retries(call, policy)
+
+        def poll() -> Awaitable[dict[str, Any]]:
+            return poll_job(fetch, _state, interval=self.poll_interval(), progress=job.progress)
+
+        return await self.jobs.follow(
+            Ticket(token),
+            poll,
+            lambda body: self._finished(body, job),
+            gone=lambda exc: exc.code == TOKEN_INVALID,
+        )
 
     def _finished(self, body: dict[str, Any], job: _Job) -> Transcript:
+        """The transcript of a final answer; a failed job raises its error."""
         state = str(body.get("result") or "").upper()
         if state != "COMPLETED":
             if state in ("FAILED", "TIMEOUT"):
@@ -484,12 +434,11 @@ class ClovaSpeechProvider(Provider):
         """Ask for a job that cannot exist: the service saying it does not know the token
         proves the InvokeURL and the secret (a wrong key gives 401, a wrong InvokeURL the
         gateway's not-found code 300)."""
-        headers = self._headers()
-        async with make_client(self.invoke_url(), timeout=30.0) as client:
-            try:
-                response = await client.get("/recognizer/sori-connection-check", headers=headers)
-            except httpx.HTTPError as exc:
-                raise transport_error(exc, self.name) from None
+        headers = self.request_headers()
+        async with self.client(self.invoke_url(), timeout=30.0) as client:
+            response = await self.send(
+                client, "GET", "/recognizer/sori-connection-check", headers=headers
+            )
         error = speech_error(response) if response.status_code != 200 else None
         if error is not None and error.code == TOKEN_INVALID:
             return  # only the speech service itself, past its key check, says this
@@ -504,20 +453,22 @@ class ClovaSpeechProvider(Provider):
         most 60 s; ``lang`` is ko/en/ja/zh or Kor/Eng/Jpn/Chn. Retries transient failures."""
         code = short_language(lang)
         client = self._short_clients.get(self.short_form_url())
-        return await short.post_clip(client, data, code, self._headers(), self._retry_policy())
+        return await short.post_clip(
+            client, data, code, self.request_headers(), self.retry_policy()
+        )
 
     async def _transcribe_short(
         self, path: Path, options: TranscriptionOptions, progress: ProgressCallback
     ) -> Transcript:
         lang = short_language(options.language)
-        headers = self._headers()
+        headers = self.request_headers()
         async with make_client(self.short_form_url()) as client:
             return await short.transcribe_file(
                 client,
                 path,
                 lang,
                 headers,
-                self._retry_policy(),
+                self.retry_policy(),
                 language=normalise_language(options.language or "ko"),
                 progress=progress,
                 concurrency=int(self.config.settings.get("concurrency", 4)),
@@ -525,6 +476,16 @@ class ClovaSpeechProvider(Provider):
 
     async def aclose(self) -> None:
         await self._short_clients.aclose()
+
+
+def _state(body: dict[str, Any]) -> Progress | None:
+    """None for a job that has ended, else the progress to show."""
+    state = str(body.get("result") or "").upper()
+    if state in FINAL_STATES:
+        return None
+    if state == "WAITING":
+        return Progress("queued")
+    return Progress("processing", _fraction(body.get("progress")))
 
 
 def _fraction(value: Any) -> float | None:

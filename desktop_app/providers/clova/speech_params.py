@@ -31,12 +31,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
-from urllib.parse import urlsplit
 
 from desktop_app.core.errors import ConfigurationError, UnsupportedOptionError
 from desktop_app.core.options import TranscriptionOptions
 from desktop_app.providers.base import normalise_language
-from desktop_app.providers.http import is_loopback
+from desktop_app.providers.http import check_endpoint
 
 ENGINE = "clova-speech"
 LONG_LANGUAGES = ("ko-KR", "en-US", "enko", "ja", "zh-cn", "zh-tw")
@@ -179,23 +178,16 @@ def speaker_range(options: TranscriptionOptions) -> tuple[int | None, int | None
 
 
 def check_callback(url: str) -> str:
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigurationError(
-            f"'{url}' is not a callback URL",
-            fix="Give an http(s) address the service can POST results to.",
-            message_ko=f"'{url}'은(는) 콜백 URL이 아닙니다",
-            fix_ko="서비스가 결과를 POST할 수 있는 http(s) 주소를 쓰세요.",
-        )
-    if parts.scheme == "http" and not is_loopback(parts.hostname):
-        # The result (the whole transcript) would cross the internet unencrypted.
-        raise ConfigurationError(
-            f"A plain http callback is only allowed for this computer, not for {parts.hostname}",
-            fix="Use an https:// callback address.",
-            message_ko=f"암호화되지 않은 http 콜백은 이 컴퓨터 주소에만 쓸 수 있습니다"
-            f"({parts.hostname})",
-            fix_ko="https:// 콜백 주소를 쓰세요.",
-        )
+    """A callback address the service can POST results to (https, or http on this computer:
+    the result, the whole transcript, must not cross the network unencrypted)."""
+    check_endpoint(
+        url,
+        what=("a callback URL", "콜백 URL"),
+        fix=(
+            "Give an http(s) address the service can POST results to.",
+            "서비스가 결과를 POST할 수 있는 http(s) 주소를 쓰세요.",
+        ),
+    )
     return url.strip()
 
 

@@ -21,7 +21,7 @@ from desktop_app.core.transcript import Segment, Transcript
 from desktop_app.providers.chunked import EncodedPiece, transcribe_in_pieces
 from desktop_app.providers.clova.speech_errors import ENGINE, speech_error
 from desktop_app.providers.clova.speech_result import read_body, unreadable
-from desktop_app.providers.http import RetryPolicy, make_client, transport_error, with_retries
+from desktop_app.providers.http import RetryPolicy, make_client, send, with_retries
 
 DEFAULT_ORIGIN = "https://clovaspeech-gw.ncloud.com"
 PATH = "/recog/v1/stt"
@@ -40,10 +40,9 @@ async def post_clip(
     sent = {**headers, "Content-Type": "application/octet-stream"}
 
     async def call() -> str:
-        try:
-            response = await client.post(PATH, params={"lang": lang}, content=data, headers=sent)
-        except httpx.HTTPError as exc:
-            raise transport_error(exc, ENGINE) from None
+        response = await send(
+            client, "POST", PATH, engine=ENGINE, params={"lang": lang}, content=data, headers=sent
+        )
         if response.status_code != 200:
             raise speech_error(response, short_form=True)
         text = read_body(response).get("text")

@@ -34,7 +34,8 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
@@ -42,12 +43,8 @@ from desktop_app import __version__
 from desktop_app.audio import BYTES_PER_SECOND
 from desktop_app.core.errors import ConfigurationError, NetworkError, ServerError
 from desktop_app.core.options import TranscriptionOptions
-from desktop_app.core.progress import ProgressCallback, ignore_progress
-from desktop_app.core.transcript import Transcript
 from desktop_app.providers.base import (
     Capabilities,
-    MediaSource,
-    Provider,
     StreamEvent,
 )
 from desktop_app.providers.clova.nest import (
@@ -67,7 +64,7 @@ from desktop_app.providers.clova.nest import (
 )
 from desktop_app.providers.clova.stream_results import PositionAssembler, parse_result
 from desktop_app.providers.registry import register
-from desktop_app.providers.streamed_file import transcribe_by_streaming
+from desktop_app.providers.streaming import Outbox, StreamingProvider, StreamSession
 
 if TYPE_CHECKING:  # gRPC and protobuf load when a stream starts, not with the window
     import grpc.aio
@@ -76,7 +73,6 @@ log = logging.getLogger(__name__)
 
 MIN_SEND_BYTES: Final = BYTES_PER_SECOND // 10  # 0.1 s: smaller pieces wait for more audio
 MAX_SEND_BYTES: Final = BYTES_PER_SECOND  # 1 s, as the service's own sample sends
-FILE_CHUNK_SECONDS: Final = 1.0
 FINAL_TIMEOUT: Final = 10.0
 CONFIG_TIMEOUT: Final = 15.0
 CLOSE_TIMEOUT: Final = 1.0
@@ -86,23 +82,11 @@ WRITE_TIMEOUT: Final = 30.0
 START_ATTEMPTS: Final = 3
 
 
-class _Marker:
-    """A signal between the session's tasks (see NestSession._exchange)."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def __repr__(self) -> str:
-        return f"<{self.name}>"
-
-
-FLUSHED: Final = _Marker("flush sent")
-ENDED: Final = _Marker("server ended the stream")
-_Item = dict[str, Any] | BaseException | _Marker
+ENDED: Final = object()  # the receiver's word that the server ended the call
 
 
 @register
-class ClovaStreamProvider(Provider):
+class ClovaStreamProvider(StreamingProvider):
     """CLOVA Speech real-time. Coroutines run on the engine loop thread."""
 
     name: ClassVar[str] = "clova-stream"
@@ -159,32 +143,19 @@ class ClovaStreamProvider(Provider):
                 fix_ko="ca_file 설정을 읽을 수 있는 PEM 파일로 바꾸거나 지우세요.",
             ) from None
 
-    async def stream(
-        self, audio: AsyncIterator[bytes], options: TranscriptionOptions
-    ) -> AsyncIterator[StreamEvent]:
-        session = self.open_session(options)
-        async with contextlib.aclosing(session.events(audio)) as events:
-            async for event in events:
-                yield event
 
-    async def transcribe(
-        self,
-        source: MediaSource,
-        options: TranscriptionOptions,
-        progress: ProgressCallback = ignore_progress,
-    ) -> Transcript:
-        self.check_options(options, source)
-        if source.path is None:
-            raise AssertionError("unreachable: check_options refuses non-file input")
-        return await transcribe_by_streaming(
-            self, Path(source.path), options, progress, chunk_seconds=FILE_CHUNK_SECONDS
-        )
+@dataclass(frozen=True, slots=True)
+class _Call:
+    """An open ``recognize`` call on its own channel, its CONFIG accepted."""
+
+    channel: grpc.aio.Channel
+    call: Any
+    answers: AsyncIterator[Any]
 
 
-class NestSession:
-    """One ``recognize`` call, from the CONFIG to the last result. Runs on the engine loop
-    thread; :meth:`events` uses two helper tasks (sending audio, reading answers) that end with
-    it, whether it finishes, fails or is cancelled."""
+class NestSession(StreamSession[_Call]):
+    """One ``recognize`` call, from the CONFIG to the last result, on the streaming base
+    (:class:`~desktop_app.providers.streaming.StreamSession`; engine loop thread)."""
 
     def __init__(
         self,
@@ -198,32 +169,32 @@ class NestSession:
         write_timeout: float = WRITE_TIMEOUT,
         keepalive_seconds: float = 0.0,
     ) -> None:
+        super().__init__(ENGINE, final_timeout=final_timeout)
         self.target = target
         self.config = config
         self._metadata = (("authorization", f"Bearer {secret}"),)
         self._root_certificates = root_certificates
-        self._final_timeout = final_timeout
         self._config_timeout = config_timeout
         self._write_timeout = write_timeout
         self._keepalive_seconds = keepalive_seconds
-        self.sent_bytes = 0
-        self.data_requests = 0
+        self._assembler = PositionAssembler()
         self.flush_seq_id: int | None = None
 
-    async def events(self, audio: AsyncIterator[bytes]) -> AsyncGenerator[StreamEvent, None]:
-        """Recognise ``audio`` (16 kHz mono s16 chunks); ends after the last result."""
+    # -- opening and closing -------------------------------------------------------------------
+    async def open(self) -> _Call:
         channel = self._open_channel()
         try:
             call, answers = await self._start(channel)
-            try:
-                exchange = self._exchange(call, answers, audio)
-                async with contextlib.aclosing(exchange) as events:
-                    async for event in events:
-                        yield event
-            finally:
-                await _finish(call)
-        finally:
+        except BaseException:
             await channel.close()
+            raise
+        return _Call(channel, call, answers)
+
+    async def close(self, connection: _Call) -> None:
+        try:
+            await _finish(connection.call)
+        finally:
+            await connection.channel.close()
 
     def _open_channel(self) -> grpc.aio.Channel:
         import grpc
@@ -289,97 +260,53 @@ class NestSession:
             return call, answers
         raise AssertionError("unreachable: the last attempt returns or raises")
 
-    async def _exchange(
-        self, call: Any, answers: AsyncIterator[Any], audio: AsyncIterator[bytes]
-    ) -> AsyncGenerator[StreamEvent, None]:
-        loop = asyncio.get_running_loop()
-        outbox: asyncio.Queue[_Item] = asyncio.Queue()
-        assembler = PositionAssembler()
-        sender = asyncio.create_task(self._send(call, audio, outbox), name="clova-send")
-        receiver = asyncio.create_task(self._receive(answers, outbox), name="clova-receive")
+    # -- the exchange --------------------------------------------------------------------------
+    def handle(self, item: object) -> tuple[Iterable[StreamEvent], bool]:
+        if item is ENDED:
+            if self.flush_seq_id is None:
+                raise NetworkError(
+                    f"{ENGINE}: CLOVA Speech closed the stream before the audio ended",
+                    message_ko=f"{ENGINE}: 오디오가 끝나기 전에 CLOVA Speech가 스트림을 닫았습니다",
+                )
+            return (), True
+        if not isinstance(item, dict):
+            return (), False
+        if is_refusal(item):
+            raise refusal_error(item)
+        if "transcription" not in response_types(item):
+            return (), False
+        result = parse_result(item)
+        events = self._assembler.apply(result, self.sent_seconds)
+        return events, bool(result.ep_flag and result.seq_id == self.flush_seq_id)
 
-        def report_crash(task: asyncio.Task[None]) -> None:
-            error = None if task.cancelled() else task.exception()
-            if error is not None:
-                outbox.put_nowait(error)
+    def settle(self) -> Iterable[StreamEvent]:
+        return self._assembler.settle()
 
-        sender.add_done_callback(report_crash)
-        receiver.add_done_callback(report_crash)
-        deadline: float | None = None
-        try:
-            while True:
-                timeout = None if deadline is None else deadline - loop.time()
-                try:
-                    item = await asyncio.wait_for(outbox.get(), timeout)
-                except TimeoutError:
-                    log.warning(
-                        "%s: no answer to the final request within %g s; ending the stream",
-                        ENGINE,
-                        self._final_timeout,
-                    )
-                    break
-                if item is FLUSHED:
-                    deadline = loop.time() + self._final_timeout
-                    continue
-                if item is ENDED:
-                    if self.flush_seq_id is None:
-                        raise NetworkError(
-                            f"{ENGINE}: CLOVA Speech closed the stream before the audio ended",
-                            message_ko=f"{ENGINE}: 오디오가 끝나기 전에 CLOVA Speech가 "
-                            "스트림을 닫았습니다",
-                        )
-                    break
-                if isinstance(item, BaseException):
-                    raise item
-                if isinstance(item, dict):
-                    if is_refusal(item):
-                        raise refusal_error(item)
-                    if "transcription" not in response_types(item):
-                        continue
-                    result = parse_result(item)
-                    seconds = self.sent_bytes / BYTES_PER_SECOND
-                    for event in assembler.apply(result, seconds):
-                        yield event
-                    if result.ep_flag and result.seq_id == self.flush_seq_id:
-                        break
-            for event in assembler.settle():
-                yield event
-            await self._close(call, receiver)
-        finally:
-            for task in (sender, receiver):
-                task.cancel()
-            await asyncio.gather(sender, receiver, return_exceptions=True)
+    @property
+    def data_requests(self) -> int:
+        return self.frames_sent
 
-    async def _send(
-        self, call: Any, audio: AsyncIterator[bytes], outbox: asyncio.Queue[_Item]
-    ) -> None:
+    async def send_audio(self, connection: _Call, audio: AsyncIterator[bytes]) -> None:
         """Send audio as it comes (0.1–1 s per request), then the final ``epFlag`` request."""
+        tail: list[bytes] = []
+        async for frame in self.frames(audio, MIN_SEND_BYTES, MAX_SEND_BYTES, tail):
+            await self._write_data(connection.call, frame, 0, ep_flag=False)
+        self.flush_seq_id = self.frames_sent + 1
+        await self._write_data(connection.call, tail[0], self.flush_seq_id, ep_flag=True)
+
+    def closed(self, error: Exception) -> bool:
         import grpc.aio
 
-        pending = bytearray()
-        try:
-            async for chunk in audio:
-                pending += chunk
-                while len(pending) >= MIN_SEND_BYTES:
-                    size = min(len(pending), MAX_SEND_BYTES) & ~1
-                    await self._write_data(call, bytes(pending[:size]), 0, ep_flag=False)
-                    del pending[:size]
-            self.flush_seq_id = self.data_requests + 1
-            tail = bytes(pending[: len(pending) & ~1])
-            await self._write_data(call, tail, self.flush_seq_id, ep_flag=True)
-            outbox.put_nowait(FLUSHED)
-        except (grpc.aio.AioRpcError, asyncio.InvalidStateError):
-            return  # the call has ended; the receiver reports why
-        except TimeoutError:
-            outbox.put_nowait(
-                NetworkError(
-                    f"{ENGINE}: CLOVA Speech stopped taking audio for {self._write_timeout:g} s",
-                    message_ko=f"{ENGINE}: CLOVA Speech가 {self._write_timeout:g}초 동안 "
-                    "오디오를 받지 않았습니다",
-                )
+        return isinstance(error, (grpc.aio.AioRpcError, asyncio.InvalidStateError))
+
+    def send_failed(self, error: Exception) -> BaseException:
+        if isinstance(error, TimeoutError):
+            return NetworkError(
+                f"{ENGINE}: CLOVA Speech stopped taking audio for {self._write_timeout:g} s",
+                message_ko=f"{ENGINE}: CLOVA Speech가 {self._write_timeout:g}초 동안 "
+                "오디오를 받지 않았습니다",
             )
-        except Exception as exc:  # the audio source failed: the session fails with its error
-            outbox.put_nowait(exc)
+        return error
 
     async def _write_data(self, call: Any, pcm: bytes, seq_id: int, *, ep_flag: bool) -> None:
         from desktop_app.providers.clova.proto import nest_pb2
@@ -389,16 +316,14 @@ class NestSession:
             type=nest_pb2.DATA, data=nest_pb2.NestData(chunk=pcm, extra_contents=extra)
         )
         await asyncio.wait_for(call.write(request), self._write_timeout)
-        self.data_requests += 1
-        self.sent_bytes += len(pcm)
+        self.count_sent(len(pcm))
 
-    @staticmethod
-    async def _receive(answers: AsyncIterator[Any], outbox: asyncio.Queue[_Item]) -> None:
+    async def receive(self, connection: _Call, outbox: Outbox) -> None:
         """Read every answer (messages that arrived before an error status come first)."""
         import grpc.aio
 
         try:
-            async for answer in answers:
+            async for answer in connection.answers:
                 outbox.put_nowait(parse_contents(answer.contents))
             outbox.put_nowait(ENDED)
         except grpc.aio.AioRpcError as exc:
@@ -406,13 +331,12 @@ class NestSession:
         except ServerError as exc:
             outbox.put_nowait(exc)
 
-    @staticmethod
-    async def _close(call: Any, receiver: asyncio.Task[None]) -> None:
+    async def finish(self, connection: _Call, receiver: asyncio.Task[None]) -> None:
         """Half-close the call and give the server a moment to end it cleanly."""
         import grpc.aio
 
         with contextlib.suppress(grpc.aio.AioRpcError, asyncio.InvalidStateError):
-            await call.done_writing()
+            await connection.call.done_writing()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(asyncio.shield(receiver), CLOSE_TIMEOUT)
 

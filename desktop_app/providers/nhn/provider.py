@@ -52,8 +52,8 @@ from urllib.parse import quote
 import httpx
 
 from desktop_app.audio.decode import MediaInfo, probe
-from desktop_app.core.errors import ConfigurationError, SoriError
-from desktop_app.core.journal import RemoteJob, is_shutdown, options_from_dict
+from desktop_app.core.errors import SoriError
+from desktop_app.core.journal import RemoteJob, options_from_dict
 from desktop_app.core.options import TranscriptionOptions
 from desktop_app.core.progress import Progress, ProgressCallback, ignore_progress
 from desktop_app.core.service_times import (
@@ -66,17 +66,13 @@ from desktop_app.providers.base import (
     Capabilities,
     MediaSource,
     OptionSpec,
-    Provider,
 )
 from desktop_app.providers.chunked import EncodedPiece, transcribe_in_pieces
 from desktop_app.providers.http import (
     ProgressFile,
-    RetryPolicy,
     check_endpoint,
     create_remote_job,
     duplicate_job_notice,
-    make_client,
-    transport_error,
     with_retries,
 )
 from desktop_app.providers.nhn.errors import (
@@ -96,6 +92,7 @@ from desktop_app.providers.nhn.errors import (
 )
 from desktop_app.providers.nhn.results import segments_from_result
 from desktop_app.providers.registry import register
+from desktop_app.providers.remote_job import HttpProvider, Ticket, poll_job
 
 log = logging.getLogger(__name__)
 
@@ -124,10 +121,6 @@ WEBM_CODECS = frozenset({"opus", "vorbis"})
 PIECE_TYPES = {"flac": ("flac", "audio/flac"), "mp3": ("mp3", "audio/mpeg")}
 # Refusals of a whole file that converting it, or shorter requests, can get round.
 PIECES_MAY_CURE = frozenset({FILE_TOO_LARGE, AUDIO_TOO_LONG, INVALID_FILE_TYPE, INVALID_AUDIO_FILE})
-RESUME_HINT = (
-    "The task keeps running at NHN Cloud: run 'sori transcribe --resume' later to collect it.",
-    "NHN Cloud에서 작업은 계속 진행됩니다. 나중에 'sori transcribe --resume'으로 결과를 받으세요.",
-)
 
 
 def sendable_as_is(info: MediaInfo) -> bool:
@@ -183,7 +176,7 @@ class _Session:
 
 
 @register
-class NhnProvider(Provider):
+class NhnProvider(HttpProvider):
     """NHN Cloud Speech to Text v2.0. Coroutines run on the engine loop thread."""
 
     name: ClassVar[str] = "nhn"
@@ -212,38 +205,16 @@ class NhnProvider(Provider):
     # -- configuration ---------------------------------------------------------------------
     def base_url(self, options: TranscriptionOptions | None = None) -> str:
         """``--endpoint`` if given, else the chosen host (option over setting)."""
-        if self.config.endpoint:
-            return check_endpoint(self.config.endpoint)
-        if options is not None and "host" in options.extra:
-            host = str(options.extra["host"])
-        else:
-            host = str(self.config.settings.get("host", "current"))
-        if host not in HOSTS:
-            raise ConfigurationError(
-                f"Unknown NHN host '{host}'",
-                fix="Use current or former.",
-                message_ko=f"알 수 없는 NHN 호스트 '{host}'",
-                fix_ko="current 또는 former를 쓰세요.",
-            )
-        return HOSTS[host]
+        return self.chosen_host(options, HOSTS, "current")
 
-    def _retry_policy(self) -> RetryPolicy:
-        settings: dict[str, Any] = self.config.settings
-        return RetryPolicy(
-            attempts=int(settings.get("retry_attempts", 5)),
-            base_delay=float(settings.get("retry_base_delay", 0.5)),
-        )
-
-    def _poll_interval(self) -> float:
-        return max(0.001, float(self.config.settings.get("poll_interval", 3.0)))
+    def request_headers(self) -> dict[str, str]:
+        return {"Authorization": self.credentials()["secret"].strip()}  # the raw key, no scheme
 
     @asynccontextmanager
     async def _session(self, base: str) -> AsyncIterator[_Session]:
-        creds = self.credentials()
-        root = f"/v2.0/appkeys/{quote(creds['appkey'].strip(), safe='')}/stt"
-        timeout = float(self.config.settings.get("timeout", 900.0))
-        async with make_client(base, timeout=timeout) as client:
-            yield _Session(client, base, root, {"Authorization": creds["secret"].strip()})
+        root = f"/v2.0/appkeys/{quote(self.credentials()['appkey'].strip(), safe='')}/stt"
+        async with self.client(base, timeout=self.seconds_setting("timeout", 900.0)) as client:
+            yield _Session(client, base, root, self.request_headers())
 
     # -- entry points ----------------------------------------------------------------------
     async def transcribe(
@@ -271,13 +242,8 @@ class NhnProvider(Provider):
             )
 
     # -- requests --------------------------------------------------------------------------
-    async def _send(
-        self, session: _Session, method: str, url: str, **kwargs: Any
-    ) -> dict[str, Any]:
-        try:
-            response = await session.client.request(method, url, headers=session.headers, **kwargs)
-        except httpx.HTTPError as exc:
-            raise transport_error(exc, self.name) from None
+    async def _ask(self, session: _Session, method: str, url: str, **kwargs: Any) -> dict[str, Any]:
+        response = await self.send(session.client, method, url, headers=session.headers, **kwargs)
         return response_body(response, self.name)
 
     async def _recognise(
@@ -297,17 +263,17 @@ class NhnProvider(Provider):
             if isinstance(audio, Path):
                 with ProgressFile(audio, _after_upload(progress)) as handle:
                     files = {"audio": (filename, handle, content_type)}
-                    body = await self._send(session, "POST", session.root, files=files, data=data)
+                    body = await self._ask(session, "POST", session.root, files=files, data=data)
             else:
                 files = {"audio": (filename, audio, content_type)}
-                body = await self._send(session, "POST", session.root, files=files, data=data)
+                body = await self._ask(session, "POST", session.root, files=files, data=data)
             check_header(body, self.name)
             result = body.get("result")
             if not isinstance(result, dict):
                 raise unreadable_answer(self.name)
             return result
 
-        return await with_retries(call, self._retry_policy())
+        return await with_retries(call, self.retry_policy())
 
     def _transcript(
         self, result: dict[str, Any] | None, source: str, duration: float | None
@@ -330,7 +296,7 @@ class NhnProvider(Provider):
         host, the app key and the secret key; wrong keys give 4010001."""
         async with self._session(self.base_url()) as session:
             url = f"{session.root}/async/00000000-0000-0000-0000-000000000000/status"
-            body = await self._send(session, "GET", url)
+            body = await self._ask(session, "GET", url)
         try:
             check_header(body, self.name)
         except NhnTaskLostError:
@@ -411,9 +377,8 @@ class NhnProvider(Provider):
         *,
         known_task: str | None = None,
     ) -> Transcript:
-        journal = self.config.journal
-        if known_task is None and journal is not None:
-            found = journal.find(self.name, url, options)
+        if known_task is None:
+            found = self.jobs.find(url, options)
             known_task = found.remote_id if found is not None else None
         if known_task is not None:
             try:
@@ -423,7 +388,7 @@ class NhnProvider(Provider):
             else:
                 return self._transcript(result, url, None)
         task_id, sent_twice = await self._start_task(session, url, options.biasing)
-        self._remember(url, options, task_id, session.base)
+        self.jobs.accepted(url, options, task_id, session.base)
         progress(Progress("queued", None))
         result = await self._follow(session, task_id, url, options, progress)
         transcript = self._transcript(result, url, None)
@@ -440,20 +405,20 @@ class NhnProvider(Provider):
             payload["biasingList"] = list(biasing)
 
         async def call() -> str:
-            body = await self._send(session, "POST", f"{session.root}/async", json=payload)
+            body = await self._ask(session, "POST", f"{session.root}/async", json=payload)
             check_header(body, self.name)
             task_id = body.get("taskId")
             if not isinstance(task_id, str) or not task_id:
                 raise unreadable_answer(self.name)
             return task_id
 
-        return await create_remote_job(call, self._retry_policy(), engine=self.name)
+        return await create_remote_job(call, self.retry_policy(), engine=self.name)
 
     async def _status(self, session: _Session, task_id: str) -> dict[str, Any]:
         url = f"{session.root}/async/{quote(task_id, safe='')}/status"
 
         async def call() -> dict[str, Any]:
-            body = await self._send(session, "GET", url)
+            body = await self._ask(session, "GET", url)
             status = body.get("taskStatus")
             if status == "FAILED":  # its header is unsuccessful and says why
                 return body
@@ -462,13 +427,13 @@ class NhnProvider(Provider):
                 raise unreadable_answer(self.name)
             return body
 
-        return await with_retries(call, self._retry_policy())
+        return await with_retries(call, self.retry_policy())
 
     async def _restart_task(self, session: _Session, task_id: str) -> str:
         url = f"{session.root}/async/{quote(task_id, safe='')}/retry"
 
         async def call() -> str:
-            body = await self._send(session, "GET", url)
+            body = await self._ask(session, "GET", url)
             check_header(body, self.name)
             result = body.get("result")
             new_id = result.get("taskId") if isinstance(result, dict) else None
@@ -476,7 +441,7 @@ class NhnProvider(Provider):
                 raise unreadable_answer(self.name)
             return new_id
 
-        return await with_retries(call, self._retry_policy())
+        return await with_retries(call, self.retry_policy())
 
     async def _follow(
         self,
@@ -488,56 +453,46 @@ class NhnProvider(Provider):
     ) -> dict[str, Any] | None:
         """Poll a task to its end; the result, or None when the audio holds no speech.
 
-        The journal entry goes when the task is over (collected, failed for good, unknown to
-        the service) or the user cancels; after network trouble or refused keys it stays, since
-        the task itself still runs and ``--resume`` can collect it later."""
-        current = task_id
-        restarted = False
-        failure: SoriError | None = None
-        try:
+        A FAILED task is started again once (same journal entry, new id) unless its input
+        caused the failure. See :meth:`JobLedger.follow` for when the journal entry goes."""
+        ticket = Ticket(task_id)
+
+        async def poll() -> dict[str, Any]:
+            restarted = False
             while True:
-                body = await self._status(session, current)
-                status = body.get("taskStatus")
-                if status == "COMPLETED":
-                    self._collected(current)
-                    result: dict[str, Any] = body["result"]
-                    return result
-                if status == "FAILED":
-                    successful, code, message = header_code(body)
-                    if code == SPEECH_NOT_DETECTED:
-                        self._collected(current)
-                        return None
-                    if not restarted and code not in INPUT_FAILURES:
-                        log.info("nhn: task %s failed (%s); retrying it once", current, code)
-                        current = await self._restart_task(session, current)
-                        restarted = True
-                        self._remember(url, options, current, session.base)
-                        continue
-                    self._forget(current)
-                    failure = nhn_error(
-                        -1 if successful else code, self.name, service_message=message
-                    )
-                    raise failure
-                progress(Progress("queued" if status == "PENDING" else "processing", None))
-                await asyncio.sleep(self._poll_interval())
-        except (NhnTaskLostError, asyncio.CancelledError) as stop:
-            if not is_shutdown(stop):
-                self._forget(current)
-            raise
-        except SoriError as exc:
-            if exc is not failure and self.config.journal is not None:
-                exc.fix = f"{exc.fix} {RESUME_HINT[0]}".strip()
-                exc.fix_ko = f"{exc.fix_ko or ''} {RESUME_HINT[1]}".strip()
-            raise
+                body = await poll_job(
+                    lambda: self._status(session, ticket.remote_id),
+                    _task_state,
+                    interval=self.poll_interval(),
+                    progress=progress,
+                )
+                _, code, _ = header_code(body)
+                if body.get("taskStatus") == "COMPLETED" or restarted:
+                    return body
+                if code == SPEECH_NOT_DETECTED or code in INPUT_FAILURES:
+                    return body
+                log.info("nhn: task %s failed (%s); retrying it once", ticket.remote_id, code)
+                ticket.remote_id = await self._restart_task(session, ticket.remote_id)
+                restarted = True
+                self.jobs.accepted(url, options, ticket.remote_id, session.base)
 
-    def _remember(self, url: str, options: TranscriptionOptions, task_id: str, base: str) -> None:
-        if self.config.journal is not None:
-            self.config.journal.record(self.name, url, options, task_id, endpoint=base)
+        return await self.jobs.follow(
+            ticket, poll, self._outcome, gone=lambda exc: isinstance(exc, NhnTaskLostError)
+        )
 
-    def _forget(self, task_id: str) -> None:
-        if self.config.journal is not None:
-            self.config.journal.finish(self.name, task_id)
+    def _outcome(self, body: dict[str, Any]) -> dict[str, Any] | None:
+        """The result of an ended task; None for no speech; a failure raises its error."""
+        if body.get("taskStatus") == "COMPLETED":
+            result: dict[str, Any] = body["result"]
+            return result
+        successful, code, message = header_code(body)
+        if code == SPEECH_NOT_DETECTED:
+            return None
+        raise nhn_error(-1 if successful else code, self.name, service_message=message)
 
-    def _collected(self, task_id: str) -> None:  # the caller forgets it once the result is saved
-        if self.config.journal is not None:
-            self.config.journal.collected(self.name, task_id)
+
+def _task_state(body: dict[str, Any]) -> Progress | None:
+    status = body.get("taskStatus")
+    if status in ("COMPLETED", "FAILED"):
+        return None
+    return Progress("queued" if status == "PENDING" else "processing", None)

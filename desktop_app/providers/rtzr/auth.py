@@ -35,7 +35,7 @@ from desktop_app.providers.http import (
     RetryPolicy,
     check_endpoint,
     make_client,
-    transport_error,
+    send,
     with_retries,
 )
 from desktop_app.providers.rtzr.errors import SIGN_IN_FIX, error_body, rtzr_error
@@ -200,14 +200,14 @@ class RtzrAuth:
 
     async def _authenticate(self, client: httpx.AsyncClient) -> AccessToken:
         global _fetches
-        try:
-            response = await client.post(
-                f"{self.base_url}/v1/authenticate",
-                data={"client_id": self._client_id, "client_secret": self._secret},
-                headers={"Accept": "application/json"},
-            )
-        except httpx.HTTPError as exc:
-            raise transport_error(exc, self.engine) from None
+        response = await send(
+            client,
+            "POST",
+            f"{self.base_url}/v1/authenticate",
+            engine=self.engine,
+            data={"client_id": self._client_id, "client_secret": self._secret},
+            headers={"Accept": "application/json"},
+        )
         if response.status_code in (400, 401, 403):
             code, _ = error_body(response)
             raise AuthError(

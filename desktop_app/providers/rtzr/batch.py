@@ -42,7 +42,7 @@ from desktop_app.core.errors import (
     ServerError,
     UnsupportedOptionError,
 )
-from desktop_app.core.journal import RemoteJob, is_shutdown, options_from_dict
+from desktop_app.core.journal import RemoteJob, options_from_dict
 from desktop_app.core.options import TranscriptionOptions
 from desktop_app.core.progress import Progress, ProgressCallback, ignore_progress
 from desktop_app.core.service_times import (
@@ -55,7 +55,6 @@ from desktop_app.core.transcript import Segment, Speaker, Transcript, Word
 from desktop_app.providers.base import (
     Capabilities,
     MediaSource,
-    Provider,
     check_options,
 )
 from desktop_app.providers.http import (
@@ -64,11 +63,11 @@ from desktop_app.providers.http import (
     check_endpoint,
     create_remote_job,
     duplicate_job_notice,
-    make_client,
     transport_error,
     with_retries,
 )
 from desktop_app.providers.registry import register
+from desktop_app.providers.remote_job import HttpProvider, PollLater, Ticket, poll_job
 from desktop_app.providers.rtzr.auth import DEFAULT_BASE_URL, RtzrAuth
 from desktop_app.providers.rtzr.config import DETECTING, EXTRA_OPTIONS, build_request_config
 from desktop_app.providers.rtzr.errors import (
@@ -192,7 +191,7 @@ def _duration(path: Path) -> float | None:
 
 
 @register
-class RtzrProvider(Provider):
+class RtzrProvider(HttpProvider):
     """Return Zero batch STT. Coroutines run on the engine loop thread; file conversion runs on
     a worker thread."""
 
@@ -225,29 +224,18 @@ class RtzrProvider(Provider):
     def base_url(self) -> str:
         return check_endpoint(self.config.endpoint or DEFAULT_BASE_URL)
 
-    def _policy(self) -> RetryPolicy:
-        settings: dict[str, Any] = self.config.settings
-        return RetryPolicy(
-            attempts=int(settings.get("retry_attempts", 5)),
-            base_delay=float(settings.get("retry_base_delay", 0.5)),
-        )
-
-    def _poll_interval(self) -> float:
-        value = float(self.config.settings.get("poll_interval", POLL_INTERVAL))
-        return value if value > 0 else POLL_INTERVAL
-
     def _auth(self, base: str) -> RtzrAuth:
         keys = self.credentials()
         return RtzrAuth(
-            base, keys["client_id"], keys["client_secret"], engine=self.name, policy=self._policy()
+            base,
+            keys["client_id"],
+            keys["client_secret"],
+            engine=self.name,
+            policy=self.retry_policy(),
         )
 
     def _client(self, base: str) -> httpx.AsyncClient:
-        return make_client(base, timeout=float(self.config.settings.get("timeout", 120.0)))
-
-    def _forget(self, remote_id: str) -> None:
-        if self.config.journal is not None:
-            self.config.journal.finish(self.name, remote_id)
+        return self.client(base, timeout=self.seconds_setting("timeout", 120.0))
 
     # -- requests ----------------------------------------------------------------------------
     async def _request(
@@ -275,8 +263,8 @@ class RtzrProvider(Provider):
             return read(response)
 
         if lost is None:
-            return await with_retries(call, self._policy())
-        result, twice = await create_remote_job(call, self._policy(), engine=self.name)
+            return await with_retries(call, self.retry_policy())
+        result, twice = await create_remote_job(call, self.retry_policy(), engine=self.name)
         lost.append(twice)
         return result
 
@@ -313,7 +301,7 @@ class RtzrProvider(Provider):
 
         busy = RetryPolicy(
             attempts=int(self.config.settings.get("busy_attempts", BUSY_ATTEMPTS)),
-            base_delay=self._poll_interval(),
+            base_delay=self.poll_interval(POLL_INTERVAL),
             max_delay=MAX_BUSY_DELAY,
         )
         refusals = 0
@@ -330,48 +318,6 @@ class RtzrProvider(Provider):
                 progress(Progress("queued", None, "the service is busy; waiting to upload"))
                 await asyncio.sleep(wait)
 
-    async def _poll(
-        self,
-        client: httpx.AsyncClient,
-        auth: RtzrAuth,
-        remote_id: str,
-        progress: ProgressCallback,
-        *,
-        first_wait: bool,
-    ) -> dict[str, Any]:
-        """Poll until the job is ``completed`` or ``failed``; returns that answer."""
-
-        async def send(headers: dict[str, str]) -> httpx.Response:
-            return await client.get(
-                f"/v1/transcribe/{remote_id}", headers={**headers, "Accept": "application/json"}
-            )
-
-        def read(response: httpx.Response) -> dict[str, Any]:
-            return _checked_status(response, self.name)
-
-        interval = self._poll_interval()
-        wait = interval if first_wait else 0.0
-        slowdowns = 0
-        progress(Progress("queued", None, "waiting for the service"))
-        while True:
-            if wait > 0:
-                await asyncio.sleep(wait)
-            try:
-                body = await self._request(client, auth, send, read)
-            except _Backoff as backoff:
-                slowdowns += 1
-                if slowdowns > MAX_SLOWDOWNS:
-                    raise backoff.error from None
-                interval = min(MAX_POLL_INTERVAL, interval * 2)
-                wait = min(MAX_POLL_INTERVAL, max(interval, backoff.error.retry_after or 0.0))
-                log.info("%s: polling too fast; next poll in %.1f s", self.name, wait)
-                continue
-            slowdowns = 0
-            if body["status"] != "transcribing":
-                return body
-            progress(Progress("processing", None, "transcribing"))
-            wait = interval
-
     async def _collect(
         self,
         client: httpx.AsyncClient,
@@ -381,21 +327,59 @@ class RtzrProvider(Provider):
         *,
         first_wait: bool,
     ) -> dict[str, Any]:
-        """Poll a journaled job to its end and take it off the journal once it is over (or the
-        user cancelled it). A crash or a lasting network failure leaves it there to resume."""
-        try:
-            body = await self._poll(client, auth, remote_id, progress, first_wait=first_wait)
-        except (asyncio.CancelledError, RemoteJobLostError) as stop:
-            if not is_shutdown(stop):
-                self._forget(remote_id)
-            raise
-        if body["status"] == "failed":
-            self._forget(remote_id)
-            raise job_failure_error(body.get("error"), self.name)
-        if self.config.journal is not None:  # the caller forgets it once the result is saved
-            self.config.journal.collected(self.name, remote_id)
-        progress(Progress("done", 1.0))
-        return body
+        """Poll a journaled job until it is ``completed`` (returns that answer) or ``failed``;
+        see :meth:`JobLedger.follow` for when its journal entry goes."""
+
+        async def send(headers: dict[str, str]) -> httpx.Response:
+            return await client.get(
+                f"/v1/transcribe/{remote_id}", headers={**headers, "Accept": "application/json"}
+            )
+
+        def read(response: httpx.Response) -> dict[str, Any]:
+            return _checked_status(response, self.name)
+
+        interval = self.poll_interval(POLL_INTERVAL)
+        slowdowns = 0
+
+        async def fetch() -> dict[str, Any]:
+            nonlocal interval, slowdowns
+            try:
+                body = await self._request(client, auth, send, read)
+            except _Backoff as backoff:
+                slowdowns += 1
+                if slowdowns > MAX_SLOWDOWNS:
+                    raise backoff.error from None
+                interval = min(MAX_POLL_INTERVAL, interval * 2)
+                wait = min(MAX_POLL_INTERVAL, max(interval, backoff.error.retry_after or 0.0))
+                log.info("%s: polling too fast; next poll in %.1f s", self.name, wait)
+                raise PollLater(wait) from None
+            slowdowns = 0
+            return body
+
+        def state(body: dict[str, Any]) -> Progress | None:
+            if body["status"] != "transcribing":
+                return None
+            return Progress("processing", None, "transcribing")
+
+        def poll() -> Awaitable[dict[str, Any]]:
+            # A slowdown lengthens the pause for good, so the interval is read before each one.
+            return poll_job(
+                fetch, state, interval=lambda: interval, progress=progress, first_wait=first_wait
+            )
+
+        def finish(body: dict[str, Any]) -> dict[str, Any]:
+            if body["status"] == "failed":
+                raise job_failure_error(body.get("error"), self.name)
+            progress(Progress("done", 1.0))
+            return body
+
+        progress(Progress("queued", None, "waiting for the service"))
+        return await self.jobs.follow(
+            Ticket(remote_id),
+            poll,
+            finish,
+            gone=lambda exc: isinstance(exc, RemoteJobLostError),
+        )
 
     async def check_connection(self) -> None:
         """Sign in afresh (a cached token would prove nothing new): a token proves the
@@ -420,9 +404,8 @@ class RtzrProvider(Provider):
         config = build_request_config(options, self.name)
         base = self.base_url()
         auth = self._auth(base)
-        journal = self.config.journal
         async with self._client(base) as client:
-            earlier = journal.find(self.name, str(path), options) if journal else None
+            earlier = self.jobs.find(str(path), options)
             if earlier is not None:
                 log.info("%s: resuming journaled job for %s", self.name, path.name)
                 try:
@@ -439,10 +422,7 @@ class RtzrProvider(Provider):
             lost: list[bool] = []
             async with prepared_upload(path, progress) as upload:
                 remote_id = await self._submit(client, auth, upload, config, progress, lost)
-                if journal is not None:
-                    journal.record(
-                        self.name, str(path), options, remote_id, endpoint=self.config.endpoint
-                    )
+                self.jobs.accepted(str(path), options, remote_id, self.config.endpoint)
                 duration = upload.duration
             log.info("%s: job accepted", self.name)
             body = await self._collect(client, auth, remote_id, progress, first_wait=True)

@@ -56,7 +56,8 @@ EXTRA_OPTIONS: tuple[OptionSpec, ...] = (
 DEFAULTS: dict[str, Any] = {spec.name: spec.default for spec in EXTRA_OPTIONS}
 
 
-def _invalid(name: str, value: Any, expected: str, expected_ko: str) -> ConfigurationError:
+def invalid_value(name: str, value: Any, expected: str, expected_ko: str) -> ConfigurationError:
+    """The error for an option value of the wrong kind or range (batch and stream options)."""
     return ConfigurationError(
         f"'{value}' is not a valid value for {name}",
         fix=f"Give {name} {expected}.",
@@ -73,7 +74,7 @@ def _flag(extra: dict[str, Any], name: str) -> bool:
         return True
     if isinstance(value, str) and value.strip().lower() in {"0", "false", "no", "off"}:
         return False
-    raise _invalid(name, value, "true or false", "true 또는 false")
+    raise invalid_value(name, value, "true or false", "true 또는 false")
 
 
 def _positive(extra: dict[str, Any], name: str) -> int:
@@ -84,14 +85,14 @@ def _positive(extra: dict[str, Any], name: str) -> int:
     elif isinstance(value, str) and value.strip().isdigit():
         number = int(value.strip())
     if number is None or number < 1:
-        raise _invalid(name, value, "a whole number of at least 1", "1 이상의 정수")
+        raise invalid_value(name, value, "a whole number of at least 1", "1 이상의 정수")
     return number
 
 
 def _choice(extra: dict[str, Any], name: str, choices: tuple[str, ...]) -> str:
     value = str(extra.get(name, DEFAULTS[name])).strip()
     if value not in choices:
-        raise _invalid(name, value, "one of " + ", ".join(choices), ", ".join(choices))
+        raise invalid_value(name, value, "one of " + ", ".join(choices), ", ".join(choices))
     return value
 
 
@@ -150,7 +151,7 @@ def _candidates(extra: dict[str, Any], language: str) -> list[str]:
     codes = [_language_code(word) for word in words]
     bad = [word for word, code in zip(words, codes, strict=True) if code is None]
     if bad:
-        raise _invalid("language_candidates", ", ".join(bad), "ISO 639 codes such as ko,en,ja",
+        raise invalid_value("language_candidates", ", ".join(bad), "ISO 639 codes such as ko,en,ja",
                        "ko,en,ja 같은 ISO 639 코드")  # fmt: skip
     return list(dict.fromkeys(code for code in codes if code is not None))
 
@@ -214,7 +215,7 @@ def build_request_config(options: TranscriptionOptions, engine: str) -> dict[str
             "--min-speakers/--max-speakers", engine, detail="it takes an exact --speakers N"
         )
     if options.speakers is not None and options.speakers < 0:
-        raise _invalid("--speakers", options.speakers, "0 (automatic) or more", "0(자동) 이상")
+        raise invalid_value("--speakers", options.speakers, "0 (automatic) or more", "0(자동) 이상")
     model = _choice(extra, "model_name", MODELS)
     language = request_language(options, model)
     config: dict[str, Any] = {

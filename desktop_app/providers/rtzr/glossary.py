@@ -52,14 +52,24 @@ def _whisper(engine: str, options: TranscriptionOptions) -> Notice | None:
     )
 
 
-def compile_rtzr(glossary: Glossary, options: TranscriptionOptions) -> CompiledGlossary:
-    unusable = _whisper("rtzr", options)
+def _usable(
+    engine: str, glossary: Glossary, options: TranscriptionOptions, limit: int
+) -> tuple[list[GlossaryEntry] | None, list[Notice]]:
+    """The entries to send (None when the model takes no keywords) and the notices so far."""
+    unusable = _whisper(engine, options)
     if unusable:
-        return CompiledGlossary(notices=[unusable])
+        return None, [unusable]
     notices: list[Notice] = []
-    entries = _fitting("rtzr", glossary, notices)
-    if len(entries) > MAX_KEYWORDS:
-        raise too_many("rtzr", entries, MAX_KEYWORDS)
+    entries = _fitting(engine, glossary, notices)
+    if len(entries) > limit:
+        raise too_many(engine, entries, limit)
+    return entries, notices
+
+
+def compile_rtzr(glossary: Glossary, options: TranscriptionOptions) -> CompiledGlossary:
+    entries, notices = _usable("rtzr", glossary, options, MAX_KEYWORDS)
+    if entries is None:
+        return CompiledGlossary(notices=notices)
     weighted = [e for e in entries if e.weight is not None]
     if weighted:
         notices.append(
@@ -75,13 +85,9 @@ def compile_rtzr(glossary: Glossary, options: TranscriptionOptions) -> CompiledG
 
 
 def compile_rtzr_stream(glossary: Glossary, options: TranscriptionOptions) -> CompiledGlossary:
-    unusable = _whisper("rtzr-stream", options)
-    if unusable:
-        return CompiledGlossary(notices=[unusable])
-    notices: list[Notice] = []
-    entries = _fitting("rtzr-stream", glossary, notices)
-    if len(entries) > MAX_STREAM_KEYWORDS:
-        raise too_many("rtzr-stream", entries, MAX_STREAM_KEYWORDS)
+    entries, notices = _usable("rtzr-stream", glossary, options, MAX_STREAM_KEYWORDS)
+    if entries is None:
+        return CompiledGlossary(notices=notices)
     keywords = []
     clamped = []
     for entry in entries:

@@ -27,14 +27,11 @@ Settings: ``final_timeout`` (10 s), ``open_timeout`` (15 s), ``frame_seconds`` (
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
 import logging
 import ssl
-from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
@@ -44,15 +41,11 @@ from desktop_app.core.errors import (
     NetworkError,
     ServerError,
     SoriError,
-    UnsupportedOptionError,
 )
 from desktop_app.core.options import TranscriptionOptions
-from desktop_app.core.progress import ProgressCallback, ignore_progress
-from desktop_app.core.transcript import Transcript
 from desktop_app.providers.base import (
     Capabilities,
     MediaSource,
-    Provider,
     StreamEvent,
     check_options,
 )
@@ -72,7 +65,7 @@ from desktop_app.providers.rtzr.stream_wire import (
     handshake_error,
     stream_query,
 )
-from desktop_app.providers.streamed_file import transcribe_by_streaming
+from desktop_app.providers.streaming import Outbox, StreamingProvider, StreamSession
 
 if TYPE_CHECKING:  # websockets loads when a stream opens, not with the window
     from websockets.asyncio.client import ClientConnection
@@ -81,7 +74,6 @@ log = logging.getLogger(__name__)
 
 STREAM_PATH: Final = "/v1/transcribe:streaming"
 FRAME_SECONDS: Final = 0.1
-FILE_CHUNK_SECONDS: Final = 1.0
 FINAL_TIMEOUT: Final = 10.0
 OPEN_TIMEOUT: Final = 15.0
 CLOSE_TIMEOUT: Final = 2.0
@@ -106,18 +98,6 @@ class _Closed:
     reason: str
 
 
-class _Marker:
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def __repr__(self) -> str:
-        return f"<{self.name}>"
-
-
-EOS_SENT: Final = _Marker("EOS sent")
-_Item = str | _Closed | BaseException | _Marker
-
-
 class _Refused(Exception):
     """A handshake the service answered with an HTTP error."""
 
@@ -128,7 +108,7 @@ class _Refused(Exception):
 
 
 @register
-class RtzrStreamProvider(Provider):
+class RtzrStreamProvider(StreamingProvider):
     """RTZR real-time recognition. Coroutines run on the engine loop thread."""
 
     name: ClassVar[str] = "rtzr-stream"
@@ -166,10 +146,7 @@ class RtzrStreamProvider(Provider):
         url = stream_url(base, stream_query(options))
         keys = self.credentials()
         settings: dict[str, Any] = self.config.settings
-        policy = RetryPolicy(
-            attempts=int(settings.get("retry_attempts", 5)),
-            base_delay=float(settings.get("retry_base_delay", 0.5)),
-        )
+        policy = RetryPolicy.from_settings(settings)
         auth = RtzrAuth(
             base, keys["client_id"], keys["client_secret"], engine=self.name, policy=policy
         )
@@ -183,32 +160,10 @@ class RtzrStreamProvider(Provider):
             open_timeout=float(settings.get("open_timeout", OPEN_TIMEOUT)),
         )
 
-    async def stream(
-        self, audio: AsyncIterator[bytes], options: TranscriptionOptions
-    ) -> AsyncIterator[StreamEvent]:
-        session = self.open_session(options)
-        async with contextlib.aclosing(session.events(audio)) as events:
-            async for event in events:
-                yield event
 
-    async def transcribe(
-        self,
-        source: MediaSource,
-        options: TranscriptionOptions,
-        progress: ProgressCallback = ignore_progress,
-    ) -> Transcript:
-        self.check_options(options, source)
-        if source.path is None:
-            raise UnsupportedOptionError(f"{source.kind} input", self.name)
-        return await transcribe_by_streaming(
-            self, Path(source.path), options, progress, chunk_seconds=FILE_CHUNK_SECONDS
-        )
-
-
-class RtzrStreamSession:
-    """One WebSocket session, from the handshake to the server's close. Runs on the engine loop
-    thread; :meth:`events` uses two helper tasks (sending audio, reading answers) that end with
-    it, whether it finishes, fails or is cancelled."""
+class RtzrStreamSession(StreamSession["ClientConnection"]):
+    """One WebSocket session, from the handshake to the server's close, on the streaming base
+    (:class:`~desktop_app.providers.streaming.StreamSession`; engine loop thread)."""
 
     def __init__(
         self,
@@ -220,29 +175,22 @@ class RtzrStreamSession:
         final_timeout: float = FINAL_TIMEOUT,
         open_timeout: float = OPEN_TIMEOUT,
     ) -> None:
+        super().__init__(engine, final_timeout=final_timeout)
         self.url = url
-        self.engine = engine
         self._auth = auth
         self._frame_bytes = frame_bytes
-        self._final_timeout = final_timeout
         self._open_timeout = open_timeout
-        self.sent_bytes = 0
-        self.frames_sent = 0
-        self.eos_sent = False
-        self.on_sent: Callable[[int], None] | None = None
+        self._tracker = ResultTracker()
 
-    async def events(self, audio: AsyncIterator[bytes]) -> AsyncGenerator[StreamEvent, None]:
-        """Recognise ``audio`` (16 kHz mono s16 chunks); ends after the last result."""
-        ws = await self._connect()
-        try:
-            async with contextlib.aclosing(self._exchange(ws, audio)) as events:
-                async for event in events:
-                    yield event
-        finally:
-            await ws.close()
+    @property
+    def eos_sent(self) -> bool:
+        return self.audio_ended
 
-    # -- opening -----------------------------------------------------------------------------
-    async def _connect(self) -> ClientConnection:
+    # -- opening and closing -----------------------------------------------------------------
+    async def close(self, connection: ClientConnection) -> None:
+        await connection.close()
+
+    async def open(self) -> ClientConnection:
         token = await self._auth.token()
         try:
             return await self._open(token)
@@ -319,45 +267,21 @@ class RtzrStreamSession:
             ) from None
 
     # -- the exchange ------------------------------------------------------------------------
-    async def _exchange(
-        self, ws: ClientConnection, audio: AsyncIterator[bytes]
-    ) -> AsyncGenerator[StreamEvent, None]:
-        loop = asyncio.get_running_loop()
-        outbox: asyncio.Queue[_Item] = asyncio.Queue()
-        tracker = ResultTracker()
-        sender = asyncio.create_task(self._send(ws, audio, outbox), name="rtzr-send")
-        receiver = asyncio.create_task(self._receive(ws, outbox), name="rtzr-receive")
-        deadline: float | None = None
-        try:
-            while True:
-                timeout = None if deadline is None else max(0.0, deadline - loop.time())
-                try:
-                    item = await asyncio.wait_for(outbox.get(), timeout)
-                except TimeoutError:
-                    log.warning("%s: the service did not close the stream within %g s of EOS",
-                                self.engine, self._final_timeout)  # fmt: skip
-                    break
-                if item is EOS_SENT:
-                    deadline = loop.time() + self._final_timeout
-                elif isinstance(item, _Closed):
-                    error = close_error(item.code, item.reason, self.engine, eos_sent=self.eos_sent)
-                    if error is not None:
-                        raise error
-                    break
-                elif isinstance(item, BaseException):
-                    raise item
-                elif isinstance(item, str):
-                    event = self._result(tracker, item)
-                    if event is not None:
-                        yield event
-            for event in tracker.settle():
-                yield event
-        finally:
-            for task in (sender, receiver):
-                task.cancel()
-            await asyncio.gather(sender, receiver, return_exceptions=True)
+    def handle(self, item: object) -> tuple[Iterable[StreamEvent], bool]:
+        if isinstance(item, _Closed):
+            error = close_error(item.code, item.reason, self.engine, eos_sent=self.eos_sent)
+            if error is not None:
+                raise error
+            return (), True
+        if not isinstance(item, str):
+            return (), False
+        event = self._result(item)
+        return ([] if event is None else [event]), False
 
-    def _result(self, tracker: ResultTracker, text: str) -> StreamEvent | None:
+    def settle(self) -> Iterable[StreamEvent]:
+        return self._tracker.settle()
+
+    def _result(self, text: str) -> StreamEvent | None:
         try:
             message: Any = json.loads(text)
         except ValueError:
@@ -368,45 +292,29 @@ class RtzrStreamSession:
         error = frame_error(message, self.engine)
         if error is not None:
             raise error
-        return tracker.apply(message, self.sent_bytes / BYTES_PER_SECOND)
+        return self._tracker.apply(message, self.sent_seconds)
 
-    async def _send(
-        self, ws: ClientConnection, audio: AsyncIterator[bytes], outbox: asyncio.Queue[_Item]
-    ) -> None:
+    async def send_audio(self, connection: ClientConnection, audio: AsyncIterator[bytes]) -> None:
         """Send audio in frames of ``frame_bytes`` as it comes, then ``EOS``."""
+        tail: list[bytes] = []
+        async for frame in self.frames(audio, self._frame_bytes, self._frame_bytes, tail):
+            await connection.send(frame)
+            self.count_sent(len(frame))
+        if tail[0]:
+            await connection.send(tail[0])
+            self.count_sent(len(tail[0]))
+        await connection.send("EOS")
+
+    def closed(self, error: Exception) -> bool:
         from websockets.exceptions import ConnectionClosed
 
-        pending = bytearray()
-        try:
-            async for chunk in audio:
-                pending += chunk
-                while len(pending) >= self._frame_bytes:
-                    await self._send_frame(ws, bytes(pending[: self._frame_bytes]))
-                    del pending[: self._frame_bytes]
-            tail = len(pending) - len(pending) % SAMPLE_WIDTH
-            if tail:
-                await self._send_frame(ws, bytes(pending[:tail]))
-            await ws.send("EOS")
-            self.eos_sent = True
-            outbox.put_nowait(EOS_SENT)
-        except ConnectionClosed:
-            return  # the receiver reports why
-        except Exception as exc:  # the audio source failed: the session fails with its error
-            outbox.put_nowait(exc)
+        return isinstance(error, ConnectionClosed)
 
-    async def _send_frame(self, ws: ClientConnection, frame: bytes) -> None:
-        await ws.send(frame)
-        self.frames_sent += 1
-        self.sent_bytes += len(frame)
-        if self.on_sent is not None:
-            self.on_sent(self.sent_bytes)
-
-    @staticmethod
-    async def _receive(ws: ClientConnection, outbox: asyncio.Queue[_Item]) -> None:
+    async def receive(self, connection: ClientConnection, outbox: Outbox) -> None:
         from websockets.exceptions import ConnectionClosedError
 
         try:
-            async for message in ws:
+            async for message in connection:
                 if isinstance(message, str):
                     outbox.put_nowait(message)
         except ConnectionClosedError as exc:
@@ -416,4 +324,4 @@ class RtzrStreamSession:
             else:
                 outbox.put_nowait(_Closed(received.code, received.reason))
             return
-        outbox.put_nowait(_Closed(ws.close_code, ws.close_reason or ""))
+        outbox.put_nowait(_Closed(connection.close_code, connection.close_reason or ""))

@@ -40,7 +40,12 @@ from desktop_app.core.service_times import repaired_segment, service_text
 from desktop_app.core.transcript import Segment, Word
 from desktop_app.providers.base import OptionSpec, StreamEvent
 from desktop_app.providers.http import parse_retry_after
-from desktop_app.providers.rtzr.config import DETECTING, request_keywords, request_language
+from desktop_app.providers.rtzr.config import (
+    DETECTING,
+    invalid_value,
+    request_keywords,
+    request_language,
+)
 from desktop_app.providers.rtzr.errors import make_error
 
 log = logging.getLogger(__name__)
@@ -72,15 +77,6 @@ STREAM_OPTIONS: tuple[OptionSpec, ...] = (
 DEFAULTS: dict[str, Any] = {spec.name: spec.default for spec in STREAM_OPTIONS}
 
 
-def _invalid(name: str, value: Any, expected: str, expected_ko: str) -> ConfigurationError:
-    return ConfigurationError(
-        f"'{value}' is not a valid value for {name}",
-        fix=f"Give {name} {expected}.",
-        message_ko=f"'{value}'은(는) {name}에 쓸 수 없는 값입니다",
-        fix_ko=f"{name}에는 {expected_ko}을(를) 쓰세요.",
-    )
-
-
 def _flag(extra: Mapping[str, Any], name: str) -> str:
     value = extra.get(name, DEFAULTS[name])
     text = str(value).strip().lower()
@@ -88,7 +84,7 @@ def _flag(extra: Mapping[str, Any], name: str) -> str:
         return "true"
     if value is False or text in {"0", "false", "no", "off"}:
         return "false"
-    raise _invalid(name, value, "true or false", "true 또는 false")
+    raise invalid_value(name, value, "true or false", "true 또는 false")
 
 
 def _epd_time(extra: Mapping[str, Any]) -> float:
@@ -98,7 +94,7 @@ def _epd_time(extra: Mapping[str, Any]) -> float:
     except (TypeError, ValueError):
         seconds = math.nan
     if isinstance(value, bool) or not 0.0 <= seconds <= MAX_EPD_TIME:
-        raise _invalid("epd_time", value, f"seconds from 0 to {MAX_EPD_TIME:g}",
+        raise invalid_value("epd_time", value, f"seconds from 0 to {MAX_EPD_TIME:g}",
                        f"0~{MAX_EPD_TIME:g} 사이의 초")  # fmt: skip
     return seconds
 
@@ -107,7 +103,7 @@ def stream_model(options: TranscriptionOptions) -> tuple[str, str | None]:
     """The ``model_name`` to send and, for whisper, the ``language``."""
     choice = str(options.extra.get("model_name", DEFAULTS["model_name"])).strip()
     if choice not in MODELS:
-        raise _invalid("model_name", choice, "one of " + ", ".join(MODELS), ", ".join(MODELS))
+        raise invalid_value("model_name", choice, "one of " + ", ".join(MODELS), ", ".join(MODELS))
     if choice == "whisper":
         language = request_language(options, "whisper")
         if language in DETECTING:
@@ -174,7 +170,7 @@ def stream_query(options: TranscriptionOptions) -> dict[str, str]:
         "domain": str(extra.get("domain", DEFAULTS["domain"])).strip(),
     }
     if query["domain"] not in DOMAINS:
-        raise _invalid("domain", query["domain"], "CALL or MEETING", "CALL 또는 MEETING")
+        raise invalid_value("domain", query["domain"], "CALL or MEETING", "CALL 또는 MEETING")
     if language is not None:
         query["language"] = language
     for name in ("use_itn", "use_disfluency_filter", "use_profanity_filter", "use_punctuation"):
