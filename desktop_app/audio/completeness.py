@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from desktop_app.audio.decode import (
-    _ESTIMATED_DURATION_FORMATS,
+from desktop_app.audio.media_file import (
+    ESTIMATED_DURATION_FORMATS,
     SCAN_MAX_BYTES,
-    _audio_stream,
-    _checked_path,
-    _header_duration,
-    _open,
+    audio_stream,
+    checked_path,
+    header_duration,
+    open_container,
 )
 from desktop_app.core.errors import AudioError
 
@@ -31,20 +31,20 @@ def audio_ends_early(path: Path | str) -> float | None:
     import av.error
 
     try:
-        checked = _checked_path(path)
-        container = _open(checked)
+        checked = checked_path(path)
+        container = open_container(checked)
     except AudioError:
         return None
     with container:
         try:
-            stream = _audio_stream(container, checked)
+            stream = audio_stream(container, checked)
         except AudioError:
             return None
-        promised = _header_duration(container, stream)
+        promised = header_duration(container, stream)
         if (
             promised is None
             or stream.time_base is None
-            or container.format.name in _ESTIMATED_DURATION_FORMATS
+            or container.format.name in ESTIMATED_DURATION_FORMATS
         ):
             return None
         time_base = float(stream.time_base)
