@@ -42,7 +42,6 @@ ALLOWED_CROSSINGS: dict[tuple[str, str], str] = {
 }
 QT_MODULES = {"PySide6", "PyQt6", "PyQt5", "PySide2", "shiboken6"}
 MAX_LINES = 550
-# Modules over MAX_LINES today, owned by the hardening branch; split them and drop them here.
 
 VENDOR = re.compile(r"clova|nhn|rtzr|naver|vito|vosk|whisper", re.IGNORECASE)
 # Modules outside providers/ that still name a vendor. The engine-description step (each engine
