@@ -80,7 +80,7 @@ class HubEmulator(BaseEmulator):
         self.chunk_delay = 0.0
 
     def add_repo(self, repo_id: str, files: dict[str, bytes], commit: str | None = None) -> HubRepo:
-        digest = hashlib.sha1(repo_id.encode() + b"".join(sorted(files)), usedforsecurity=False)
+        digest = hashlib.sha1("\0".join([repo_id, *sorted(files)]).encode(), usedforsecurity=False)
         repo = HubRepo(repo_id, commit or digest.hexdigest(), dict(files))
         self.repos[repo_id] = repo
         return repo

@@ -104,7 +104,7 @@ def test_a_hub_repository_id_resolves_once_downloaded() -> None:
 def test_a_folder_path_is_checked_and_used(tmp_path: Path) -> None:
     folder = write_model(tmp_path / "my model")
     assert resolve_model(str(folder)) == folder
-    with pytest.raises(EngineUnavailableError, match="missing model.bin"):
+    with pytest.raises(EngineUnavailableError, match=r"missing model\.bin"):
         resolve_model(str(write_model(tmp_path / "half", {"config.json": b"{}"})))
     with pytest.raises(EngineUnavailableError, match="does not exist"):
         resolve_model(str(tmp_path / "gone" / "model"))
