@@ -13,12 +13,12 @@ from collections.abc import Sequence
 
 from desktop_app import __version__
 
-SUBCOMMANDS = ("transcribe", "live", "providers", "credentials")
+SUBCOMMANDS = ("transcribe", "live", "providers", "credentials", "models")
 
 
 def build_parser() -> argparse.ArgumentParser:
     # Here, not at the top: opening the window needs none of the subcommands' modules.
-    from desktop_app.cli import commands, credentials, live
+    from desktop_app.cli import commands, credentials, live, models
 
     parser = argparse.ArgumentParser(
         prog="sori",
@@ -31,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     live.add_parser(sub)
     commands.add_providers_parser(sub)
     credentials.add_parser(sub)
+    models.add_parser(sub)
     return parser
 
 
