@@ -104,7 +104,9 @@ def test_ctrl_c_keeps_the_partial_and_the_next_run_finishes(
     assert not install_dir("small").exists()
 
     hub.emulator.chunk_delay = 0.0
-    finished = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    finished = subprocess.run(
+        command, check=False, env=env, capture_output=True, text=True, timeout=120
+    )
     assert finished.returncode == 0, finished.stderr
     folder = resolve_model("small")
     assert (folder / "model.bin").read_bytes() == files["model.bin"]
