@@ -2,12 +2,19 @@
 each finished utterance a moment later.
 
 The audio goes to Vosk (:func:`desktop_app.providers.vosk.live.live_events`) and onto a tape.
-Vosk's partial and final events are passed on as they come. When Vosk ends an utterance
-(its endpoint), the audio of that utterance is cut from the tape and queued for Whisper on a
-worker thread, so partial text of the next utterance keeps flowing meanwhile; Whisper's text is
-then sent under the same key, replacing Vosk's. The audio given to Whisper runs from the end of
-the previous utterance to just after this one's last word, so words Vosk did not hear at the
-start of an utterance are not lost. If Whisper finds nothing or fails, Vosk's text stays.
+Vosk's partial and final events are passed on as they come. An utterance is handed to Whisper
+(on a worker thread, so Vosk's text keeps flowing) as soon as it ends: when the speaker pauses
+(:class:`~desktop_app.providers.whisper.speech_ends.SpeechEnds`, at the microphone's pace) or
+when Vosk ends one (its endpoint, the fallback when the room is too noisy to hear pauses).
+Whisper gets the audio from where the previous utterance ended, so words Vosk missed are not
+lost; utterances that queue up while Whisper is busy are decoded in one call.
+
+Whisper's text then replaces Vosk's for that stretch of audio: it is sent under the key of the
+first Vosk segment it covers (so the text is replaced in place), the other covered keys are
+emptied, and a Vosk segment running past the stretch keeps only its later words. Vosk events
+for audio Whisper has already done are trimmed or dropped; keys are this stream's own, so a
+Vosk key whose text Whisper took over continues under a new one. If Whisper hears nothing or
+fails, Vosk's text stays.
 """
 
 from __future__ import annotations
@@ -22,24 +29,24 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from desktop_app.audio import BYTES_PER_SECOND
-from desktop_app.core.transcript import Segment, Word, mean_confidence
+from desktop_app.core.transcript import Segment, Word, join_words, mean_confidence
 from desktop_app.providers.base import StreamEvent
 from desktop_app.providers.threads import start_worker
 from desktop_app.providers.vosk.live import live_events
 from desktop_app.providers.whisper.runner import DecodeOptions
+from desktop_app.providers.whisper.speech_ends import SpeechEnds
 
 log = logging.getLogger(__name__)
 
-# Audio kept after an utterance's last word (Vosk's word ends are tight).
+# Audio kept after an utterance's last speech (word ends and loudness both run a little early).
 TAIL_SECONDS = 0.25
-# At most this much audio before an utterance's first recognised word goes to Whisper.
-LEAD_SECONDS = 10.0
-# Whisper decodes 30 s at once; longer stretches are cut to their last 30 s.
-MAX_SPAN_SECONDS = 30.0
-# Audio kept on the tape: a span, plus how far Vosk may lag behind the microphone.
-KEEP_SECONDS = 2 * MAX_SPAN_SECONDS
-# Shorter stretches are not worth asking Whisper about.
-MIN_SPAN_SECONDS = 0.1
+# Whisper decodes 30 s at once; longer stretches are sent in pieces.
+MAX_SPAN_SECONDS = 28.0
+# Audio kept before speech when no utterance is pending: Vosk, running behind, may end an
+# utterance whose start was too quiet to count as speech here.
+LEAD_SECONDS = 5.0
+MIN_SPAN_SECONDS = 0.3
+_EPSILON = 0.02
 
 
 class UtteranceTranscriber(Protocol):
@@ -49,15 +56,25 @@ class UtteranceTranscriber(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
-class _Job:
-    key: int
-    offset: float  # seconds of the stream where ``pcm`` starts
+class Span:
+    """A stretch of the stream's audio for Whisper."""
+
+    start: float
     pcm: bytes
+
+    @property
+    def end(self) -> float:
+        return self.start + len(self.pcm) / BYTES_PER_SECOND
 
 
 @dataclass(frozen=True, slots=True)
-class _Replacement:
-    event: StreamEvent | None
+class Decoded:
+    """Whisper's segments (stream times) for ``start``..``end``, answering ``spans`` spans."""
+
+    start: float
+    end: float
+    segments: list[Segment]
+    spans: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +83,7 @@ class _VoskEnded:
 
 
 class AudioTape:
-    """The stream's audio from ``start`` seconds on; used on the event loop only."""
+    """The stream's recent audio; used on the event loop only."""
 
     def __init__(self) -> None:
         self._data = bytearray()
@@ -79,13 +96,13 @@ class AudioTape:
     def append(self, chunk: bytes) -> None:
         self._data += chunk
 
-    def cut(self, start: float, end: float) -> tuple[float, bytes]:
+    def cut(self, start: float, end: float) -> Span:
         """The audio between ``start`` and ``end`` seconds (clipped to what is kept)."""
         first = max(_byte(start), self._base)
-        last = min(_byte(end), self._base + len(self._data))
-        if last <= first:
-            return first / BYTES_PER_SECOND, b""
-        return first / BYTES_PER_SECOND, bytes(self._data[first - self._base : last - self._base])
+        last = max(first, min(_byte(end), self._base + len(self._data)))
+        return Span(
+            first / BYTES_PER_SECOND, bytes(self._data[first - self._base : last - self._base])
+        )
 
     def forget_before(self, seconds: float) -> None:
         drop = min(_byte(seconds) - self._base, len(self._data))
@@ -95,26 +112,146 @@ class AudioTape:
 
 
 def _byte(seconds: float) -> int:
-    return int(seconds * BYTES_PER_SECOND) & ~1
+    return max(0, int(seconds * BYTES_PER_SECOND) & ~1)
 
 
-def whisper_segment(offset: float, found: list[Segment]) -> Segment | None:
-    """One segment made of Whisper's ``found`` (times from ``offset``), or None for no text."""
-    texts = [segment.text.strip() for segment in found if segment.text.strip()]
+def trim_before(segment: Segment, moment: float) -> Segment | None:
+    """``segment`` without the words before ``moment``; None when nothing is left."""
+    if segment.end <= moment + _EPSILON:
+        return None
+    if segment.start >= moment - _EPSILON or not segment.words:
+        return segment
+    words = [word for word in segment.words if (word.start + word.end) / 2 >= moment]
+    if not words:
+        return None
+    return Segment(
+        start=words[0].start,
+        end=segment.end,
+        text=join_words(words),
+        speaker=segment.speaker,
+        words=words,
+        confidence=mean_confidence(words),
+    )
+
+
+def joined(decoded: Decoded) -> Segment | None:
+    """Whisper's segments for one stretch as one segment, or None when it heard nothing."""
+    texts = [segment.text.strip() for segment in decoded.segments if segment.text.strip()]
     if not texts:
         return None
-    words: list[Word] = [
-        word.shifted(offset) for segment in found for word in segment.words if word.text
-    ]
-    start = words[0].start if words else offset + found[0].start
-    end = words[-1].end if words else offset + found[-1].end
+    words: list[Word] = [word for segment in decoded.segments for word in segment.words]
+    start = min(segment.start for segment in decoded.segments if segment.text.strip())
+    end = max(segment.end for segment in decoded.segments if segment.text.strip())
     return Segment(
         start=start,
         end=max(start, end),
         text=" ".join(texts),
         words=words,
-        confidence=mean_confidence(words) if words else None,
+        confidence=mean_confidence(words),
     )
+
+
+@dataclass(slots=True)
+class _Shown:
+    segment: Segment
+    final: bool
+
+
+class TwoPassState:
+    """Decides what to send, from Vosk's events, the audio and Whisper's answers. Event loop
+    only; ``submit`` queues a span for Whisper."""
+
+    def __init__(self, submit: Any, pause: float = 0.5) -> None:
+        self._submit = submit
+        self.tape = AudioTape()
+        self.ends = SpeechEnds(pause)
+        self.span_start = 0.0  # audio before this is Whisper's (or was silence)
+        self.whispered_until = 0.0  # Whisper's text stands for audio before this
+        self.pending = 0  # spans submitted and not answered
+        self._shown: dict[int, _Shown] = {}  # our key -> Vosk text now shown
+        self._key_of: dict[int, int] = {}  # Vosk key -> our key
+        self._taken: set[int] = set()  # our keys whose text is Whisper's
+        self._next_key = 0
+
+    def _new_key(self) -> int:
+        self._next_key += 1
+        return self._next_key - 1
+
+    # -- audio ----------------------------------------------------------------------------------
+    def audio(self, chunk: bytes) -> None:
+        self.tape.append(chunk)
+        for pause in self.ends.feed(chunk):
+            self.utterance_ended(pause.speech_end + TAIL_SECONDS)
+        if not self.ends.in_speech and self.ends.last_speech_end <= self.span_start:
+            # Nothing said since the last utterance: keep only a little silence before speech.
+            self.span_start = max(self.span_start, self.tape.end - LEAD_SECONDS)
+        elif self.tape.end - self.span_start > MAX_SPAN_SECONDS + 1.0:
+            self.utterance_ended(self.span_start + MAX_SPAN_SECONDS)
+        self.tape.forget_before(self.span_start - 1.0)
+
+    def audio_ended(self) -> None:
+        if self.ends.last_speech_end > self.span_start:
+            self.utterance_ended(self.tape.end)
+
+    def utterance_ended(self, end: float) -> None:
+        """Queue the audio from :attr:`span_start` to ``end`` for Whisper (in pieces if long)."""
+        end = min(end, self.tape.end)
+        while end - self.span_start >= MIN_SPAN_SECONDS:
+            span = self.tape.cut(self.span_start, min(end, self.span_start + MAX_SPAN_SECONDS))
+            if span.end <= self.span_start:
+                break
+            self.span_start = span.end
+            self.pending += 1
+            log.debug("utterance %.2f-%.2f s queued for Whisper", span.start, span.end)
+            self._submit(span)
+
+    # -- Vosk -----------------------------------------------------------------------------------
+    def vosk(self, event: StreamEvent) -> list[StreamEvent]:
+        key = self._key_of.get(event.key)
+        if key is None or key in self._taken:
+            key = self._key_of[event.key] = self._new_key()
+        segment = trim_before(event.segment, self.whispered_until)
+        if segment is not None and event.final and segment.text.strip():
+            self.utterance_ended(segment.end + TAIL_SECONDS)
+        if segment is None or not segment.text.strip():
+            if self._shown.pop(key, None) is None:
+                return []
+            return [StreamEvent(key, Segment(event.segment.start, event.segment.end, ""), True)]
+        self._shown[key] = _Shown(segment, event.final)
+        return [StreamEvent(key, segment, event.final)]
+
+    # -- Whisper --------------------------------------------------------------------------------
+    def whisper(self, decoded: Decoded) -> list[StreamEvent]:
+        self.pending -= decoded.spans
+        segment = joined(decoded)
+        if segment is None:
+            return []
+        self.whispered_until = max(self.whispered_until, decoded.end)
+        covered = sorted(
+            key
+            for key, shown in self._shown.items()
+            if shown.segment.end <= decoded.end + _EPSILON
+            and (shown.segment.start + shown.segment.end) / 2 >= decoded.start - _EPSILON
+        )
+        key = covered[0] if covered else self._new_key()
+        events = [StreamEvent(key, segment, final=True)]
+        self._taken.add(key)
+        for other in covered:
+            del self._shown[other]
+            if other != key:
+                self._taken.add(other)
+                events.append(StreamEvent(other, Segment(decoded.start, decoded.end, ""), True))
+        for other, shown in list(self._shown.items()):
+            if shown.segment.end > decoded.end + _EPSILON:
+                rest = trim_before(shown.segment, decoded.end)
+                if rest is None:
+                    del self._shown[other]
+                    empty = Segment(shown.segment.start, shown.segment.end, "")
+                    events.append(StreamEvent(other, empty, True))
+                elif rest != shown.segment:
+                    self._shown[other] = _Shown(rest, shown.final)
+                    events.append(StreamEvent(other, rest, shown.final))
+        return events
 
 
 async def two_pass_stream(
@@ -123,24 +260,24 @@ async def two_pass_stream(
     audio: AsyncIterator[bytes],
     options: DecodeOptions,
 ) -> AsyncGenerator[StreamEvent, None]:
-    """Recognise ``audio`` (16 kHz mono s16 chunks) with Vosk, then each utterance again with
-    Whisper; yields Vosk's events and Whisper's replacements (same key, ``final=True``).
+    """Recognise ``audio`` (16 kHz mono s16 chunks) with Vosk at once and with Whisper after
+    each utterance; yields keyed events (see the module docstring for how they replace).
 
-    Ends once the audio has ended and every queued utterance has Whisper's answer. Closing the
-    iteration stops Vosk and lets Whisper finish only the utterance it is working on.
+    Ends once the audio has ended and Whisper has answered for all of it. Closing the
+    iteration stops Vosk and lets Whisper finish only the stretch it is working on.
     """
     loop = asyncio.get_running_loop()
-    tape = AudioTape()
-    outbox: asyncio.Queue[StreamEvent | _Replacement | _VoskEnded] = asyncio.Queue()
-    jobs: queue.Queue[_Job | None] = queue.Queue()
+    outbox: asyncio.Queue[StreamEvent | Decoded | _VoskEnded] = asyncio.Queue()
+    spans: queue.Queue[Span | None] = queue.Queue()
     stop = threading.Event()
+    state = TwoPassState(spans.put)
 
     async def taped() -> AsyncGenerator[bytes, None]:
         async for chunk in audio:
             if chunk:
-                tape.append(bytes(chunk))
-                tape.forget_before(tape.end - KEEP_SECONDS)
+                state.audio(bytes(chunk))
                 yield chunk
+        state.audio_ended()
 
     async def follow_vosk() -> None:
         error: BaseException | None = None
@@ -154,61 +291,67 @@ async def two_pass_stream(
             error = exc
         outbox.put_nowait(_VoskEnded(error))
 
-    def post(item: _Replacement) -> None:
+    def post(item: Decoded) -> None:
         with contextlib.suppress(RuntimeError):  # the loop is gone: nobody is listening
             loop.call_soon_threadsafe(outbox.put_nowait, item)
 
-    def transcribe_utterances() -> None:
-        while (job := jobs.get()) is not None:
-            if stop.is_set():
-                post(_Replacement(None))
-                continue
+    def decode(run: list[Span]) -> Decoded:
+        found: list[Segment] = []
+        if not stop.is_set():
             try:
-                found = whisper.transcribe_pcm(job.pcm, options)
-                segment = whisper_segment(job.offset, found)
+                pcm = b"".join(span.pcm for span in run)
+                found = [s.shifted(run[0].start) for s in whisper.transcribe_pcm(pcm, options)]
+                log.debug("Whisper decoded %.2f-%.2f s", run[0].start, run[-1].end)
             except Exception:
                 log.exception("Whisper failed on a live utterance; Vosk's text is kept")
-                segment = None
-            event = None if segment is None else StreamEvent(job.key, segment, final=True)
-            post(_Replacement(event))
+        return Decoded(run[0].start, run[-1].end, found, len(run))
 
-    worker = start_worker(transcribe_utterances, "sori-whisper-live")
+    def transcribe_spans() -> None:
+        ended = False
+        while not ended:
+            waiting: list[Span | None] = [spans.get()]
+            # Spans that queued up while Whisper was busy are decoded together: one call
+            # costs about the same for 2 s of audio as for 20 s.
+            with contextlib.suppress(queue.Empty):
+                while waiting[-1] is not None:
+                    waiting.append(spans.get_nowait())
+            ended = waiting[-1] is None
+            for run in _runs([span for span in waiting if span is not None]):
+                post(decode(run))
+
+    worker = start_worker(transcribe_spans, "sori-whisper-live")
     vosk_task = asyncio.create_task(follow_vosk(), name="sori-two-pass-vosk")
-    span_start = 0.0
-    waiting = 0
     vosk_running = True
     try:
-        while vosk_running or waiting:
+        while vosk_running or state.pending > 0:
             item = await outbox.get()
             if isinstance(item, _VoskEnded):
                 vosk_running = False
                 if item.error is not None:
                     raise item.error
-            elif isinstance(item, _Replacement):
-                waiting -= 1
-                if item.event is not None:
-                    yield item.event
-            else:
-                yield item
-                if item.final and item.segment.text.strip():
-                    job = _job_for(item, tape, span_start)
-                    if len(job.pcm) >= MIN_SPAN_SECONDS * BYTES_PER_SECOND:
-                        span_start = job.offset + len(job.pcm) / BYTES_PER_SECOND
-                        tape.forget_before(span_start - 1.0)
-                        jobs.put(job)
-                        waiting += 1
+                continue
+            for event in state.whisper(item) if isinstance(item, Decoded) else state.vosk(item):
+                yield event
     finally:
         stop.set()
-        jobs.put(None)
+        spans.put(None)
         vosk_task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await vosk_task
         await asyncio.wait({asyncio.wrap_future(worker)})
 
 
-def _job_for(event: StreamEvent, tape: AudioTape, span_start: float) -> _Job:
-    first = event.segment
-    end = min(first.end + TAIL_SECONDS, tape.end)
-    start = max(span_start, first.start - LEAD_SECONDS, end - MAX_SPAN_SECONDS)
-    offset, pcm = tape.cut(start, end)
-    return _Job(key=event.key, offset=offset, pcm=pcm)
+def _runs(waiting: list[Span]) -> list[list[Span]]:
+    """Adjacent spans grouped, each group at most one Whisper window long."""
+    runs: list[list[Span]] = []
+    for span in waiting:
+        run = runs[-1] if runs else None
+        if (
+            run is not None
+            and abs(span.start - run[-1].end) < 0.01
+            and span.end - run[0].start <= MAX_SPAN_SECONDS
+        ):
+            run.append(span)
+        else:
+            runs.append([span])
+    return runs
