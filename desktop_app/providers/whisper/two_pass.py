@@ -24,7 +24,7 @@ import contextlib
 import logging
 import queue
 import threading
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -115,23 +115,45 @@ def _byte(seconds: float) -> int:
     return max(0, int(seconds * BYTES_PER_SECOND) & ~1)
 
 
-def trim_before(segment: Segment, moment: float) -> Segment | None:
-    """``segment`` without the words before ``moment``; None when nothing is left."""
-    if segment.end <= moment + _EPSILON:
-        return None
-    if segment.start >= moment - _EPSILON or not segment.words:
+def without(segment: Segment, covered: Callable[[float], bool]) -> Segment | None:
+    """``segment`` without the words whose middle is ``covered``; None when nothing is left.
+    Returns ``segment`` itself when no word is covered."""
+    if not segment.words:
+        return None if covered((segment.start + segment.end) / 2) else segment
+    words = [word for word in segment.words if not covered((word.start + word.end) / 2)]
+    if len(words) == len(segment.words):
         return segment
-    words = [word for word in segment.words if (word.start + word.end) / 2 >= moment]
     if not words:
         return None
     return Segment(
         start=words[0].start,
-        end=segment.end,
+        end=words[-1].end,
         text=join_words(words),
         speaker=segment.speaker,
         words=words,
         confidence=mean_confidence(words),
     )
+
+
+class Stretches:
+    """Sorted, merged time ranges (where Whisper's text stands)."""
+
+    def __init__(self) -> None:
+        self._ranges: list[tuple[float, float]] = []
+
+    def add(self, start: float, end: float) -> None:
+        merged: list[tuple[float, float]] = []
+        for low, high in sorted([*self._ranges, (start, end)]):
+            if merged and low <= merged[-1][1] + _EPSILON:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], high))
+            else:
+                merged.append((low, high))
+        self._ranges = merged
+
+    def __contains__(self, moment: object) -> bool:
+        return isinstance(moment, float | int) and any(
+            low - _EPSILON <= moment <= high + _EPSILON for low, high in self._ranges
+        )
 
 
 def joined(decoded: Decoded) -> Segment | None:
@@ -166,7 +188,7 @@ class TwoPassState:
         self.tape = AudioTape()
         self.ends = SpeechEnds(pause)
         self.span_start = 0.0  # audio before this is Whisper's (or was silence)
-        self.whispered_until = 0.0  # Whisper's text stands for audio before this
+        self.whispered = Stretches()  # where Whisper's text stands
         self.pending = 0  # spans submitted and not answered
         self._shown: dict[int, _Shown] = {}  # our key -> Vosk text now shown
         self._key_of: dict[int, int] = {}  # Vosk key -> our key
@@ -210,7 +232,7 @@ class TwoPassState:
         key = self._key_of.get(event.key)
         if key is None or key in self._taken:
             key = self._key_of[event.key] = self._new_key()
-        segment = trim_before(event.segment, self.whispered_until)
+        segment = without(event.segment, self.whispered.__contains__)
         if segment is not None and event.final and segment.text.strip():
             self.utterance_ended(segment.end + TAIL_SECONDS)
         if segment is None or not segment.text.strip():
@@ -226,13 +248,20 @@ class TwoPassState:
         segment = joined(decoded)
         if segment is None:
             return []
-        self.whispered_until = max(self.whispered_until, decoded.end)
-        covered = sorted(
-            key
-            for key, shown in self._shown.items()
-            if shown.segment.end <= decoded.end + _EPSILON
-            and (shown.segment.start + shown.segment.end) / 2 >= decoded.start - _EPSILON
-        )
+        self.whispered.add(decoded.start, decoded.end)
+
+        def inside(moment: float) -> bool:
+            return decoded.start - _EPSILON <= moment <= decoded.end + _EPSILON
+
+        covered: list[int] = []
+        trimmed: list[StreamEvent] = []
+        for key, shown in sorted(self._shown.items()):
+            rest = without(shown.segment, inside)
+            if rest is None:
+                covered.append(key)
+            elif rest is not shown.segment:
+                self._shown[key] = _Shown(rest, shown.final)
+                trimmed.append(StreamEvent(key, rest, shown.final))
         key = covered[0] if covered else self._new_key()
         events = [StreamEvent(key, segment, final=True)]
         self._taken.add(key)
@@ -241,17 +270,7 @@ class TwoPassState:
             if other != key:
                 self._taken.add(other)
                 events.append(StreamEvent(other, Segment(decoded.start, decoded.end, ""), True))
-        for other, shown in list(self._shown.items()):
-            if shown.segment.end > decoded.end + _EPSILON:
-                rest = trim_before(shown.segment, decoded.end)
-                if rest is None:
-                    del self._shown[other]
-                    empty = Segment(shown.segment.start, shown.segment.end, "")
-                    events.append(StreamEvent(other, empty, True))
-                elif rest != shown.segment:
-                    self._shown[other] = _Shown(rest, shown.final)
-                    events.append(StreamEvent(other, rest, shown.final))
-        return events
+        return events + trimmed
 
 
 async def two_pass_stream(
