@@ -41,7 +41,7 @@ from desktop_app.core.metrics import corpus_cer
 from desktop_app.core.options import TranscriptionOptions
 from desktop_app.providers.base import MediaSource, ProviderConfig
 from desktop_app.providers.vosk.model import load_model, resolve_model_path, vosk_module
-from desktop_app.providers.vosk.provider import LocalProvider
+from desktop_app.providers.vosk.provider import VoskProvider
 
 SPEECH_KO = Path(__file__).resolve().parents[1].parent / "shared" / "speech-ko"
 GAP_SECONDS = 0.5
@@ -113,7 +113,7 @@ def bare_loop(model: Any, pcm: bytes, recognizer: Any = None) -> str:
 
 
 def app_path(path: Path, threads: int) -> str:
-    provider = LocalProvider(ProviderConfig(settings={"threads": threads}))
+    provider = VoskProvider(ProviderConfig(settings={"threads": threads}))
     transcript = asyncio.run(provider.transcribe(MediaSource(path=path), TranscriptionOptions()))
     return transcript.text
 
