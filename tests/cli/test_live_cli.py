@@ -115,7 +115,7 @@ def test_live_with_a_cloud_engine_that_cuts_utterances(korean_clip: Path) -> Non
     [
         (["--provider", "rtzr"], "live mode"),
         (["--fast"], "--fast"),
-        (["--provider", "local", "--endpoint", "http://127.0.0.1:1"], "--endpoint"),
+        (["--provider", "vosk", "--endpoint", "http://127.0.0.1:1"], "--endpoint"),
     ],
 )
 def test_bad_live_options_exit_2(args: list[str], needle: str) -> None:

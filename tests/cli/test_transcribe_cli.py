@@ -94,7 +94,7 @@ def test_output_file_infers_its_format(tmp_path: Path) -> None:
     ("args", "needle"),
     [
         (["--diarization"], "--diarization"),
-        (["--keyword", "회의"], "--keyword"),
+        (["--provider", "vosk", "--keyword", "회의"], "--keyword"),
         (["--biasing", "차단기_차단계"], "--biasing"),
         (["--forbidden", "욕"], "--forbidden"),
         (["--endpoint", "http://127.0.0.1:9"], "--endpoint"),
