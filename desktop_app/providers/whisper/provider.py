@@ -66,9 +66,10 @@ MODELS_MODULE = "desktop_app.providers.whisper.models"
 def resolve_model_folder(spec: str | None, *, best: bool = False) -> Path:
     """The model folder for ``spec`` (a name, a folder or nothing), blocking.
 
-    The model manager (:mod:`desktop_app.providers.whisper.models`, when installed with the
-    app) resolves names and knows the installed models; without it only the built-in base
-    model and folders work.
+    The model manager (:mod:`desktop_app.providers.whisper.models`, when present) resolves
+    names with ``resolve_model(spec) -> Path`` and, for ``quality=best``, names the largest
+    installed model with ``best_installed_model() -> str | None``; without it only the built-in
+    base model and folders work.
     """
     spec = (spec or "").strip() or None
     try:
@@ -175,7 +176,18 @@ class WhisperProvider(Provider):
     display_name = "Offline (Whisper)"
     description = (
         "Accurate speech recognition on this computer with Whisper (faster-whisper); no "
-        "account or network. Korean by default, about 100 languages."
+        "account or network. Korean by default, about 100 languages. Keywords are given to "
+        "Whisper as hints (hotwords and a short prompt), so names and terms come out right "
+        "more often; they cannot force a word."
+    )
+    # What keyword boosting does with this engine, for the options panel and --help texts.
+    keyword_help = (
+        "Given to Whisper as hints (hotwords and a short prompt): names and terms come out "
+        "right more often. Weights are ignored."
+    )
+    keyword_help_ko = (
+        "Whisper에 힌트(hotwords와 짧은 프롬프트)로 전달되어 이름과 용어가 더 자주 맞게 "
+        "나옵니다. 가중치는 쓰이지 않습니다."
     )
     capabilities = Capabilities(
         inputs=frozenset({"file"}),
@@ -196,12 +208,9 @@ class WhisperProvider(Provider):
                 "model",
                 "str",
                 "",
-                "Model: a name (base, small, ...) or a CTranslate2 model folder; empty = built-in "
-                "base. Keywords are given to Whisper as hints (hotwords and a short prompt), so "
-                "names and terms come out right more often.",
-                "모델: 이름(base, small 등) 또는 CTranslate2 모델 폴더. 비우면 기본 base. "
-                "키워드는 Whisper에 힌트(hotwords와 짧은 프롬프트)로 전달되어 이름과 용어가 "
-                "더 자주 맞게 나옵니다.",
+                "Model: a name (base, small, ...) or a CTranslate2 model folder; empty = the "
+                "built-in base model",
+                "모델: 이름(base, small 등) 또는 CTranslate2 모델 폴더. 비우면 기본 base 모델",
             ),
         ),
     )

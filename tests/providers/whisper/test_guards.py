@@ -56,6 +56,13 @@ def test_silence_loops_and_repeats_are_dropped() -> None:
     assert filter_heard([real, silent, looping, heard("회의를 시작하겠습니다")], speech) == [real]
 
 
+def test_a_short_confident_answer_may_come_twice() -> None:
+    first, again = heard("네."), heard("네.")
+    assert filter_heard([first, again], speech) == [first, again]
+    vague = heard("네.", avg_logprob=-0.9)
+    assert filter_heard([first, vague], speech) == [first]
+
+
 def test_confident_speech_with_a_high_no_speech_probability_stays() -> None:
     # Whisper's rule needs both: a high no-speech probability and a low text probability.
     line = heard("안녕하세요.", no_speech_prob=0.9, avg_logprob=-0.2)
