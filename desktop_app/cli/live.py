@@ -34,7 +34,7 @@ def add_parser(sub: Any) -> None:
         help="transcribe from the microphone (or a file played live)",
         description="Record and print text as it is spoken. Ctrl-C stops and saves.",
     )
-    p.add_argument("--provider", default=registry.DEFAULT_PROVIDER, metavar="NAME")
+    p.add_argument("--provider", default=registry.DEFAULT_LIVE_PROVIDER, metavar="NAME")
     p.add_argument("--input-file", metavar="FILE", help="play this file instead of recording")
     p.add_argument("--fast", action="store_true", help="with --input-file: do not wait real time")
     p.add_argument("--device", metavar="ID", help="input device number or name (default: system)")

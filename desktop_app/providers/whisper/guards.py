@@ -8,10 +8,14 @@ is judged here, segment by segment, with the numbers the decoder reports:
 * no speech: the model's no-speech probability is high *and* its confidence in the text is low
   (Whisper's own rule, which the batched pipeline reports but does not apply);
 * looping: the text compresses too well (the same syllables again and again);
-* repeats: a line identical to the one before it is dropped;
+* repeats: a line identical to the one before it is dropped when it is long or heard with
+  little confidence (a person may well answer "네." twice; Whisper's loops are longer or vaguer);
 * credits: a known outro or credit phrase is dropped unless the audio under it really is speech
   (checked again with a stricter voice-activity threshold) and the words were heard with
   confidence.
+
+Whisper's batched pipeline never conditions a window on the text before it, so a hallucination
+cannot carry on across a long gap either.
 
 The functions are pure (numpy in, lists out) and run on the worker thread that decodes.
 """
@@ -27,6 +31,10 @@ from desktop_app.core.metrics import normalise_for_cer
 NO_SPEECH_THRESHOLD = 0.6
 LOG_PROB_THRESHOLD = -1.0
 COMPRESSION_RATIO_THRESHOLD = 2.4
+# A repeated line is kept only when short and heard at least this surely.
+REPEAT_MAX_CHARS = 8
+REPEAT_LOG_PROB = -0.7
+REPEAT_NO_SPEECH = 0.3
 # Credit lines survive only over audio that is mostly speech and words heard this surely.
 CREDIT_SPEECH_FRACTION = 0.5
 CREDIT_WORD_PROBABILITY = 0.6
@@ -111,7 +119,13 @@ def keep(
     if previous_text is not None and normalise_for_cer(previous_text) == normalise_for_cer(
         heard.text
     ):
-        return False
+        plausible = (
+            len(normalise_for_cer(heard.text)) <= REPEAT_MAX_CHARS
+            and heard.avg_logprob >= REPEAT_LOG_PROB
+            and heard.no_speech_prob <= REPEAT_NO_SPEECH
+        )
+        if not plausible:
+            return False
     if is_credit_phrase(heard.text):
         sure = bool(heard.word_probabilities) and min(heard.word_probabilities) >= (
             CREDIT_WORD_PROBABILITY

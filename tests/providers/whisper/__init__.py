@@ -1,1 +1,1 @@
-"""Tests of the offline Whisper engine."""
+"""Tests of the Whisper engine (faster-whisper) against the real base model and real files."""
