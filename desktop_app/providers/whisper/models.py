@@ -222,6 +222,15 @@ def installed_models() -> list[InstalledModel]:
     return found
 
 
+# Most accurate first: what quality=best uses when the user named no model.
+BEST_FIRST = ("large-v3", "large-v3-turbo", "medium", "small")
+
+
+def best_installed_model() -> str | None:
+    """The most accurate downloaded catalog model, or None when only "base" is there."""
+    return next((name for name in BEST_FIRST if installed_path(name) is not None), None)
+
+
 def installed_path(name: str) -> Path | None:
     """The folder of the installed model ``name``, or None when it is not (wholly) installed."""
     folder = install_dir(name)

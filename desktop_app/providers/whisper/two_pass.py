@@ -374,3 +374,25 @@ def _runs(waiting: list[Span]) -> list[list[Span]]:
         else:
             runs.append([span])
     return runs
+
+
+async def two_pass_live(
+    load_whisper: Callable[[], UtteranceTranscriber],
+    audio: AsyncIterator[bytes],
+    options: DecodeOptions,
+    *,
+    vosk_model_path: str | None = None,
+) -> AsyncGenerator[StreamEvent, None]:
+    """:func:`two_pass_stream` after loading both models on worker threads at the same time
+    (``load_whisper`` is the engine's blocking loader); what the engine's ``stream()`` returns."""
+    from desktop_app.providers.vosk.model import load_model, resolve_model_path
+
+    vosk_loading = start_worker(
+        lambda: load_model(resolve_model_path(vosk_model_path)), "sori-vosk-load"
+    )
+    whisper_loading = start_worker(load_whisper, "sori-whisper-load")
+    vosk_model = await asyncio.wrap_future(vosk_loading)
+    whisper = await asyncio.wrap_future(whisper_loading)
+    async with contextlib.aclosing(two_pass_stream(vosk_model, whisper, audio, options)) as events:
+        async for event in events:
+            yield event

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -138,11 +137,18 @@ def test_installed_models_lists_whole_models_with_their_sizes() -> None:
     assert listed[0].path == small
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("desktop_app.providers.whisper.bundled") is None,
-    reason="the packaged base model module is not on this branch yet",
-)
-def test_no_name_means_the_packaged_base_model(tmp_path: Path) -> None:
-    folder = resolve_model(None)
-    assert check_model_folder(folder) == folder
-    assert resolve_model("base") == folder
+def test_best_installed_model_prefers_the_most_accurate() -> None:
+    assert models.best_installed_model() is None
+    write_model(install_dir("small"))
+    assert models.best_installed_model() == "small"
+    write_model(install_dir("large-v3-turbo"))
+    write_model(install_dir("medium"))
+    assert models.best_installed_model() == "large-v3-turbo"
+    assert set(models.BEST_FIRST) == set(CATALOG)
+
+
+def test_no_name_means_the_packaged_base_model(base_model: Path) -> None:
+    assert resolve_model(None) == base_model
+    assert resolve_model("base") == base_model
+    assert resolve_model("") == base_model
+    assert check_model_folder(base_model) == base_model
