@@ -97,7 +97,7 @@ class RecordingTranscriber:
         return [Segment(start=0.1, end=max(0.1, seconds - 0.1), text=f"말 {number}")]
 
 
-def test_whisper_replaces_vosk_text_and_is_more_accurate(
+def test_two_passes_are_more_accurate_than_vosk(
     vosk_model: Any, conversation: tuple[bytes, str], runner: WhisperRunner
 ) -> None:
     audio, reference = conversation
@@ -107,14 +107,8 @@ def test_whisper_replaces_vosk_text_and_is_more_accurate(
     )
     vosk_only = asyncio.run(collect(live_events(vosk_model, chunks(audio))))
 
-    assert any(not event.final for event in events), "Vosk's partial text must come through"
-    keys_seen: set[int] = set()
-    replaced = 0
-    for event in events:
-        if event.final and event.key in keys_seen:
-            replaced += 1
-        keys_seen.add(event.key)
-    assert replaced >= 1, "Whisper's text must replace text shown before under the same key"
+    # Fed faster than real time, Whisper may get ahead of Vosk (then Vosk's text for audio
+    # Whisper has done is never shown); how they replace each other is in test_two_pass_state.
     two_pass_text = final_text(events)
     assert hangul(two_pass_text)
     assert cer(reference, two_pass_text) < cer(reference, final_text(vosk_only))
@@ -187,8 +181,11 @@ def test_closing_early_stops_both_passes(vosk_model: Any, conversation: tuple[by
                     break
 
     asyncio.run(run())
-    names = {thread.name for thread in threading.enumerate()}
-    assert "sori-whisper-live" not in names and "sori-vosk-live" not in names
+    # Both threads have returned; give them the moment a thread needs to end after that.
+    live = [t for t in threading.enumerate() if t.name in ("sori-whisper-live", "sori-vosk-live")]
+    for thread in live:
+        thread.join(timeout=10)
+    assert not any(thread.is_alive() for thread in live)
 
 
 def test_two_pass_live_loads_both_models_then_streams(
