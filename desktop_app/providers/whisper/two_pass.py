@@ -270,6 +270,10 @@ class TwoPassState:
             if other != key:
                 self._taken.add(other)
                 events.append(StreamEvent(other, Segment(decoded.start, decoded.end, ""), True))
+        # Later stretches start after this one: final text before it can no longer change.
+        for other, shown in list(self._shown.items()):
+            if shown.final and shown.segment.end < decoded.start:
+                del self._shown[other]
         return events + trimmed
 
 
