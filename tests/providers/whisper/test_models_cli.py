@@ -76,7 +76,7 @@ def test_bad_names_get_a_message_and_a_usage_exit_code(
 
 
 def test_ctrl_c_keeps_the_partial_and_the_next_run_finishes(
-    hub: EmulatorServer[HubEmulator], private_data: Path
+    hub: EmulatorServer[HubEmulator], private_data: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     files = model_files(size=BIG_MODEL_BYTES)
     hub.emulator.add_repo(CATALOG["small"].repo_id, files)
@@ -102,6 +102,9 @@ def test_ctrl_c_keeps_the_partial_and_the_next_run_finishes(
     assert "Traceback" not in err
     assert partial_bytes("small") >= 10 * 1024 * 1024
     assert not install_dir("small").exists()
+    assert main(["models", "list"]) == 0
+    [row] = [line for line in capsys.readouterr().out.splitlines() if line.startswith("small ")]
+    assert "partial" in row and "'sori models download small' continues it" in row
 
     hub.emulator.chunk_delay = 0.0
     finished = subprocess.run(
