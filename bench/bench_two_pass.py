@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import re
 import statistics
 import tempfile
@@ -139,6 +140,7 @@ def main() -> None:
     vosk = load_model(default_model_path())
     runner = load_runner(ensure_base_model())
     print(f"models loaded in {time.monotonic() - started:.1f} s (Whisper on {runner.device})")
+    print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     whisper = TimedWhisper(runner)
     with tempfile.TemporaryDirectory() as folder:
         wav, reference, seconds = build_conversation(args.clips, args.pause, Path(folder))
@@ -163,6 +165,7 @@ def main() -> None:
     print(summary("Vosk final after its last word", vosk_delays))
     print(summary("Whisper text after its last word", whisper_delays))
     print(summary("Whisper decoding time per call", whisper.seconds))
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
     print(
         f"CER: Vosk alone {cer(reference, vosk_text):.3f}, "
         f"two passes {cer(reference, result['two_pass_text']):.3f}"
