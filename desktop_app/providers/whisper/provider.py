@@ -159,7 +159,7 @@ class PositionRelay:
 
 def time_left(seconds: float) -> str:
     if seconds < 60:
-        return f"about {max(1, round(seconds / 5) * 5)} s left"
+        return f"about {max(5, round(seconds / 5) * 5)} s left"
     minutes, rest = divmod(round(seconds), 60)
     if minutes < 60:
         return f"about {minutes} min {rest:02d} s left"

@@ -23,7 +23,7 @@ from desktop_app.core.transcript import Transcript
 from desktop_app.providers import registry
 from desktop_app.providers.base import MediaSource, ProviderConfig
 from desktop_app.providers.whisper import provider as whisper_provider
-from desktop_app.providers.whisper.provider import WhisperProvider, keyword_hints
+from desktop_app.providers.whisper.provider import WhisperProvider, keyword_hints, time_left
 from desktop_app.providers.whisper.runner import DecodeOptions, WhisperRunner
 from tests.providers.whisper.conftest import (
     pink_noise,
@@ -84,6 +84,13 @@ def test_options_map_to_decoding() -> None:
         WhisperProvider.check_options(TranscriptionOptions(extra={"quality": "ultra"}))
     with pytest.raises(UnsupportedOptionError):
         WhisperProvider.check_options(TranscriptionOptions(language="tlh"))
+
+
+def test_time_left_reads_naturally() -> None:
+    assert time_left(2) == "about 5 s left"
+    assert time_left(42) == "about 40 s left"
+    assert time_left(125) == "about 2 min 05 s left"
+    assert time_left(2 * 3600 + 7 * 60) == "about 2 h 07 min left"
 
 
 @pytest.mark.slow
