@@ -8,7 +8,7 @@ from the moment the utterance's last word was played (Vosk's word end) to Whispe
 out; Vosk's own final is timed the same way. Also prints the CER of Vosk alone and of the two
 passes against the clips' transcripts. Target: Whisper delay ≤ 1.5 s on 2 cores.
 
-Run: ``python -m bench.bench_two_pass [--clips 8] [--pause 1.5] [--beam 1]``.
+Run: ``python -m bench.bench_two_pass [--clips 8] [--pause 1.5] [--beam 1] [--end-pause 0.5]``.
 """
 
 from __future__ import annotations
@@ -79,7 +79,9 @@ class TimedWhisper:
         return found
 
 
-async def play(wav: Path, vosk: Any, whisper: TimedWhisper, beam: int) -> dict[str, Any]:
+async def play(
+    wav: Path, vosk: Any, whisper: TimedWhisper, beam: int, pause: float
+) -> dict[str, Any]:
     source = FileSource(wav, realtime=True)
     anchor: float | None = None
 
@@ -93,7 +95,8 @@ async def play(wav: Path, vosk: Any, whisper: TimedWhisper, beam: int) -> dict[s
 
     arrivals: list[tuple[float, StreamEvent]] = []
     assembler = TranscriptAssembler()
-    async for event in two_pass_stream(vosk, whisper, audio(), DecodeOptions(beam_size=beam)):
+    options = DecodeOptions(beam_size=beam)
+    async for event in two_pass_stream(vosk, whisper, audio(), options, pause=pause):
         arrivals.append((time.monotonic(), event))
         assembler.apply(event)
     assert anchor is not None
@@ -131,6 +134,9 @@ def main() -> None:
     parser.add_argument("--clips", type=int, default=8)
     parser.add_argument("--pause", type=float, default=1.5, help="seconds between clips")
     parser.add_argument("--beam", type=int, default=1, help="Whisper beam size (1 = greedy)")
+    parser.add_argument(
+        "--end-pause", type=float, default=0.5, help="quiet seconds that end an utterance"
+    )
     parser.add_argument("--verbose", action="store_true", help="log when utterances are queued")
     args = parser.parse_args()
 
@@ -145,7 +151,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         wav, reference, seconds = build_conversation(args.clips, args.pause, Path(folder))
         print(f"playing {seconds:.1f} s of speech ({args.clips} clips) in real time")
-        result = asyncio.run(play(wav, vosk, whisper, args.beam))
+        result = asyncio.run(play(wav, vosk, whisper, args.beam, args.end_pause))
         vosk_text = asyncio.run(vosk_alone(wav.read_bytes()[44:], vosk))
 
     anchor = result["anchor"]

@@ -46,6 +46,8 @@ MAX_SPAN_SECONDS = 28.0
 # utterance whose start was too quiet to count as speech here.
 LEAD_SECONDS = 5.0
 MIN_SPAN_SECONDS = 0.3
+# Quiet this long ends an utterance: shorter hands Whisper text sooner but in smaller pieces.
+PAUSE_SECONDS = 0.5
 _EPSILON = 0.02
 
 
@@ -183,7 +185,7 @@ class TwoPassState:
     """Decides what to send, from Vosk's events, the audio and Whisper's answers. Event loop
     only; ``submit`` queues a span for Whisper."""
 
-    def __init__(self, submit: Any, pause: float = 0.5) -> None:
+    def __init__(self, submit: Any, pause: float = PAUSE_SECONDS) -> None:
         self._submit = submit
         self.tape = AudioTape()
         self.ends = SpeechEnds(pause)
@@ -282,6 +284,8 @@ async def two_pass_stream(
     whisper: UtteranceTranscriber,
     audio: AsyncIterator[bytes],
     options: DecodeOptions,
+    *,
+    pause: float = PAUSE_SECONDS,
 ) -> AsyncGenerator[StreamEvent, None]:
     """Recognise ``audio`` (16 kHz mono s16 chunks) with Vosk at once and with Whisper after
     each utterance; yields keyed events (see the module docstring for how they replace).
@@ -293,7 +297,7 @@ async def two_pass_stream(
     outbox: asyncio.Queue[StreamEvent | Decoded | _VoskEnded] = asyncio.Queue()
     spans: queue.Queue[Span | None] = queue.Queue()
     stop = threading.Event()
-    state = TwoPassState(spans.put)
+    state = TwoPassState(spans.put, pause)
 
     async def taped() -> AsyncGenerator[bytes, None]:
         async for chunk in audio:
