@@ -33,7 +33,7 @@ from types import TracebackType
 from typing import Any, cast
 
 import httpx2
-from huggingface_hub import HfApi
+from huggingface_hub import HfApi, constants
 from huggingface_hub.errors import (
     GatedRepoError,
     HfHubHTTPError,
@@ -75,6 +75,11 @@ PART_SUFFIX = ".part"
 # Room kept free beyond the model itself, so the download does not fill the disk to the brim.
 SPARE_BYTES = 64 * 1024 * 1024
 _HASH_BLOCK = 1 << 20
+# http_get reads the body in steps of this constant, looked up at each call, and reports
+# progress (where cancelling is noticed) once per step: 10 MiB steps would leave a slow
+# connection's progress bar and Cancel button without effect for many seconds.
+TRANSFER_STEP = 1 << 20
+constants.DOWNLOAD_CHUNK_SIZE = min(constants.DOWNLOAD_CHUNK_SIZE, TRANSFER_STEP)
 
 
 class NotEnoughDiskSpaceError(EngineUnavailableError):

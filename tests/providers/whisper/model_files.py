@@ -11,8 +11,8 @@ from pathlib import Path
 from tests.emulators import EmulatorServer
 from tests.emulators.hf_hub import HubEmulator
 
-# Bigger than huggingface_hub's 10 MiB read size, so a download reports progress mid-file.
-BIG_MODEL_BYTES = 21 * 1024 * 1024
+# Several of the downloader's 1 MiB transfer steps, so a download reports progress mid-file.
+BIG_MODEL_BYTES = 6 * 1024 * 1024
 
 
 def model_bin(spec: str = "WhisperSpec", size: int = 4096) -> bytes:

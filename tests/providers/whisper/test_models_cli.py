@@ -100,7 +100,7 @@ def test_ctrl_c_keeps_the_partial_and_the_next_run_finishes(
     assert child.returncode == 130, err
     assert "Run 'sori models download small' again to continue" in err
     assert "Traceback" not in err
-    assert partial_bytes("small") >= 10 * 1024 * 1024
+    assert partial_bytes("small") >= 1024 * 1024
     assert not install_dir("small").exists()
     assert main(["models", "list"]) == 0
     [row] = [line for line in capsys.readouterr().out.splitlines() if line.startswith("small ")]
