@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop_app.core import paths
-from desktop_app.core.errors import ConfigurationError, EngineUnavailableError
+from desktop_app.core.errors import EngineUnavailableError
 
 BUNDLED_NAME = "base"
 # Written by the downloader into each installed folder: where it came from and which revision.
@@ -107,12 +107,12 @@ def entry_for(name: str) -> CatalogEntry:
     raise unknown_model_error(name)
 
 
-def unknown_model_error(name: str) -> ConfigurationError:
+def unknown_model_error(name: str) -> EngineUnavailableError:
     known = ", ".join([BUNDLED_NAME, *CATALOG])
-    return ConfigurationError(
-        f"There is no Whisper model called '{name}'",
+    return EngineUnavailableError(
+        f"There is no Whisper model called '{name}' (it is not installed and not in the catalog)",
         fix=f"Use one of {known}, a hub repository id (owner/name) or a model folder.",
-        message_ko=f"'{name}'이라는 Whisper 모델이 없습니다",
+        message_ko=f"'{name}'이라는 Whisper 모델이 없습니다(설치되어 있지 않고 목록에도 없음)",
         fix_ko=f"{known} 중 하나나 허브 저장소 ID(소유자/이름), 또는 모델 폴더를 지정하세요.",
     )
 
@@ -149,7 +149,14 @@ def check_model_folder(folder: Path) -> Path:
         raise _unsupported(folder, "config.json is not readable JSON") from None
     spec = _model_spec(folder / "model.bin")
     if spec is None:
-        raise _unsupported(folder, "model.bin is not a CTranslate2 model")
+        raise EngineUnavailableError(
+            f"The Whisper model in {shown} could not be loaded: model.bin is damaged or not a "
+            "CTranslate2 model",
+            fix="Download or convert the model again, or use the built-in 'base' model.",
+            message_ko=f"{shown}의 Whisper 모델을 불러오지 못했습니다. model.bin이 손상되었거나 "
+            "CTranslate2 모델이 아닙니다",
+            fix_ko="모델을 다시 내려받거나 변환하세요. 또는 내장 'base' 모델을 쓰세요.",
+        )
     if spec != _WHISPER_SPEC:
         raise _unsupported(folder, f"model.bin holds a {spec} model, not Whisper")
     return folder

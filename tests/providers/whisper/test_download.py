@@ -202,7 +202,7 @@ def test_the_space_check_counts_what_is_already_downloaded(
 
 
 def test_an_unknown_name_never_reaches_the_hub(hub: EmulatorServer[HubEmulator]) -> None:
-    with pytest.raises(ConfigurationError, match="no Whisper model called 'huge'"):
+    with pytest.raises(EngineUnavailableError, match="no Whisper model called 'huge'"):
         download_model("huge")
     assert hub.requests.count() == 0
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.core.errors import ConfigurationError, EngineUnavailableError
+from desktop_app.core.errors import EngineUnavailableError
 from desktop_app.providers.whisper import models
 from desktop_app.providers.whisper.models import (
     CATALOG,
@@ -49,8 +49,6 @@ def test_a_converted_folder_is_accepted(tmp_path: Path) -> None:
             "tokenizer.json or vocabulary.txt",
         ),
         (lambda f: (f / "config.json").write_text("{not json"), "config.json is not readable"),
-        (lambda f: (f / "model.bin").write_bytes(b"PK\x03\x04" * 100), "not a CTranslate2"),
-        (lambda f: (f / "model.bin").write_bytes(b""), "not a CTranslate2"),
     ],
 )
 def test_a_broken_folder_is_refused_with_the_reason(tmp_path: Path, change, reason: str) -> None:
@@ -61,6 +59,17 @@ def test_a_broken_folder_is_refused_with_the_reason(tmp_path: Path, change, reas
     assert reason in caught.value.describe("en")
     assert "ct2-transformers-converter" in caught.value.describe("en")
     assert "Whisper 모델이 아닙니다" in caught.value.describe("ko")
+
+
+@pytest.mark.parametrize("content", [b"PK\x03\x04" * 100, b"", b"\0" * 1000])
+def test_a_damaged_model_bin_is_refused_before_loading(tmp_path: Path, content: bytes) -> None:
+    folder = write_model(tmp_path / "m")
+    (folder / "model.bin").write_bytes(content)
+    with pytest.raises(EngineUnavailableError) as caught:
+        check_model_folder(folder)
+    assert "could not be loaded" in caught.value.message
+    assert "damaged or not a CTranslate2 model" in caught.value.message
+    assert "손상" in caught.value.describe("ko")
 
 
 def test_a_translation_model_is_not_taken_for_whisper(tmp_path: Path) -> None:
@@ -110,9 +119,10 @@ def test_a_folder_path_is_checked_and_used(tmp_path: Path) -> None:
 
 
 def test_an_unknown_name_lists_the_choices() -> None:
-    with pytest.raises(ConfigurationError) as caught:
+    with pytest.raises(EngineUnavailableError) as caught:
         resolve_model("huge")
     text = caught.value.describe("en")
+    assert "not installed" in text
     assert "'huge'" in text
     for name in ("base", "small", "large-v3-turbo"):
         assert name in text

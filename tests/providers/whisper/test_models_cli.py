@@ -63,10 +63,10 @@ def test_remove_deletes_a_download(
     assert "nothing to remove" in capsys.readouterr().out
 
 
-def test_bad_names_get_a_message_and_a_usage_exit_code(
+def test_bad_names_get_a_message_and_an_error_exit_code(
     hub: EmulatorServer[HubEmulator], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["models", "download", "huge"]) == 2
+    assert main(["models", "download", "huge"]) == 6
     assert "no Whisper model called 'huge'" in capsys.readouterr().err
     assert main(["models", "remove", "base"]) == 2
     assert "built into Sori" in capsys.readouterr().err
