@@ -4,7 +4,7 @@
 when one is present and starts, else the CPU with a :class:`Notice` saying so) and offers:
 
 * :meth:`WhisperRunner.transcribe_windows` — a long file, handed over as consecutive windows of
-  16 kHz mono s16 PCM (a few minutes each, cut at pauses, see
+  16 kHz mono s16 PCM (minutes each, cut at pauses, see
   :func:`desktop_app.audio.splitting.iter_pieces`). Each window goes through faster-whisper's
   batched pipeline with its Silero voice-activity detector, so both cores work on up to
   ``batch_size`` 30-second chunks at once while memory stays that of one window, whatever the
