@@ -24,7 +24,7 @@ from typing import NoReturn
 
 from desktop_app import __version__
 
-SUBCOMMANDS = ("transcribe", "live", "compare", "providers", "credentials")
+SUBCOMMANDS = ("transcribe", "live", "compare", "providers", "credentials", "models")
 USAGE_ERROR = 2
 NO_DISPLAY = 6
 
@@ -100,7 +100,7 @@ def display_available() -> bool:
 
 def build_parser() -> argparse.ArgumentParser:
     # Here, not at the top: opening the window needs none of the subcommands' modules.
-    from desktop_app.cli import commands, compare, credentials, live
+    from desktop_app.cli import commands, compare, credentials, live, models
 
     parser = SoriParser(
         prog="sori",
@@ -116,6 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_parser(sub)
     commands.add_providers_parser(sub)
     credentials.add_parser(sub)
+    models.add_parser(sub)
     return parser
 
 

@@ -41,7 +41,7 @@ def add_parser(sub: Any) -> None:
     p.add_argument(
         "--provider",
         metavar="NAME",
-        help="speech engine with live input (default: the one chosen in Settings, else local, "
+        help="speech engine with live input (default: the one chosen in Settings, else the offline default, "
         "offline); see 'sori providers'",
     )
     p.add_argument("--input-file", metavar="FILE", help="play this file instead of recording")

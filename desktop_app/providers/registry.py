@@ -2,6 +2,9 @@
 
 Engine modules register their class with :func:`register` when imported; the registry imports
 the built-in modules lazily, the first time anyone asks, so heavy libraries load only on use.
+
+``local`` is an alias: scripts and settings written when the offline default was Vosk keep
+working and now get the current offline default (see :data:`ALIASES`).
 """
 
 from __future__ import annotations
@@ -12,10 +15,18 @@ from typing import TypeVar
 from desktop_app.core.errors import ConfigurationError
 from desktop_app.providers.base import Provider, ProviderConfig
 
-DEFAULT_PROVIDER = "local"
+DEFAULT_PROVIDER = "whisper"
+
+# The default for live transcription: Whisper gets its live (two-pass) mode later; until then
+# the offline live default is Vosk, which shows partial text while speaking.
+DEFAULT_LIVE_PROVIDER = "vosk"
+
+# Other names accepted for an engine; they are not listed to users.
+ALIASES: dict[str, str] = {"local": DEFAULT_PROVIDER}
 
 # Modules that define the built-in engines, in the order they are listed to users.
 BUILTIN_MODULES: tuple[str, ...] = (
+    "desktop_app.providers.whisper.provider",
     "desktop_app.providers.vosk.provider",
     "desktop_app.providers.clova.csr",
     "desktop_app.providers.clova.speech",
@@ -58,11 +69,16 @@ def provider_classes() -> list[type[Provider]]:
     return list(_classes.values())
 
 
+def canonical_name(name: str) -> str:
+    """The registered name for ``name`` (itself, or the engine an alias stands for)."""
+    return ALIASES.get(name, name)
+
+
 def provider_class(name: str) -> type[Provider]:
-    """The engine class called ``name``, or a clear error listing the known ones."""
+    """The engine class called ``name`` (or an alias), or a clear error listing the known ones."""
     _load_builtins()
     try:
-        return _classes[name]
+        return _classes[canonical_name(name)]
     except KeyError:
         known = ", ".join(_classes)
         raise ConfigurationError(

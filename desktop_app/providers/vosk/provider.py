@@ -1,11 +1,12 @@
-"""The offline engine ``local``: Vosk with the Korean model, no account and no network.
+"""The offline engine ``vosk``: Vosk with the Korean model, no account and no network.
 
-Files are decoded with PyAV to 16 kHz mono PCM on worker threads and fed to Vosk, through warm
-recognizers borrowed from a per-model pool (a new one is slow for its first seconds of audio;
-see :mod:`desktop_app.providers.vosk.model`). Short files go through one recognizer. Long files are cut at pauses into pieces of 25-40 s that several
-recognizers (one per thread, all sharing the one loaded model; Vosk releases the GIL while it
-computes) work on at once, fed through a small queue as decoding goes so memory stays bounded;
-the pieces' transcripts are then merged in order. Live audio goes to one recognizer that sends
+Files are recognized in child processes (see :mod:`desktop_app.providers.vosk.isolated`): Vosk's
+words depend on what its process computed before, and a fresh process per job is what makes the
+same file always give the same text. Short files go through one recognizer in one child. Long
+files are cut at pauses into pieces of 60-90 s; with ``threads`` > 1 that many children each
+take every n-th piece, so the work is spread over the cores in an order that depends only on
+the audio. The pieces' transcripts are merged in order. Memory: one model per child (about
+540 MB), freed when the job ends. Live audio goes to one recognizer that sends
 partial and final results (see :mod:`desktop_app.providers.vosk.live`).
 
 Settings (``ProviderConfig.settings``): ``model_path`` — a Vosk model folder instead of the
@@ -17,19 +18,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import queue
 import threading
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
 from desktop_app.audio import BYTES_PER_SECOND
-from desktop_app.audio.decode import decode_pcm, probe
-from desktop_app.audio.splitting import AudioPiece, iter_pieces
+from desktop_app.audio.decode import probe
 from desktop_app.core.errors import ConfigurationError, EmptyAudioError
 from desktop_app.core.options import TranscriptionOptions
 from desktop_app.core.progress import Progress, ProgressCallback, ignore_progress
-from desktop_app.core.transcript import Segment, Transcript, merge_pieces
+from desktop_app.core.transcript import Transcript, merge_pieces
 from desktop_app.providers.base import (
     Capabilities,
     MediaSource,
@@ -40,26 +39,20 @@ from desktop_app.providers.base import (
 )
 from desktop_app.providers.registry import register
 from desktop_app.providers.threads import (
-    WorkerStopped,
-    run_blocking,
     start_worker,
     wait_workers,
 )
+from desktop_app.providers.vosk.isolated import ChildJob, ChildResults, supervise
 from desktop_app.providers.vosk.live import live_events
 from desktop_app.providers.vosk.model import (
-    FEED_BYTES,
-    RecognizerPool,
     load_model,
-    recognize,
-    recognizer_pool,
     resolve_model_path,
-    slices,
 )
 
 # Files shorter than this use one recognizer even when more threads are allowed.
 PARALLEL_MIN_SECONDS = 60.0
-PIECE_TARGET_SECONDS = 25.0
-PIECE_MAX_SECONDS = 40.0
+PIECE_TARGET_SECONDS = 60.0
+PIECE_MAX_SECONDS = 90.0
 DECODE_CHUNK_SECONDS = 0.2
 PROGRESS_INTERVAL = 0.1
 DEFAULT_MAX_THREADS = 2
@@ -114,12 +107,15 @@ class ProgressRelay:
 
 
 @register
-class LocalProvider(Provider):
+class VoskProvider(Provider):
     """Vosk on this computer. Coroutines run on the engine loop; recognition on worker threads."""
 
-    name = "local"
-    display_name = "Offline (Vosk)"
-    description = "Korean speech recognition on this computer with Vosk; no account or network."
+    name = "vosk"
+    display_name = "Offline (Vosk, fast)"
+    description = (
+        "Fast Korean speech recognition on this computer with Vosk: instant partial text for "
+        "live use and low memory, less accurate than Whisper; no account or network."
+    )
     capabilities = Capabilities(
         inputs=frozenset({"file", "stream"}),
         languages=("ko",),
@@ -155,10 +151,6 @@ class LocalProvider(Provider):
     def _model_folder(self) -> Path:
         return resolve_model_path(self.config.settings.get("model_path"))
 
-    def _load_pool(self) -> RecognizerPool:
-        """Blocking: the warm recognizers of the configured model, loading it on first use."""
-        return recognizer_pool(self._model_folder())
-
     def _load_model(self) -> Any:
         """Blocking: the configured model, loaded once per process."""
         return load_model(self._model_folder())
@@ -176,18 +168,33 @@ class LocalProvider(Provider):
         progress(Progress("processing", 0.0, "loading the speech model"))
         # Not stopped on cancellation: a load cannot be interrupted, and finishing it only fills
         # the shared model cache for the next job.
-        preparing = start_worker(lambda: (probe(path), self._load_pool()), "sori-vosk-load")
-        info, pool = await asyncio.wrap_future(preparing)
+        info = await asyncio.wrap_future(start_worker(lambda: probe(path), "sori-vosk-probe"))
+        folder = self._model_folder()
         stop = threading.Event()
         relay = ProgressRelay(loop, progress, info.duration, stop)
         long_file = info.duration is None or info.duration >= PARALLEL_MIN_SECONDS
-        if self.threads > 1 and long_file:
-            pieces, fed = await self._recognize_parallel(path, pool, relay, stop)
-        else:
-            segments, fed = await run_blocking(
-                lambda: _recognize_file(pool, path, stop, relay), "sori-vosk-1", stop
+        parts = self.threads if self.threads > 1 and long_file else 0
+        results = ChildResults({}, 0)
+        lock = threading.Lock()
+
+        def child(part: int) -> Callable[[], None]:
+            job = ChildJob(
+                str(path),
+                str(folder),
+                part,
+                parts,
+                PIECE_TARGET_SECONDS,
+                PIECE_MAX_SECONDS,
+                DECODE_CHUNK_SECONDS,
             )
-            pieces = [(0.0, segments)]
+            return lambda: supervise(job, stop, relay.add, results, lock)
+
+        workers = [
+            start_worker(child(part), f"sori-vosk-{part + 1}") for part in range(max(1, parts))
+        ]
+        await wait_workers(workers, stop)
+        pieces = [results.pieces[index] for index in sorted(results.pieces)]
+        fed = results.fed
         stop.set()  # the work is done: drop any report still on its way, 1.0 comes last
         if fed == 0:
             raise EmptyAudioError(
@@ -207,51 +214,6 @@ class LocalProvider(Provider):
             duration=fed / BYTES_PER_SECOND,
         )
 
-    async def _recognize_parallel(
-        self, path: Path, pool: RecognizerPool, relay: ProgressRelay, stop: threading.Event
-    ) -> tuple[list[tuple[float, list[Segment]]], int]:
-        """Decode and split on one thread, recognize pieces on ``self.threads`` threads."""
-        waiting: queue.Queue[AudioPiece] = queue.Queue(maxsize=self.threads)
-        decoded = threading.Event()
-        results: dict[int, tuple[float, list[Segment]]] = {}
-        fed_total = [0]
-        fed_lock = threading.Lock()
-
-        def produce() -> None:
-            try:
-                with _decoded(path) as chunks:
-                    pieces = iter_pieces(
-                        chunks, target_seconds=PIECE_TARGET_SECONDS, max_seconds=PIECE_MAX_SECONDS
-                    )
-                    for piece in pieces:
-                        _offer(waiting, piece, stop)
-            finally:
-                decoded.set()
-
-        def consume() -> None:
-            recognizer = pool.take()
-            while True:
-                if stop.is_set():
-                    raise WorkerStopped
-                try:
-                    piece = waiting.get(timeout=0.1)
-                except queue.Empty:
-                    if decoded.is_set() and waiting.empty():
-                        pool.give_back(recognizer)
-                        return
-                    continue
-                segments, fed = recognize(
-                    recognizer, slices(piece.pcm, 2 * FEED_BYTES), stop, relay.add
-                )
-                results[piece.index] = (piece.offset_seconds, segments)
-                with fed_lock:
-                    fed_total[0] += fed
-
-        workers = [start_worker(produce, "sori-decode")]
-        workers += [start_worker(consume, f"sori-vosk-{n + 1}") for n in range(self.threads)]
-        await wait_workers(workers, stop)
-        return [results[index] for index in sorted(results)], fed_total[0]
-
     async def check_connection(self) -> None:
         """Nothing to connect to: check that the speech model folder is there and complete."""
         resolve_model_path(self.config.settings.get("model_path"))
@@ -264,38 +226,3 @@ class LocalProvider(Provider):
         async with contextlib.aclosing(live_events(model, audio)) as events:
             async for event in events:
                 yield event
-
-
-def _recognize_file(
-    pool: RecognizerPool, path: Path, stop: threading.Event, relay: ProgressRelay
-) -> tuple[list[Segment], int]:
-    """One recognizer over the whole file (blocking, worker thread)."""
-    recognizer = pool.take()
-    with _decoded(path) as chunks:
-        result = recognize(recognizer, chunks, stop, relay.add)
-    pool.give_back(recognizer)
-    return result
-
-
-@contextlib.contextmanager
-def _decoded(path: Path) -> Iterator[Iterator[bytes]]:
-    """The file's PCM chunks; the decoder is closed on exit even when not read to the end."""
-    chunks = decode_pcm(path, chunk_seconds=DECODE_CHUNK_SECONDS)
-    try:
-        yield chunks
-    finally:
-        close = getattr(chunks, "close", None)
-        if close is not None:
-            close()
-
-
-def _offer(waiting: queue.Queue[AudioPiece], piece: AudioPiece, stop: threading.Event) -> None:
-    """Put ``piece`` on the queue, waiting while it is full, until the job is stopped."""
-    while True:
-        if stop.is_set():
-            raise WorkerStopped
-        try:
-            waiting.put(piece, timeout=0.1)
-            return
-        except queue.Full:
-            continue

@@ -35,13 +35,13 @@ from desktop_app.providers.vosk.model import (
     group_words,
     load_model,
     recognize,
-    recognizer_pool,
     resolve_model_path,
     segments_from_result,
     slices,
     vosk_module,
+    words_from_result,
 )
-from desktop_app.providers.vosk.provider import LocalProvider, ProgressRelay
+from desktop_app.providers.vosk.provider import ProgressRelay, VoskProvider
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 SPEECH_KO = Path(__file__).resolve().parents[2].parent / "shared" / "speech-ko"
@@ -105,7 +105,7 @@ def is_monotonic(reports: list[Progress]) -> bool:
 
 
 async def transcribe(path: Path, *, threads: int = 1, **kwargs: Any) -> Transcript:
-    provider = LocalProvider(ProviderConfig(settings={"threads": threads}))
+    provider = VoskProvider(ProviderConfig(settings={"threads": threads}))
     return await provider.transcribe(MediaSource(path=path), TranscriptionOptions(), **kwargs)
 
 
@@ -165,8 +165,8 @@ def long_runs(long_wav: Path, model: Any) -> dict[str, Any]:
 
 
 def test_registered_with_its_capabilities() -> None:
-    cls = registry.provider_class("local")
-    assert cls is LocalProvider
+    cls = registry.provider_class("vosk")
+    assert cls is VoskProvider
     caps = cls.capabilities
     assert caps.inputs == {"file", "stream"}
     assert caps.languages == ("ko",)
@@ -175,11 +175,11 @@ def test_registered_with_its_capabilities() -> None:
 
 
 def test_thread_setting() -> None:
-    assert LocalProvider().threads >= 1
-    assert LocalProvider(ProviderConfig(settings={"threads": "3"})).threads == 3
+    assert VoskProvider().threads >= 1
+    assert VoskProvider(ProviderConfig(settings={"threads": "3"})).threads == 3
     for bad in (0, -1, "two", 1.5):
         with pytest.raises(ConfigurationError) as info:
-            LocalProvider(ProviderConfig(settings={"threads": bad}))
+            VoskProvider(ProviderConfig(settings={"threads": bad}))
         assert info.value.message_ko
 
 
@@ -271,9 +271,9 @@ async def test_cancelling_the_wait_stops_the_workers() -> None:
 
 def test_unsupported_options_are_refused_early() -> None:
     with pytest.raises(UnsupportedOptionError):
-        LocalProvider.check_options(TranscriptionOptions(diarization=True))
+        VoskProvider.check_options(TranscriptionOptions(diarization=True))
     with pytest.raises(UnsupportedOptionError):
-        LocalProvider.check_options(TranscriptionOptions(), MediaSource(url="https://x/a.mp3"))
+        VoskProvider.check_options(TranscriptionOptions(), MediaSource(url="https://x/a.mp3"))
 
 
 # --- model errors --------------------------------------------------------------------------------
@@ -284,7 +284,7 @@ async def test_missing_or_invalid_model_folder(tmp_path: Path, korean_clip: Path
     (garbage / "am").mkdir(parents=True)
     (garbage / "am" / "final.mdl").write_bytes(b"not a model")
     for folder in (tmp_path / "absent", tmp_path, garbage):
-        provider = LocalProvider(ProviderConfig(settings={"model_path": str(folder)}))
+        provider = VoskProvider(ProviderConfig(settings={"model_path": str(folder)}))
         with pytest.raises(EngineUnavailableError) as info:
             await provider.transcribe(MediaSource(path=korean_clip), TranscriptionOptions())
         assert str(folder) in info.value.message
@@ -307,11 +307,11 @@ def test_the_bundled_model_is_found() -> None:
 @pytest.mark.vosk
 async def test_short_korean_clip(korean_clip: Path, model: Any) -> None:
     reports: list[Progress] = []
-    provider = LocalProvider()
+    provider = VoskProvider()
     options = TranscriptionOptions(language="ko-KR")
     transcript = await provider.transcribe(MediaSource(path=korean_clip), options, reports.append)
     duration = len(read_wav(korean_clip)) / BYTES_PER_SECOND
-    assert transcript.engine == "local"
+    assert transcript.engine == "vosk"
     assert transcript.source == "ko_short.wav"
     assert transcript.language == "ko"
     assert transcript.duration == pytest.approx(duration, abs=0.01)
@@ -323,21 +323,34 @@ async def test_short_korean_clip(korean_clip: Path, model: Any) -> None:
 
 
 @pytest.mark.vosk
-async def test_warm_recognizers_are_reused(korean_clip: Path, model: Any) -> None:
-    pool = recognizer_pool(resolve_model_path(None))
-    while pool.idle:
-        pool.take()
+async def test_the_same_file_gives_the_same_text(
+    korean_clip: Path, tmp_path: Path, model: Any
+) -> None:
+    # What the engine heard before (another file in between) must not change the words.
     first = await transcribe(korean_clip)
-    assert pool.idle == 1
-    warm = pool.take()
-    assert warm.position > 0
-    pool.give_back(warm)
+    other = read_wav(korean_clip)
+    await transcribe(write_wav(tmp_path / "other.wav", other[len(other) // 3 :] + other))
     second = await transcribe(korean_clip)
-    assert pool.idle == 1 and pool.take() is warm
-    # A warm recognizer's earlier audio does not shift the new file's times.
-    duration = len(read_wav(korean_clip)) / BYTES_PER_SECOND
-    check_transcript(second, duration)
-    assert second.segments[0].start == pytest.approx(first.segments[0].start, abs=0.5)
+    assert first.text and first.text == second.text
+    assert [s.start for s in first.segments] == [s.start for s in second.segments]
+
+
+@pytest.mark.vosk
+@pytest.mark.slow
+async def test_the_parallel_path_is_repeatable(long_runs: dict[str, Any], long_wav: Path) -> None:
+    again = await transcribe(long_wav, threads=2)
+    assert again.text == long_runs["transcript2"].text
+
+
+def test_bracketed_words_are_cleaned() -> None:
+    items = [
+        {"word": "[1]", "start": 0.0, "end": 0.2, "conf": 1.0},
+        {"word": "[쩜]", "start": 0.2, "end": 0.4, "conf": 1.0},
+        {"word": "개", "start": 0.4, "end": 0.6, "conf": 1.0},
+        {"word": "[]", "start": 0.6, "end": 0.7, "conf": 1.0},
+    ]
+    assert [w.text for w in words_from_result(items)] == ["1", "쩜", "개"]
+    assert segments_from_result({"text": "그게 [1] 개"}, position=0.0)[0].text == "그게 1 개"
 
 
 @pytest.mark.vosk
@@ -397,9 +410,6 @@ async def test_cancel_stops_the_workers(long_wav: Path, model: Any, threads: int
         if report.fraction and report.fraction > 0.02:
             underway.set()
 
-    pool = recognizer_pool(resolve_model_path(None))
-    while pool.idle:
-        pool.take()  # start with none waiting
     task = asyncio.create_task(transcribe(long_wav, threads=threads, progress=watch))
     await asyncio.wait_for(underway.wait(), timeout=120)
     task.cancel()
@@ -411,7 +421,6 @@ async def test_cancel_stops_the_workers(long_wav: Path, model: Any, threads: int
     await asyncio.sleep(0.3)
     assert len(reports) == count
     assert reports[-1].fraction is not None and reports[-1].fraction < 1.0
-    assert pool.idle == 0  # recognizers stopped mid-utterance are not lent out again
 
 
 @pytest.mark.vosk
@@ -442,7 +451,7 @@ async def test_stream_sends_partials_then_finals(korean_clip: Path, model: Any) 
     pcm = clip + room_noise(2.0, rng) + clip + room_noise(1.0, rng)
     duration = len(pcm) / BYTES_PER_SECOND
     events: list[StreamEvent] = []
-    async for event in LocalProvider().stream(pcm_source(pcm), TranscriptionOptions()):
+    async for event in VoskProvider().stream(pcm_source(pcm), TranscriptionOptions()):
         events.append(event)
     finals = [e for e in events if e.final]
     assert len({e.key for e in finals}) == len(finals) >= 2
@@ -472,7 +481,7 @@ async def test_closing_a_stream_early_stops_its_thread(korean_clip: Path, model:
             async for chunk in pcm_source(clip):
                 yield chunk
 
-    stream = LocalProvider().stream(endless(), TranscriptionOptions())
+    stream = VoskProvider().stream(endless(), TranscriptionOptions())
     async for event in stream:
         assert not event.final
         break
@@ -487,7 +496,7 @@ async def test_stream_source_errors_reach_the_caller(model: Any) -> None:
         raise AudioUnreadableError("The microphone went away")
 
     with pytest.raises(AudioUnreadableError, match="microphone"):
-        async for _ in LocalProvider().stream(broken(), TranscriptionOptions()):
+        async for _ in VoskProvider().stream(broken(), TranscriptionOptions()):
             pass
     assert join_worker_threads() == []
 

@@ -1,0 +1,1 @@
+"""Whisper through faster-whisper (CTranslate2): the default offline engine."""
