@@ -113,8 +113,8 @@ class VoskProvider(Provider):
     name = "vosk"
     display_name = "Offline (Vosk, fast)"
     description = (
-        "Fast Korean speech recognition on this computer with Vosk: instant partial text for "
-        "live use and low memory, less accurate than Whisper; no account or network."
+        "Korean speech recognition on this computer with Vosk: instant partial text while "
+        "speaking, less accurate than Whisper; no account or network."
     )
     capabilities = Capabilities(
         inputs=frozenset({"file", "stream"}),

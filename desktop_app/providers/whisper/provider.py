@@ -269,6 +269,7 @@ class WhisperProvider(Provider):
                     chunks, target_seconds=WINDOW_TARGET_SECONDS, max_seconds=WINDOW_MAX_SECONDS
                 ):
                     _offer(waiting, window, stop)
+                    del window  # not kept while the next one is decoded
             finally:
                 chunks.close()  # type: ignore[attr-defined]
                 _offer(waiting, None, stop, final=True)
@@ -345,4 +346,8 @@ def _taken(waiting: queue.Queue[AudioPiece | None], stop: threading.Event) -> It
             continue
         if window is None:
             return
-        yield window
+        # Handed over without keeping a reference here, so the window's memory goes as soon
+        # as the runner has converted it.
+        box = [window]
+        del window
+        yield box.pop()

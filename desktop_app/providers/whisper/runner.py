@@ -179,14 +179,16 @@ class WhisperRunner:
                 options.initial_prompt,
                 options.batch_size,
             )
-            segments, language = self._window(
-                _float_samples(window.pcm), window.offset_seconds, decode, stop, on_position
-            )
+            offset, end = window.offset_seconds, window.end_seconds
+            audio = _float_samples(window.pcm)
+            del window  # the s16 copy is not needed while the model works
+            segments, language = self._window(audio, offset, decode, stop, on_position)
+            del audio
             if result.language is None and segments:
                 result.language = language
             result.segments.extend(segments)
-            result.seconds = window.end_seconds
-            on_position(window.end_seconds)
+            result.seconds = end
+            on_position(end)
         return result
 
     def _window(
@@ -253,8 +255,9 @@ def _float_samples(pcm: bytes) -> FloatArray:
     import numpy as np
 
     usable = len(pcm) - len(pcm) % 2
-    samples = np.frombuffer(pcm, dtype="<i2", count=usable // 2)
-    return samples.astype(np.float32) / 32768.0
+    samples = np.frombuffer(pcm, dtype="<i2", count=usable // 2).astype(np.float32)
+    samples *= 1.0 / 32768.0  # in place: a window is tens of MB
+    return samples
 
 
 def _speech_fraction(audio: FloatArray) -> Callable[[float, float], float]:
