@@ -121,6 +121,8 @@ class Provider(ABC):
     description: ClassVar[str]
     capabilities: ClassVar[Capabilities]
     credential_group: ClassVar[str | None] = None  # key in core.secrets.CREDENTIAL_GROUPS
+    # Names this engine's settings section had in earlier versions, read when it has none.
+    former_names: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, config: ProviderConfig | None = None) -> None:
         self.config = config or ProviderConfig()

@@ -25,6 +25,7 @@ def default_engine(settings: Settings | None = None) -> str:
     """The default engine chosen in Settings, or the registry's default when none is chosen or
     the chosen one is not installed (an engine dropped from this version)."""
     chosen = (settings or Settings()).general.default_engine
+    chosen = registry.canonical_name(chosen) if chosen else chosen
     if chosen and chosen in registry.provider_names():
         return chosen
     return registry.DEFAULT_PROVIDER
@@ -38,8 +39,12 @@ def provider_config(
     settings: Settings | None = None,
     journal: JobJournal | None = None,
 ) -> ProviderConfig:
+    name = registry.canonical_name(name)
     cls = registry.provider_class(name)
-    stored = (settings or Settings()).engine(name)
+    store = settings or Settings()
+    stored = store.engine(name)
+    for former in cls.former_names:
+        stored = stored or store.engine(former)
     chosen_endpoint = endpoint or os.environ.get(ENDPOINT_ENVIRONMENT.get(name, "")) or None
     if chosen_endpoint is None:
         value = stored.pop("endpoint", None)

@@ -17,10 +17,6 @@ from desktop_app.providers.base import Provider, ProviderConfig
 
 DEFAULT_PROVIDER = "whisper"
 
-# The default for live transcription: Whisper gets its live (two-pass) mode later; until then
-# the offline live default is Vosk, which shows partial text while speaking.
-DEFAULT_LIVE_PROVIDER = "vosk"
-
 # Other names accepted for an engine; they are not listed to users.
 ALIASES: dict[str, str] = {"local": DEFAULT_PROVIDER}
 

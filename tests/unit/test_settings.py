@@ -142,3 +142,14 @@ def test_the_command_line_uses_the_default_engine_from_settings(
         assert cli.main(["transcribe", "-q", str(korean_clip)]) == 0
         assert server.requests.count(r"^POST /v1/transcribe") == 1
     assert capsys.readouterr().out.strip()
+
+
+def test_settings_stored_under_the_old_offline_name_reach_vosk(tmp_path: Path) -> None:
+    settings = Settings(tmp_path / "settings.json")
+    settings.set_engine("local", "model_path", "/models/vosk-ko")
+    settings.set("default_engine", "local")
+    assert factory.provider_config("vosk", settings=settings).settings["model_path"] == (
+        "/models/vosk-ko"
+    )
+    assert "model_path" not in factory.provider_config("local", settings=settings).settings
+    assert factory.default_engine(settings) == "whisper"

@@ -111,6 +111,7 @@ class VoskProvider(Provider):
     """Vosk on this computer. Coroutines run on the engine loop; recognition on worker threads."""
 
     name = "vosk"
+    former_names = ("local",)  # the offline default's name before Whisper took it over
     display_name = "Offline (Vosk, fast)"
     description = (
         "Korean speech recognition on this computer with Vosk: instant partial text while "

@@ -20,7 +20,7 @@ import importlib
 import queue
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,7 @@ from desktop_app.providers.base import (
     OptionSpec,
     Provider,
     ProviderConfig,
+    StreamEvent,
     normalise_language,
 )
 from desktop_app.providers.registry import register
@@ -49,6 +50,7 @@ from desktop_app.providers.whisper.runner import (
     check_model_folder,
     load_runner,
 )
+from desktop_app.providers.whisper.two_pass import two_pass_live
 
 QUALITY_BEAMS = {"fast": 1, "balanced": 5, "best": 5}
 DEFAULT_QUALITY = "balanced"
@@ -192,10 +194,11 @@ class WhisperProvider(Provider):
         "나옵니다. 가중치는 쓰이지 않습니다."
     )
     capabilities = Capabilities(
-        inputs=frozenset({"file"}),
+        inputs=frozenset({"file", "stream"}),
         languages=WHISPER_LANGUAGES,
         keywords=True,
         word_timestamps=True,
+        live=True,
         offline=True,
         extra_options=(
             OptionSpec(
@@ -242,6 +245,14 @@ class WhisperProvider(Provider):
             hotwords=hotwords,
             initial_prompt=prompt,
         )
+
+    def stream(
+        self, audio: AsyncIterator[bytes], options: TranscriptionOptions
+    ) -> AsyncIterator[StreamEvent]:
+        """Live in two passes: Vosk's provisional text at once, each finished utterance then
+        replaced by Whisper's (:mod:`desktop_app.providers.whisper.two_pass`)."""
+        self.check_options(options)
+        return two_pass_live(lambda: self.load(options), audio, self.decode_options(options))
 
     async def transcribe(
         self,
