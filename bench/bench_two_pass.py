@@ -25,10 +25,9 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-from desktop_app.live.assembler import TranscriptAssembler
-
 from desktop_app.audio.sources import FileSource
 from desktop_app.audio.wavfile import wav_header
+from desktop_app.core.stream import TranscriptAssembler
 from desktop_app.core.transcript import Segment
 from desktop_app.providers.base import StreamEvent
 from desktop_app.providers.vosk.live import live_events

@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from desktop_app.live.assembler import TranscriptAssembler
 
 from desktop_app.audio import BYTES_PER_SECOND
 from desktop_app.core.errors import EngineUnavailableError
+from desktop_app.core.stream import TranscriptAssembler
 from desktop_app.core.transcript import Segment
 from desktop_app.providers.base import StreamEvent
 from desktop_app.providers.vosk.live import live_events

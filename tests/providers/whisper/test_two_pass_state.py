@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from desktop_app.live.assembler import TranscriptAssembler
-
 from desktop_app.audio import BYTES_PER_SECOND
+from desktop_app.core.stream import TranscriptAssembler
 from desktop_app.core.transcript import Segment, Word
 from desktop_app.providers.base import StreamEvent
 from desktop_app.providers.whisper.two_pass import Decoded, Span, TwoPassState
