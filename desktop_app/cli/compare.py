@@ -96,7 +96,7 @@ def _endpoints(items: list[str], names: list[str]) -> dict[str, str]:
         if not sep or name.strip() not in names or not url.strip():
             raise ConfigurationError(
                 f"'--endpoint {item}' is not NAME=URL for one of the chosen engines",
-                fix="Write --endpoint ENGINE=URL, e.g. --endpoint nhn=https://….",
+                fix="Write --endpoint ENGINE=URL, e.g. --endpoint ENGINE=https://….",
                 message_ko=f"'--endpoint {item}'이(가) 선택한 엔진의 이름=URL 형식이 아닙니다",
                 fix_ko="--endpoint 엔진=URL 형식으로 쓰세요.",
             )
@@ -175,9 +175,9 @@ def run_compare(args: argparse.Namespace) -> int:
         if len(names) < 2:
             raise ConfigurationError(
                 "Comparing needs at least two engines",
-                fix="Give --provider twice or more, e.g. --provider local --provider rtzr.",
+                fix="Give --provider twice or more, e.g. --provider A --provider B (see 'sori providers').",
                 message_ko="비교하려면 엔진이 둘 이상 필요합니다",
-                fix_ko="--provider를 두 번 이상 쓰세요(예: --provider local --provider rtzr).",
+                fix_ko="--provider를 두 번 이상 쓰세요(예: --provider A --provider B, 'sori providers' 참고).",
             )
         classes = [registry.provider_class(name) for name in names]
         _check_options_used(args, classes)

@@ -1,7 +1,7 @@
 """Turn a sequence of :class:`StreamEvent` into the current transcript.
 
 Events carry a key; a later event with the same key replaces the earlier one, so an engine can
-revise text it sent before (CLOVA revises by position). Final segments are kept in time order;
+revise text it sent before (some revise by position). Final segments are kept in time order;
 partial ones are provisional and shown apart. An event with empty text removes its key.
 """
 

@@ -2,6 +2,8 @@
 
 Engine modules register their class with :func:`register` when imported; the registry imports
 the built-in modules lazily, the first time anyone asks, so heavy libraries load only on use.
+Registering an engine also declares its credential group to the key store and its aliases;
+:func:`descriptions` gives every engine's :class:`EngineDescription` to the front ends.
 """
 
 from __future__ import annotations
@@ -9,8 +11,10 @@ from __future__ import annotations
 import importlib
 from typing import TypeVar
 
+from desktop_app.core import secrets
 from desktop_app.core.errors import ConfigurationError
 from desktop_app.providers.base import Provider, ProviderConfig
+from desktop_app.providers.description import EngineDescription
 
 DEFAULT_PROVIDER = "local"
 
@@ -26,18 +30,34 @@ BUILTIN_MODULES: tuple[str, ...] = (
 )
 
 _classes: dict[str, type[Provider]] = {}
+_aliases: dict[str, str] = {}
 _loaded = False
 
 P = TypeVar("P", bound=type[Provider])
 
 
 def register(cls: P) -> P:
-    """Class decorator: make an engine available under ``cls.name``."""
+    """Class decorator: make an engine available under its description's id and aliases."""
+    described = cls.__dict__.get("description")
+    if not isinstance(described, EngineDescription):
+        raise TypeError(f"{cls.__name__} has no EngineDescription in 'description'")
     existing = _classes.get(cls.name)
     if existing is not None and existing is not cls:
         raise RuntimeError(f"two engines registered as {cls.name!r}")
     _classes[cls.name] = cls
+    for alias in described.aliases:
+        _aliases[alias] = cls.name
+    if described.credentials is not None:
+        keys = described.credentials
+        secrets.register_group(keys.name, keys.fields, cls.name)
     return cls
+
+
+def unregister(name: str) -> None:
+    """Forget an engine (an engine defined by a test, say)."""
+    _classes.pop(name, None)
+    for alias in [alias for alias, target in _aliases.items() if target == name]:
+        del _aliases[alias]
 
 
 def _load_builtins() -> None:
@@ -58,11 +78,22 @@ def provider_classes() -> list[type[Provider]]:
     return list(_classes.values())
 
 
+def descriptions() -> list[EngineDescription]:
+    """Every registered engine's description, in listing order."""
+    return [cls.description for cls in provider_classes()]
+
+
+def canonical_name(name: str) -> str:
+    """An engine's id from its id or one of its aliases (unknown names unchanged)."""
+    _load_builtins()
+    return name if name in _classes else _aliases.get(name, name)
+
+
 def provider_class(name: str) -> type[Provider]:
     """The engine class called ``name``, or a clear error listing the known ones."""
     _load_builtins()
     try:
-        return _classes[name]
+        return _classes[canonical_name(name)]
     except KeyError:
         known = ", ".join(_classes)
         raise ConfigurationError(
@@ -76,3 +107,6 @@ def provider_class(name: str) -> type[Provider]:
 def create(name: str, config: ProviderConfig | None = None) -> Provider:
     """A new engine instance."""
     return provider_class(name)(config)
+
+
+secrets.set_group_loader(_load_builtins)

@@ -36,7 +36,7 @@ import json
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from desktop_app import __version__
 from desktop_app.audio import BYTES_PER_SECOND
@@ -45,15 +45,13 @@ from desktop_app.core.options import TranscriptionOptions
 from desktop_app.core.progress import ProgressCallback, ignore_progress
 from desktop_app.core.transcript import Transcript
 from desktop_app.providers.base import (
-    Capabilities,
     MediaSource,
     Provider,
     StreamEvent,
 )
+from desktop_app.providers.clova.descriptions import STREAM
 from desktop_app.providers.clova.nest import (
     ENGINE,
-    EPD_OPTIONS,
-    LANGUAGES,
     NestTarget,
     build_config,
     check_config_ack,
@@ -105,23 +103,7 @@ _Item = dict[str, Any] | BaseException | _Marker
 class ClovaStreamProvider(Provider):
     """CLOVA Speech real-time. Coroutines run on the engine loop thread."""
 
-    name: ClassVar[str] = "clova-stream"
-    display_name: ClassVar[str] = "CLOVA Speech real-time (gRPC)"
-    description: ClassVar[str] = (
-        "NAVER Cloud streaming recognition: text while you speak; files are streamed too"
-    )
-    credential_group: ClassVar[str | None] = "clova-speech"
-    capabilities: ClassVar[Capabilities] = Capabilities(
-        inputs=frozenset({"file", "stream"}),
-        languages=LANGUAGES,
-        keywords=True,
-        keyword_weights=True,
-        forbidden=True,
-        word_timestamps=True,
-        live=True,
-        credentials=("secret",),
-        extra_options=EPD_OPTIONS,
-    )
+    description = STREAM
 
     def target(self) -> NestTarget:
         """Where calls go: ``--endpoint`` when given, else the public service (TLS)."""

@@ -31,7 +31,6 @@ from desktop_app.core.options import TranscriptionOptions
 from desktop_app.core.progress import Progress, ProgressCallback, ignore_progress
 from desktop_app.core.transcript import Segment, Transcript, merge_pieces
 from desktop_app.providers.base import (
-    Capabilities,
     MediaSource,
     Provider,
     ProviderConfig,
@@ -45,6 +44,7 @@ from desktop_app.providers.threads import (
     start_worker,
     wait_workers,
 )
+from desktop_app.providers.vosk.description import VOSK
 from desktop_app.providers.vosk.live import live_events
 from desktop_app.providers.vosk.model import (
     FEED_BYTES,
@@ -117,16 +117,7 @@ class ProgressRelay:
 class LocalProvider(Provider):
     """Vosk on this computer. Coroutines run on the engine loop; recognition on worker threads."""
 
-    name = "local"
-    display_name = "Offline (Vosk)"
-    description = "Korean speech recognition on this computer with Vosk; no account or network."
-    capabilities = Capabilities(
-        inputs=frozenset({"file", "stream"}),
-        languages=("ko",),
-        word_timestamps=True,
-        live=True,
-        offline=True,
-    )
+    description = VOSK
 
     def __init__(self, config: ProviderConfig | None = None) -> None:
         super().__init__(config)
