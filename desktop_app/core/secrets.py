@@ -81,6 +81,13 @@ def register_group(group: str, fields: tuple[CredentialField, ...], engine: str)
     CREDENTIAL_GROUPS._engines[engine] = group
 
 
+def forget_engine(engine: str) -> None:
+    """Undo :func:`register_group` for ``engine``; its group goes when no engine uses it."""
+    group = CREDENTIAL_GROUPS._engines.pop(engine, None)
+    if group is not None and group not in CREDENTIAL_GROUPS._engines.values():
+        CREDENTIAL_GROUPS._groups.pop(group, None)
+
+
 def set_group_loader(loader: Callable[[], None]) -> None:
     """Have ``loader`` (which registers every engine) run before the groups are first read."""
     CREDENTIAL_GROUPS._loader = loader

@@ -56,6 +56,7 @@ def register(cls: P) -> P:
 def unregister(name: str) -> None:
     """Forget an engine (an engine defined by a test, say)."""
     _classes.pop(name, None)
+    secrets.forget_engine(name)
     for alias in [alias for alias, target in _aliases.items() if target == name]:
         del _aliases[alias]
 
