@@ -338,6 +338,12 @@ def check_options(
         spec.coerce(value)
 
 
+def option_values(specs: tuple[OptionSpec, ...], extra: dict[str, Any]) -> dict[str, Any]:
+    """Every option of ``specs`` with its value from ``extra`` (else its default), coerced by
+    its spec: what an engine maps onto its wire format."""
+    return {spec.name: spec.coerce(extra.get(spec.name, spec.default)) for spec in specs}
+
+
 LANGUAGE_ALIASES: dict[str, str] = {
     "ko": "ko", "ko-kr": "ko", "kor": "ko", "korean": "ko",
     "en": "en", "en-us": "en", "eng": "en", "english": "en",

@@ -14,6 +14,7 @@ from desktop_app.providers.clova.nest import (
     parse_endpoint,
 )
 from desktop_app.providers.clova.speech_errors import LONG_FORM_OVERRIDES, SERVICE_CODES
+from desktop_app.providers.clova.speech_params import SPEECH_OPTIONS
 from desktop_app.providers.description import (
     CredentialGroup,
     Endpoint,
@@ -119,71 +120,7 @@ SPEECH = EngineDescription(
         forbidden=True,
         word_timestamps=True,
         credentials=("secret",),
-        extra_options=(
-            OptionSpec(
-                "mode", "choice", "long", "Recognizer (long-form, or short-form in 60 s pieces)",
-                "인식 방식(장문, 또는 60초 단위 단문)", choices=("long", "short"),
-                help="Long-form takes files, URLs and speakers; short-form sends 60-second "
-                "pieces of a local file.",
-                help_ko="장문은 파일, URL, 화자 분리를 지원하고, 단문은 로컬 파일을 60초 단위로 "
-                "나눠 보냅니다.",
-                choice_labels=(
-                    ("long", "Long-form", "장문"),
-                    ("short", "Short-form, in 60-second pieces", "단문(60초 단위로 나눠 보냄)"),
-                ),
-            ),
-            OptionSpec(
-                "completion", "choice", "auto",
-                "Completion (auto: async when a callback or result_to_obs is set)",
-                "완료 방식(auto: 콜백이나 result_to_obs가 있으면 비동기)",
-                choices=("auto", "sync", "async"),
-                help="Whether to wait for the result on one request or submit a job and check "
-                "back.",
-                help_ko="한 요청에서 결과를 기다릴지, 작업을 접수한 뒤 상태를 확인할지 정합니다.",
-                choice_labels=(
-                    ("auto", "Automatic", "자동"),
-                    ("sync", "Wait for the result", "결과가 나올 때까지 기다림"),
-                    ("async", "Submit, then check back", "접수 후 상태 확인"),
-                ),
-            ),
-            OptionSpec(
-                "callback", "str", "", "Callback URL for async jobs", "비동기 작업 콜백 URL",
-                help="The service calls this address when an async job ends.",
-                help_ko="비동기 작업이 끝나면 서비스가 이 주소를 호출합니다.",
-            ),
-            OptionSpec(
-                "result_to_obs", "bool", False, "Also save results to Object Storage (async)",
-                "결과를 Object Storage에 저장(비동기)",
-                help="Keep a copy of the result in the linked Object Storage bucket.",
-                help_ko="연결된 Object Storage 버킷에 결과 사본을 남깁니다.",
-            ),
-            OptionSpec(
-                "word_alignment", "bool", True, "Word timestamps", "단어별 시간 정보",
-                help="Ask for the time of every word.",
-                help_ko="단어마다 시간 정보를 받습니다.",
-            ),
-            OptionSpec(
-                "full_text", "bool", True, "Full text in the result", "전체 텍스트 포함",
-                help="Ask for the whole text besides the segments.",
-                help_ko="구간별 텍스트와 함께 전체 텍스트를 받습니다.",
-            ),
-            OptionSpec(
-                "noise_filtering", "bool", True, "Noise filtering", "노이즈 필터링",
-                help="Let the service filter background noise first.",
-                help_ko="서비스가 먼저 배경 잡음을 거릅니다.",
-            ),
-            OptionSpec(
-                "sed", "bool", False, "Sound event detection", "음향 이벤트 탐지",
-                help="Mark sounds such as music, laughter or applause.",
-                help_ko="음악, 웃음, 박수 같은 소리를 표시합니다.",
-            ),
-            OptionSpec(
-                "domain_boostings", "bool", False, "Use the domain's boosting words",
-                "도메인 부스팅 단어 사용",
-                help="Boost the words saved with the domain in the console.",
-                help_ko="콘솔에서 도메인에 저장한 부스팅 단어를 씁니다.",
-            ),
-        ),
+        extra_options=SPEECH_OPTIONS,
     ),
     settings=SettingsFields(
         endpoint=Endpoint(

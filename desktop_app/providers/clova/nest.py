@@ -169,7 +169,7 @@ def build_config(options: TranscriptionOptions) -> dict[str, Any]:
     if options.forbidden:
         words = [_list_item(word, "forbidden word") for word in options.forbidden]
         config["forbidden"] = {"forbiddens": ",".join(words)}
-    epd = {spec.name: _epd_value(spec, options.extra[spec.name])
+    epd = {spec.name: spec.coerce(options.extra[spec.name])
            for spec in EPD_OPTIONS if spec.name in options.extra}  # fmt: skip
     if epd:
         config["semanticEpd"] = epd
@@ -186,21 +186,6 @@ def _list_item(word: str, what: str) -> str:
             fix_ko="단어마다 따로, 쉼표 없이 지정하세요.",
         )
     return word
-
-
-def _epd_value(spec: OptionSpec, value: Any) -> bool | int:
-    if spec.kind == "bool" and isinstance(value, bool):
-        return value
-    if spec.kind == "int" and isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
-    wanted = "true or false" if spec.kind == "bool" else "a whole number of 0 or more"
-    raise ConfigurationError(
-        f"'{value}' is not a valid value for {spec.name}",
-        fix=f"Give {spec.name} {wanted}.",
-        message_ko=f"'{value}'은(는) {spec.name}에 쓸 수 없는 값입니다",
-        fix_ko=f"{spec.name}에는 {'true 또는 false' if spec.kind == 'bool' else '0 이상의 정수'}"
-        "를 쓰세요.",
-    )
 
 
 # -- answers ---------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from typing import Any
 
 from desktop_app.core.errors import ConfigurationError, UnsupportedOptionError
 from desktop_app.core.options import Keyword, TranscriptionOptions
-from desktop_app.providers.base import OptionSpec, normalise_language
+from desktop_app.providers.base import OptionSpec, normalise_language, option_values
 
 MODELS = ("sommers", "whisper")
 DOMAINS = ("GENERAL", "CALL")
@@ -70,7 +70,6 @@ EXTRA_OPTIONS: tuple[OptionSpec, ...] = (
                help="Narrows language detection, e.g. ko,en.",
                help_ko="언어 감지 범위를 좁힙니다(예: ko,en)."),
 )  # fmt: skip
-DEFAULTS: dict[str, Any] = {spec.name: spec.default for spec in EXTRA_OPTIONS}
 
 
 def _invalid(name: str, value: Any, expected: str, expected_ko: str) -> ConfigurationError:
@@ -80,36 +79,6 @@ def _invalid(name: str, value: Any, expected: str, expected_ko: str) -> Configur
         message_ko=f"'{value}'은(는) {name}에 쓸 수 없는 값입니다",
         fix_ko=f"{name}에는 {expected_ko}을(를) 쓰세요.",
     )
-
-
-def _flag(extra: dict[str, Any], name: str) -> bool:
-    value = extra.get(name, DEFAULTS[name])
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lower() in {"1", "true", "yes", "on"}:
-        return True
-    if isinstance(value, str) and value.strip().lower() in {"0", "false", "no", "off"}:
-        return False
-    raise _invalid(name, value, "true or false", "true 또는 false")
-
-
-def _positive(extra: dict[str, Any], name: str) -> int:
-    value = extra.get(name, DEFAULTS[name])
-    number: int | None = None
-    if isinstance(value, int) and not isinstance(value, bool):
-        number = value
-    elif isinstance(value, str) and value.strip().isdigit():
-        number = int(value.strip())
-    if number is None or number < 1:
-        raise _invalid(name, value, "a whole number of at least 1", "1 이상의 정수")
-    return number
-
-
-def _choice(extra: dict[str, Any], name: str, choices: tuple[str, ...]) -> str:
-    value = str(extra.get(name, DEFAULTS[name])).strip()
-    if value not in choices:
-        raise _invalid(name, value, "one of " + ", ".join(choices), ", ".join(choices))
-    return value
 
 
 def _language_code(raw: str) -> str | None:
@@ -232,18 +201,19 @@ def build_request_config(options: TranscriptionOptions, engine: str) -> dict[str
         )
     if options.speakers is not None and options.speakers < 0:
         raise _invalid("--speakers", options.speakers, "0 (automatic) or more", "0(자동) 이상")
-    model = _choice(extra, "model_name", MODELS)
+    values = option_values(EXTRA_OPTIONS, extra)
+    model = values["model_name"]
     language = request_language(options, model)
     config: dict[str, Any] = {
         "model_name": model,
         "language": language,
         "use_diarization": options.diarization,
-        "use_itn": _flag(extra, "use_itn"),
-        "use_disfluency_filter": _flag(extra, "use_disfluency_filter"),
-        "use_profanity_filter": _flag(extra, "use_profanity_filter"),
-        "use_paragraph_splitter": _flag(extra, "use_paragraph_splitter"),
-        "domain": _choice(extra, "domain", DOMAINS),
-        "use_word_timestamp": _flag(extra, "use_word_timestamp"),
+        "use_itn": values["use_itn"],
+        "use_disfluency_filter": values["use_disfluency_filter"],
+        "use_profanity_filter": values["use_profanity_filter"],
+        "use_paragraph_splitter": values["use_paragraph_splitter"],
+        "domain": values["domain"],
+        "use_word_timestamp": values["use_word_timestamp"],
     }
     candidates = _candidates(extra, language)
     if candidates:
@@ -251,7 +221,7 @@ def build_request_config(options: TranscriptionOptions, engine: str) -> dict[str
     if options.diarization:
         config["diarization"] = {"spk_count": options.speakers or 0}
     if config["use_paragraph_splitter"]:
-        config["paragraph_splitter"] = {"max": _positive(extra, "paragraph_splitter_max")}
+        config["paragraph_splitter"] = {"max": values["paragraph_splitter_max"]}
     keywords = request_keywords(options.keywords, model)
     if keywords:
         config["keywords"] = keywords

@@ -38,7 +38,7 @@ from desktop_app.core.errors import (
 from desktop_app.core.options import Keyword, TranscriptionOptions
 from desktop_app.core.service_times import repaired_segment, service_text
 from desktop_app.core.transcript import Segment, Word
-from desktop_app.providers.base import OptionSpec, StreamEvent
+from desktop_app.providers.base import OptionSpec, StreamEvent, option_values
 from desktop_app.providers.http import parse_retry_after
 from desktop_app.providers.rtzr.config import DETECTING, request_keywords, request_language
 from desktop_app.providers.rtzr.errors import make_error
@@ -81,7 +81,7 @@ STREAM_OPTIONS: tuple[OptionSpec, ...] = (
                maximum=MAX_EPD_TIME,
                help="A longer pause gives longer lines.", help_ko="길게 잡을수록 줄이 길어집니다."),
 )  # fmt: skip
-DEFAULTS: dict[str, Any] = {spec.name: spec.default for spec in STREAM_OPTIONS}
+SPECS = {spec.name: spec for spec in STREAM_OPTIONS}
 
 
 def _invalid(name: str, value: Any, expected: str, expected_ko: str) -> ConfigurationError:
@@ -93,33 +93,10 @@ def _invalid(name: str, value: Any, expected: str, expected_ko: str) -> Configur
     )
 
 
-def _flag(extra: Mapping[str, Any], name: str) -> str:
-    value = extra.get(name, DEFAULTS[name])
-    text = str(value).strip().lower()
-    if value is True or text in {"1", "true", "yes", "on"}:
-        return "true"
-    if value is False or text in {"0", "false", "no", "off"}:
-        return "false"
-    raise _invalid(name, value, "true or false", "true 또는 false")
-
-
-def _epd_time(extra: Mapping[str, Any]) -> float:
-    value = extra.get("epd_time", DEFAULTS["epd_time"])
-    try:
-        seconds = float(value)
-    except (TypeError, ValueError):
-        seconds = math.nan
-    if isinstance(value, bool) or not 0.0 <= seconds <= MAX_EPD_TIME:
-        raise _invalid("epd_time", value, f"seconds from 0 to {MAX_EPD_TIME:g}",
-                       f"0~{MAX_EPD_TIME:g} 사이의 초")  # fmt: skip
-    return seconds
-
-
 def stream_model(options: TranscriptionOptions) -> tuple[str, str | None]:
     """The ``model_name`` to send and, for whisper, the ``language``."""
-    choice = str(options.extra.get("model_name", DEFAULTS["model_name"])).strip()
-    if choice not in MODELS:
-        raise _invalid("model_name", choice, "one of " + ", ".join(MODELS), ", ".join(MODELS))
+    spec = SPECS["model_name"]
+    choice = spec.coerce(options.extra.get(spec.name, spec.default))
     if choice == "whisper":
         language = request_language(options, "whisper")
         if language in DETECTING:
@@ -177,21 +154,19 @@ def _in_range(weight: float) -> bool:
 
 def stream_query(options: TranscriptionOptions) -> dict[str, str]:
     """Every query parameter of the handshake, in the documented spelling."""
-    extra = options.extra
+    values = option_values(STREAM_OPTIONS, options.extra)
     model, language = stream_model(options)
     query = {
         "sample_rate": str(SAMPLE_RATE),
         "encoding": "LINEAR16",
         "model_name": model,
-        "domain": str(extra.get("domain", DEFAULTS["domain"])).strip(),
+        "domain": values["domain"],
     }
-    if query["domain"] not in DOMAINS:
-        raise _invalid("domain", query["domain"], "CALL or MEETING", "CALL 또는 MEETING")
     if language is not None:
         query["language"] = language
     for name in ("use_itn", "use_disfluency_filter", "use_profanity_filter", "use_punctuation"):
-        query[name] = _flag(extra, name)
-    epd_time = _epd_time(extra)
+        query[name] = "true" if values[name] else "false"
+    epd_time = values["epd_time"]
     if epd_time > 0:
         query["epd_time"] = f"{epd_time:g}"
     keywords = stream_keywords(options.keywords, model)
