@@ -158,7 +158,6 @@ class Capabilities:
     word_timestamps: bool = False
     live: bool = False
     offline: bool = False
-    credentials: tuple[str, ...] = ()  # names of the secrets the engine needs
     extra_options: tuple[OptionSpec, ...] = ()
 
     def describe_features(self) -> list[str]:

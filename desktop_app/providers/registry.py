@@ -9,6 +9,7 @@ Registering an engine also declares its credential group to the key store and it
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from typing import TypeVar
 
 from desktop_app.core import secrets
@@ -17,17 +18,6 @@ from desktop_app.providers.base import Provider, ProviderConfig
 from desktop_app.providers.description import EngineDescription
 
 DEFAULT_PROVIDER = "local"
-
-# Modules that define the built-in engines, in the order they are listed to users.
-BUILTIN_MODULES: tuple[str, ...] = (
-    "desktop_app.providers.vosk.provider",
-    "desktop_app.providers.clova.csr",
-    "desktop_app.providers.clova.speech",
-    "desktop_app.providers.clova.stream",
-    "desktop_app.providers.nhn.provider",
-    "desktop_app.providers.rtzr.batch",
-    "desktop_app.providers.rtzr.stream",
-)
 
 _classes: dict[str, type[Provider]] = {}
 _aliases: dict[str, str] = {}
@@ -61,22 +51,37 @@ def unregister(name: str) -> None:
         del _aliases[alias]
 
 
+def builtin_modules() -> list[str]:
+    """The modules that define the built-in engines: every engine family is a package under
+    ``providers/`` whose ``__init__`` names its engine modules in ``ENGINES`` (packages are
+    taken alphabetically, so adding a family touches no file outside it)."""
+    import desktop_app.providers as package
+
+    modules: list[str] = []
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda info: info.name):
+        if info.ispkg:
+            family = importlib.import_module(f"{package.__name__}.{info.name}")
+            engines: tuple[str, ...] = getattr(family, "ENGINES", ())
+            modules += [f"{family.__name__}.{name}" for name in engines]
+    return modules
+
+
 def _load_builtins() -> None:
     global _loaded
     if not _loaded:
-        for module in BUILTIN_MODULES:
+        for module in builtin_modules():
             importlib.import_module(module)
         _loaded = True
 
 
-def provider_names() -> list[str]:
-    _load_builtins()
-    return list(_classes)
-
-
 def provider_classes() -> list[type[Provider]]:
+    """Every engine, in the order they are listed to users: the default first."""
     _load_builtins()
-    return list(_classes.values())
+    return sorted(_classes.values(), key=lambda cls: cls.name != DEFAULT_PROVIDER)
+
+
+def provider_names() -> list[str]:
+    return [cls.name for cls in provider_classes()]
 
 
 def descriptions() -> list[EngineDescription]:

@@ -73,7 +73,6 @@ CSR = EngineDescription(
         max_duration=MAX_SECONDS,
         max_bytes=MAX_BYTES,
         live=True,
-        credentials=("client_id", "client_secret"),
         extra_options=(
             OptionSpec(
                 "host", "choice", "public", "Region (public, gov, fin)", "리전(공공/금융)",
@@ -119,7 +118,6 @@ SPEECH = EngineDescription(
         keyword_weights=False,
         forbidden=True,
         word_timestamps=True,
-        credentials=("secret",),
         extra_options=SPEECH_OPTIONS,
     ),
     settings=SettingsFields(
@@ -154,7 +152,6 @@ STREAM = EngineDescription(
         forbidden=True,
         word_timestamps=True,
         live=True,
-        credentials=("secret",),
         extra_options=EPD_OPTIONS,
     ),
     settings=SettingsFields(

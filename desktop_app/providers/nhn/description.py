@@ -43,7 +43,6 @@ NHN = EngineDescription(
         max_duration=MAX_SECONDS,
         max_bytes=MAX_BYTES,
         biasing=True,
-        credentials=("appkey", "secret"),
         extra_options=(
             OptionSpec(
                 "host", "choice", "current",
