@@ -81,7 +81,6 @@ def add_transcribe_parser(sub: Any) -> None:
         help="engine-specific option (see 'sori providers --verbose')",
     )
     p.add_argument("--model", metavar="DIR", help="offline engines: a model folder to use")
-    add_engine_flags(p)
     p.add_argument("--timestamps", action="store_true", help="txt: put times before lines")
     p.add_argument("--no-speaker-names", action="store_true", help="txt/md: leave names out")
     p.add_argument(
@@ -141,21 +140,6 @@ def add_speech_options(p: argparse.ArgumentParser) -> None:
     )
 
 
-def add_engine_flags(p: argparse.ArgumentParser) -> None:
-    """A dedicated flag for every engine option that declares one (``--option`` also works)."""
-    seen: set[str] = set()
-    for cls in registry.provider_classes():
-        for spec in cls.capabilities.extra_options:
-            if spec.flag and spec.flag not in seen:
-                seen.add(spec.flag)
-                p.add_argument(
-                    spec.flag,
-                    dest=f"engine_flag_{spec.name}",
-                    metavar="VALUE",
-                    help=f"{spec.help or spec.label} (engines: {cls.name}; = --option {spec.name}=…)",
-                )
-
-
 def add_providers_parser(sub: Any) -> None:
     p = sub.add_parser("providers", help="list speech engines and what they can do")
     p.add_argument(
@@ -203,8 +187,7 @@ def describe_engine(cls: type[Provider], *, verbose: bool = False) -> list[str]:
         choices = f" ({'|'.join(spec.choices)})" if spec.choices else ""
         shown = str(spec.default).lower() if isinstance(spec.default, bool) else spec.default
         where = "settings, or " if spec.in_settings else ""
-        flag = f" or {spec.flag} VALUE" if spec.flag else ""
-        lines.append(f"{pad}{where}--option {spec.name}={shown}{choices}{flag}  {spec.label}")
+        lines.append(f"{pad}{where}--option {spec.name}={shown}{choices}  {spec.label}")
         if spec.help:
             lines.append(f"{pad}    {spec.help}")
     settings = described.settings
@@ -246,22 +229,6 @@ def parse_extra(items: list[str], provider: type[Provider]) -> dict[str, Any]:
     return extra
 
 
-def flagged_extra(args: argparse.Namespace, provider: type[Provider]) -> dict[str, Any]:
-    """Values given with the dedicated flags of ``provider``'s options; a flag given for an
-    engine that lacks the option is refused."""
-    extra: dict[str, Any] = {}
-    mine = {spec.name: spec for spec in provider.capabilities.extra_options if spec.flag}
-    for name, value in vars(args).items():
-        if not name.startswith("engine_flag_") or value is None:
-            continue
-        option = name[len("engine_flag_") :]
-        spec = mine.get(option)
-        if spec is None:
-            raise UnsupportedOptionError(f"option '{option}'", provider.name)
-        extra[option] = spec.coerce(value)
-    return extra
-
-
 def build_options(args: argparse.Namespace, provider: type[Provider]) -> TranscriptionOptions:
     return TranscriptionOptions(
         language=args.language,
@@ -272,7 +239,7 @@ def build_options(args: argparse.Namespace, provider: type[Provider]) -> Transcr
         keywords=[Keyword.parse(k) for k in args.keyword],
         biasing=[parse_biasing(b) for b in args.biasing],
         forbidden=[w.strip() for w in args.forbidden if w.strip()],
-        extra={**flagged_extra(args, provider), **parse_extra(args.option, provider)},
+        extra=parse_extra(args.option, provider),
     )
 
 

@@ -27,7 +27,9 @@ def add_parser(sub: Any) -> None:
         choices=["set", "show", "delete"],
         help="set (prompts, or reads lines from a pipe), show (masked) or delete",
     )
-    p.add_argument("engine", metavar="ENGINE", help=", ".join(CREDENTIAL_GROUPS))
+    p.add_argument(
+        "engine", metavar="ENGINE", help="an engine that needs keys (see 'sori providers')"
+    )
     p.add_argument("--field", help="only this value (e.g. client_secret)")
     p.set_defaults(handler=run)
 

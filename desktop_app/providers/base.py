@@ -57,9 +57,9 @@ KIND_NAMES = {
 class OptionSpec:
     """An engine-specific option the UI and CLI can offer (stored in ``options.extra[name]``).
 
-    ``choice_labels`` names some choices for people (value, English, Korean); ``flag`` is a
-    dedicated command-line flag (``--option NAME=VALUE`` always works); ``enabled_by`` names a
-    bool option this one only matters under; ``in_settings`` options choose where the engine
+    ``choice_labels`` names some choices for people (value, English, Korean); on the command
+    line every option is ``--option NAME=VALUE``; ``enabled_by`` names a bool option this one
+    only matters under; ``in_settings`` options choose where the engine
     is reached and are set in Settings rather than per job. :meth:`coerce` is the one place a
     value from the command line, the settings file or the window becomes the declared type."""
 
@@ -74,7 +74,6 @@ class OptionSpec:
     help: str = ""
     help_ko: str = ""
     choice_labels: tuple[tuple[str, str, str], ...] = ()
-    flag: str | None = None
     enabled_by: str | None = None
     in_settings: bool = False
 

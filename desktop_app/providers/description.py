@@ -16,7 +16,6 @@ from typing import Any
 from desktop_app.core.errors import SoriError
 from desktop_app.core.secrets import CredentialField
 from desktop_app.providers.base import Capabilities, OptionSpec, Text
-from desktop_app.providers.http import check_endpoint
 
 __all__ = [
     "CredentialGroup",
@@ -47,7 +46,15 @@ class Endpoint:
     env: str | None = None
     label: Text | None = None  # None: the generic "Endpoint (optional)"
     required: bool = False
-    validate: Callable[[str], str] = check_endpoint
+    validate: Callable[[str], str] | None = None  # None: an http(s) URL (check_endpoint)
+
+    def check(self, text: str) -> str:
+        """``text`` as stored, or the ConfigurationError saying what is wrong with it."""
+        if self.validate is not None:
+            return self.validate(text)
+        from desktop_app.providers.http import check_endpoint  # httpx only when needed
+
+        return check_endpoint(text)
 
 
 @dataclass(frozen=True, slots=True)

@@ -416,7 +416,7 @@ class EnginePage(QWidget):
             return None
         endpoint = self.described.settings.endpoint
         assert endpoint is not None
-        return endpoint.validate(self.endpoint_edit.text())
+        return endpoint.check(self.endpoint_edit.text())
 
     def connection_settings(self) -> dict[str, Any]:
         """The non-secret settings of this page (None where the default applies)."""

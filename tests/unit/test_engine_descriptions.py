@@ -131,7 +131,6 @@ TINY = EngineDescription(
             OptionSpec(
                 "speed", "float", 1.0, "Speed", "속도", minimum=0.5, maximum=2.0,
                 help="Playback speed of the audio.", help_ko="오디오 재생 속도입니다.",
-                flag="--tiny-speed",
             ),
             OptionSpec(
                 "host", "choice", "near", "Host", "호스트", choices=tuple(TINY_HOSTS),
@@ -186,7 +185,7 @@ def test_a_new_engine_is_listed_by_sori_providers(
         "also called: tiny-alias",
         "--option voice=calm (calm|loud)",
         "How the speakers talk.",
-        "--tiny-speed VALUE",
+        "--option speed=1.0",
         "settings, or --option host=near",
         "host far: https://far.tiny.invalid",
         "poll interval: 7 s",
@@ -204,7 +203,7 @@ def test_a_new_engine_takes_its_options_from_the_command_line(
     parser = argparse.ArgumentParser()
     commands.add_transcribe_parser(parser.add_subparsers())
     args = parser.parse_args(
-        ["transcribe", "a.wav", "--tiny-speed", "1.5", "--option", "voice=loud"]
+        ["transcribe", "a.wav", "--option", "speed=1.5", "--option", "voice=loud"]
     )
     options = commands.build_options(args, tiny)
     assert options.extra == {"speed": 1.5, "voice": "loud"}
