@@ -192,7 +192,8 @@ def describe_engine(cls: type[Provider], *, verbose: bool = False) -> list[str]:
             lines.append(f"{pad}    {spec.help}")
     settings = described.settings
     if settings.endpoint is not None:
-        lines.append(f"{pad}endpoint: {settings.endpoint.default} (--endpoint URL)")
+        needed = "required, " if settings.endpoint.required else ""
+        lines.append(f"{pad}endpoint: {settings.endpoint.default} ({needed}--endpoint URL)")
     for host, address in settings.hosts.items():
         lines.append(f"{pad}host {host}: {address}")
     if settings.poll_interval is not None:

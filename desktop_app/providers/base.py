@@ -220,7 +220,8 @@ class StreamEvent:
 
 
 class Provider(ABC):
-    """Base of all engines; subclasses set the class attributes and implement the coroutines."""
+    """Base of all engines; a subclass sets ``description`` (its
+    :class:`~desktop_app.providers.description.EngineDescription`) and implements the coroutines."""
 
     description: ClassVar[EngineDescription]
     # Taken from the description when the class is defined:

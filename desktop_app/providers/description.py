@@ -45,7 +45,7 @@ class Endpoint:
     default: str
     env: str | None = None
     label: Text | None = None  # None: the generic "Endpoint (optional)"
-    required: bool = False
+    required: bool = False  # no usable default: the user must give one
     validate: Callable[[str], str] | None = None  # None: an http(s) URL (check_endpoint)
 
     def check(self, text: str) -> str:
