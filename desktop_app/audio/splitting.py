@@ -1,6 +1,6 @@
 """Cut 16 kHz mono s16 PCM into pieces at pauses, and notice where spoken utterances end.
 
-Engines with a length limit (CLOVA CSR takes 60 s) and the parallel offline path need long audio
+Engines with a length limit (60 s per request for some) and the parallel offline path need long audio
 in pieces that begin and end in silence, so no word is cut in half. :class:`SilenceSplitter`
 (and its generator form :func:`iter_pieces`) does this while the audio streams in, holding at
 most about ``max_seconds`` of it:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -56,8 +57,8 @@ def add_transcribe_parser(sub: Any) -> None:
     p.add_argument(
         "--provider",
         metavar="NAME",
-        help="speech engine (default: the one chosen in the window's Settings, else local, "
-        "offline); see 'sori providers'",
+        help="speech engine (default: the one chosen in the window's Settings, else "
+        f"{registry.DEFAULT_PROVIDER}, offline); see 'sori providers'",
     )
     p.add_argument(
         "--format",
@@ -79,7 +80,7 @@ def add_transcribe_parser(sub: Any) -> None:
         metavar="KEY=VALUE",
         help="engine-specific option (see 'sori providers --verbose')",
     )
-    p.add_argument("--model", metavar="DIR", help="local engine: a Vosk model folder to use")
+    p.add_argument("--model", metavar="DIR", help="offline engines: a model folder to use")
     p.add_argument("--timestamps", action="store_true", help="txt: put times before lines")
     p.add_argument("--no-speaker-names", action="store_true", help="txt/md: leave names out")
     p.add_argument(
@@ -114,21 +115,22 @@ def add_speech_options(p: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="WORD[:WEIGHT]",
-        help="boost a word (repeatable)",
+        help="boost a word, for engines with keyword lists (repeatable)",
     )
     p.add_argument(
         "--biasing",
         action="append",
         default=[],
         metavar="ANSWER_RECOGNIZED",
-        help="NHN biasing pair, e.g. 차단기_차단계 (repeatable)",
+        help="biasing pair for engines with biasing lists (see 'sori providers'), "
+        "e.g. 차단기_차단계 (repeatable)",
     )
     p.add_argument(
         "--forbidden",
         action="append",
         default=[],
         metavar="WORD",
-        help="word never to output (repeatable)",
+        help="word never to output, for engines with forbidden-word lists (repeatable)",
     )
     p.add_argument(
         "--poll-interval",
@@ -140,36 +142,76 @@ def add_speech_options(p: argparse.ArgumentParser) -> None:
 
 def add_providers_parser(sub: Any) -> None:
     p = sub.add_parser("providers", help="list speech engines and what they can do")
-    p.add_argument("-v", "--verbose", action="store_true", help="also list engine options")
+    p.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="also list options, settings, environment variables and error codes",
+    )
     p.set_defaults(handler=run_providers)
 
 
 def run_providers(args: argparse.Namespace) -> int:
     for cls in registry.provider_classes():
-        caps = cls.capabilities
-        default = " (default)" if cls.name == registry.DEFAULT_PROVIDER else ""
-        print(f"{cls.name:<14} {cls.display_name}{default}")
-        print(f"{'':<14} {cls.description}")
-        print(f"{'':<14} languages: {', '.join(caps.languages)}")
-        print(f"{'':<14} features: {', '.join(caps.describe_features())}")
-        limits = []
-        if caps.max_duration:
-            limits.append(f"{caps.max_duration:g} s per request (longer audio is split)")
-        if caps.max_bytes:
-            limits.append(f"{caps.max_bytes / 2**20:.3g} MiB per request")
-        if limits:
-            print(f"{'':<14} limits: {'; '.join(limits)}")
-        if caps.credentials:
-            print(f"{'':<14} credentials: {', '.join(caps.credentials)}")
-        if args.verbose:
-            for spec in caps.extra_options:
-                choices = f" ({'|'.join(spec.choices)})" if spec.choices else ""
-                print(f"{'':<14} --option {spec.name}={spec.default}{choices}  {spec.label}")
+        print("\n".join(describe_engine(cls, verbose=args.verbose)))
         print()
     return 0
 
 
+def describe_engine(cls: type[Provider], *, verbose: bool = False) -> list[str]:
+    """The lines ``sori providers`` prints for one engine, from its description."""
+    described = cls.description
+    caps = cls.capabilities
+    pad = " " * 15
+    default = " (default)" if cls.name == registry.DEFAULT_PROVIDER else ""
+    lines = [f"{cls.name:<14} {described.name.en}{default}"]
+    lines += textwrap.wrap(described.summary.en, 100, initial_indent=pad, subsequent_indent=pad)
+    if described.aliases:
+        lines.append(f"{pad}also called: {', '.join(described.aliases)}")
+    lines.append(f"{pad}languages: {', '.join(caps.languages)}")
+    lines.append(f"{pad}features: {', '.join(caps.describe_features())}")
+    limits = []
+    if caps.max_duration:
+        limits.append(f"{caps.max_duration:g} s per request (longer audio is split)")
+    if caps.max_bytes:
+        limits.append(f"{caps.max_bytes / 2**20:.3g} MiB per request")
+    if limits:
+        lines.append(f"{pad}limits: {'; '.join(limits)}")
+    keys = described.credentials
+    if keys is not None:
+        names = ", ".join(f.name for f in keys.fields)
+        lines.append(f"{pad}credentials: {names} (sori credentials set {keys.name})")
+    if not verbose:
+        return lines
+    for spec in described.options:
+        choices = f" ({'|'.join(spec.choices)})" if spec.choices else ""
+        shown = str(spec.default).lower() if isinstance(spec.default, bool) else spec.default
+        where = "settings, or " if spec.in_settings else ""
+        lines.append(f"{pad}{where}--option {spec.name}={shown}{choices}  {spec.label}")
+        if spec.help:
+            lines.append(f"{pad}    {spec.help}")
+    settings = described.settings
+    if settings.endpoint is not None:
+        needed = "required, " if settings.endpoint.required else ""
+        lines.append(f"{pad}endpoint: {settings.endpoint.default} ({needed}--endpoint URL)")
+    for host, address in settings.hosts.items():
+        lines.append(f"{pad}host {host}: {address}")
+    if settings.poll_interval is not None:
+        lines.append(f"{pad}poll interval: {settings.poll_interval:g} s (--poll-interval)")
+    if settings.model_folder is not None:
+        lines.append(f"{pad}model folder: --model DIR ({settings.model_folder.placeholder.en})")
+    variables = described.environment_variables()
+    if variables:
+        lines.append(f"{pad}environment: {', '.join(variables)}")
+    for table in described.errors:
+        lines.append(f"{pad}error codes ({table.title}):")
+        for code in table.entries():
+            lines.append(f"{pad}    {code.code:<22} {code.kind.__name__}: {code.message}")
+    return lines
+
+
 def parse_extra(items: list[str], provider: type[Provider]) -> dict[str, Any]:
+    """``--option KEY=VALUE`` items as typed values, through each option's own coercion."""
     specs = {spec.name: spec for spec in provider.capabilities.extra_options}
     extra: dict[str, Any] = {}
     for item in items:
@@ -184,30 +226,8 @@ def parse_extra(items: list[str], provider: type[Provider]) -> dict[str, Any]:
         spec = specs.get(key)
         if spec is None:
             raise UnsupportedOptionError(f"option '{key}'", provider.name)
-        extra[key] = _convert(raw.strip(), spec.kind, key)
+        extra[key] = spec.coerce(raw)
     return extra
-
-
-def _convert(raw: str, kind: str, key: str) -> Any:
-    try:
-        if kind == "bool":
-            lowered = raw.lower()
-            if lowered in {"1", "true", "yes", "on"}:
-                return True
-            if lowered in {"0", "false", "no", "off"}:
-                return False
-            raise ValueError(raw)
-        if kind == "int":
-            return int(raw)
-        if kind == "float":
-            return float(raw)
-    except ValueError:
-        raise ConfigurationError(
-            f"'{raw}' is not a valid {kind} for {key}",
-            fix=f"Give {key} a {kind} value.",
-            message_ko=f"'{raw}'은(는) {key}에 맞는 값이 아닙니다",
-        ) from None
-    return raw
 
 
 def build_options(args: argparse.Namespace, provider: type[Provider]) -> TranscriptionOptions:
@@ -244,7 +264,7 @@ def build_config(args: argparse.Namespace, provider: type[Provider]) -> Provider
 
 def to_source(text: str) -> MediaSource:
     """An INPUT as a source: http(s) URL, ``obs://KEY`` (a key in the Object Storage bucket
-    linked to the engine, e.g. CLOVA Speech), or a local path."""
+    linked to the engine, for engines that read from one), or a local path."""
     if text.startswith(("http://", "https://")):
         return MediaSource(url=text)
     if text.startswith("obs://"):

@@ -1,4 +1,7 @@
-"""``sori credentials set|show|delete ENGINE``: manage engine keys in the OS keyring."""
+"""``sori credentials set|show|delete ENGINE``: manage engine keys in the OS keyring.
+
+The engines and their fields come from the registered engines' descriptions; ENGINE is an
+engine (or an alias) or the name of the key group it shares with others."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from typing import Any
 
 from desktop_app.core.errors import ConfigurationError, SoriError
 from desktop_app.core.secrets import CREDENTIAL_GROUPS, CredentialStore, group_for, mask
+from desktop_app.providers import registry
 
 
 def add_parser(sub: Any) -> None:
@@ -23,13 +27,15 @@ def add_parser(sub: Any) -> None:
         choices=["set", "show", "delete"],
         help="set (prompts, or reads lines from a pipe), show (masked) or delete",
     )
-    p.add_argument("engine", metavar="ENGINE", help=", ".join(CREDENTIAL_GROUPS))
+    p.add_argument(
+        "engine", metavar="ENGINE", help="an engine that needs keys (see 'sori providers')"
+    )
     p.add_argument("--field", help="only this value (e.g. client_secret)")
     p.set_defaults(handler=run)
 
 
 def _group(engine: str) -> str:
-    group = group_for(engine)
+    group = group_for(registry.canonical_name(engine))
     if group not in CREDENTIAL_GROUPS:
         known = ", ".join(CREDENTIAL_GROUPS)
         raise ConfigurationError(

@@ -136,8 +136,8 @@ class QuotaExceededError(RateLimitError):
 class LimitExceededError(SoriError):
     """Audio too long or too large for the engine."""
 
-    default_fix = "Use a shorter file or an engine for long audio (local, clova-speech, rtzr)."
-    default_fix_ko = "더 짧은 파일을 쓰거나 긴 오디오용 엔진(local, clova-speech, rtzr)을 고르세요."
+    default_fix = "Use a shorter file or an engine for long audio (see `sori providers`)."
+    default_fix_ko = "더 짧은 파일을 쓰거나 긴 오디오용 엔진을 고르세요(`sori providers` 참고)."
 
 
 class AudioError(SoriError):

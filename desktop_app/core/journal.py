@@ -1,7 +1,6 @@
 """The job journal: remote jobs written down the moment a provider accepts them.
 
-Cloud engines that work asynchronously (CLOVA Speech, NHN, RTZR) give back a job id (token,
-taskId, id). The journal stores it in SQLite in the data folder before polling starts, so after
+Cloud engines that work asynchronously give back a job id (a token, a task id, an id). The journal stores it in SQLite in the data folder before polling starts, so after
 a crash, a killed process or a restart, ``sori transcribe --resume`` (and the window) poll the
 same job again instead of uploading the audio a second time. A job is identified locally by a
 *fingerprint* of the engine, the source (path, size, modification time, or URL) and the options.

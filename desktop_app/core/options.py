@@ -47,7 +47,7 @@ class Keyword:
 
 
 def parse_biasing(text: str) -> str:
-    """Check one NHN biasing entry ``ANSWER_RECOGNIZED`` and return it normalised."""
+    """Check one biasing entry ``ANSWER_RECOGNIZED`` and return it normalised."""
     answer, sep, recognized = text.strip().partition("_")
     if not sep or not answer.strip() or not recognized.strip():
         raise ConfigurationError(

@@ -1,7 +1,8 @@
 """Credentials: kept only in the OS keyring, with environment variables as a headless override.
 
 Secrets are stored under the service name ``sori`` with the user name ``<group>:<field>``
-(for example ``rtzr:client_secret``). When no secure keyring exists, saving and reading fail
+(for example ``engine:client_secret``); the groups and their fields come from the engines'
+descriptions. When no secure keyring exists, saving and reading fail
 with :class:`EngineUnavailableError` naming the reason; a secret is never written anywhere else,
 and keyring back ends that store plaintext files are refused.
 
@@ -14,6 +15,7 @@ exported.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
@@ -38,37 +40,63 @@ class CredentialField:
     secret: bool = True
 
 
-CREDENTIAL_GROUPS: dict[str, tuple[CredentialField, ...]] = {
-    "clova-csr": (
-        CredentialField(
-            "client_id", "Client ID", "클라이언트 ID", "SORI_CLOVA_CSR_CLIENT_ID", False
-        ),
-        CredentialField(
-            "client_secret", "Client Secret", "클라이언트 시크릿", "SORI_CLOVA_CSR_CLIENT_SECRET"
-        ),
-    ),
-    "clova-speech": (
-        CredentialField("secret", "Secret key", "시크릿 키", "SORI_CLOVA_SPEECH_SECRET"),
-    ),
-    "nhn": (
-        CredentialField("appkey", "App key", "앱키", "SORI_NHN_APPKEY", False),
-        CredentialField("secret", "Secret key", "비밀 키", "SORI_NHN_SECRET"),
-    ),
-    "rtzr": (
-        CredentialField("client_id", "Client ID", "클라이언트 ID", "SORI_RTZR_CLIENT_ID", False),
-        CredentialField(
-            "client_secret", "Client Secret", "클라이언트 시크릿", "SORI_RTZR_CLIENT_SECRET"
-        ),
-    ),
-}
+class _Groups(Mapping[str, tuple[CredentialField, ...]]):
+    """The credential groups the engines declared, by group name. Engines live above ``core``,
+    so they register their groups here (:func:`register_group`); reading the table first asks
+    the engine registry to load every engine (:func:`set_group_loader`), so that :func:`redact`
+    and the store know every key even when no engine has been used yet."""
 
-# Engines that share another engine's credentials.
-GROUP_ALIASES = {"clova-stream": "clova-speech", "rtzr-stream": "rtzr"}
+    def __init__(self) -> None:
+        self._groups: dict[str, tuple[CredentialField, ...]] = {}
+        self._engines: dict[str, str] = {}
+        self._loader: Callable[[], None] | None = None
+
+    def _load(self) -> None:
+        if self._loader is not None:
+            loader, self._loader = self._loader, None
+            loader()
+
+    def __getitem__(self, group: str) -> tuple[CredentialField, ...]:
+        self._load()
+        return self._groups[group]
+
+    def __iter__(self) -> Iterator[str]:
+        self._load()
+        return iter(list(self._groups))
+
+    def __len__(self) -> int:
+        self._load()
+        return len(self._groups)
+
+
+CREDENTIAL_GROUPS = _Groups()
+
+
+def register_group(group: str, fields: tuple[CredentialField, ...], engine: str) -> None:
+    """Declare the keys of ``group``, used by ``engine`` (several engines may share a group)."""
+    known = CREDENTIAL_GROUPS._groups.get(group)
+    if known is not None and known != fields:
+        raise RuntimeError(f"credential group {group!r} declared twice with different fields")
+    CREDENTIAL_GROUPS._groups[group] = fields
+    CREDENTIAL_GROUPS._engines[engine] = group
+
+
+def forget_engine(engine: str) -> None:
+    """Undo :func:`register_group` for ``engine``; its group goes when no engine uses it."""
+    group = CREDENTIAL_GROUPS._engines.pop(engine, None)
+    if group is not None and group not in CREDENTIAL_GROUPS._engines.values():
+        CREDENTIAL_GROUPS._groups.pop(group, None)
+
+
+def set_group_loader(loader: Callable[[], None]) -> None:
+    """Have ``loader`` (which registers every engine) run before the groups are first read."""
+    CREDENTIAL_GROUPS._loader = loader
 
 
 def group_for(engine: str) -> str:
-    """The credential group an engine name uses (``clova-stream`` → ``clova-speech``)."""
-    return GROUP_ALIASES.get(engine, engine)
+    """The credential group an engine uses (engines sharing keys name another's group)."""
+    CREDENTIAL_GROUPS._load()
+    return CREDENTIAL_GROUPS._engines.get(engine, engine)
 
 
 # Backends that keep secrets in plain files; we would rather say "no keyring" than use them.

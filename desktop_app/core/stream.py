@@ -8,8 +8,8 @@ line consume them. They are plain data over :mod:`desktop_app.core.transcript` w
 the bottom layer is their natural place and nothing has to import upwards to reach them.
 
 Events carry a key; a later event with the same key replaces the earlier one, so an engine can
-revise text it sent before. Final segments are kept in time order; partial ones are provisional
-and shown apart. An event with empty text removes its key.
+revise text it sent before (some revise by position). Final segments are kept in time order;
+partial ones are provisional and shown apart. An event with empty text removes its key.
 """
 
 from __future__ import annotations

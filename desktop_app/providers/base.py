@@ -13,11 +13,12 @@ CPU-bound engines run their work in threads from inside these coroutines.
 
 from __future__ import annotations
 
+import math
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from desktop_app.core.errors import ConfigurationError, UnsupportedOptionError
 from desktop_app.core.journal import JobJournal, RemoteJob
@@ -26,12 +27,42 @@ from desktop_app.core.progress import ProgressCallback, ignore_progress
 from desktop_app.core.stream import StreamEvent
 from desktop_app.core.transcript import Transcript
 
+if TYPE_CHECKING:
+    from desktop_app.providers.description import EngineDescription
+
 InputKind = Literal["file", "url", "object_storage", "stream"]
 
 
 @dataclass(frozen=True, slots=True)
+class Text:
+    """A sentence in English and Korean; :meth:`pick` chooses by the interface language."""
+
+    en: str
+    ko: str
+
+    def pick(self, language: str) -> str:
+        return self.ko if language == "ko" and self.ko else self.en
+
+
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off"})
+KIND_NAMES = {
+    "bool": ("true or false", "true 또는 false"),
+    "int": ("a whole number", "정수"),
+    "float": ("a number", "숫자"),
+    "str": ("text", "글자"),
+}
+
+
+@dataclass(frozen=True, slots=True)
 class OptionSpec:
-    """An engine-specific option the UI and CLI can offer (stored in ``options.extra[name]``)."""
+    """An engine-specific option the UI and CLI can offer (stored in ``options.extra[name]``).
+
+    ``choice_labels`` names some choices for people (value, English, Korean); on the command
+    line every option is ``--option NAME=VALUE``; ``enabled_by`` names a bool option this one
+    only matters under; ``in_settings`` options choose where the engine
+    is reached and are set in Settings rather than per job. :meth:`coerce` is the one place a
+    value from the command line, the settings file or the window becomes the declared type."""
 
     name: str
     kind: Literal["bool", "int", "float", "choice", "str"]
@@ -41,6 +72,73 @@ class OptionSpec:
     choices: tuple[str, ...] = ()
     minimum: float | None = None
     maximum: float | None = None
+    help: str = ""
+    help_ko: str = ""
+    choice_labels: tuple[tuple[str, str, str], ...] = ()
+    enabled_by: str | None = None
+    in_settings: bool = False
+
+    def choice_label(self, value: str, language: str) -> str:
+        for choice, english, korean in self.choice_labels:
+            if choice == value:
+                return korean if language == "ko" and korean else english
+        return value
+
+    def coerce(self, value: Any) -> Any:
+        """``value`` (a typed value or text) as this option's type, checked against its range
+        and choices; a :class:`ConfigurationError` naming the option and the fix otherwise."""
+        try:
+            result = self._convert(value)
+        except (TypeError, ValueError):
+            raise self._invalid(value) from None
+        if self.kind in ("int", "float") and (
+            (self.minimum is not None and result < self.minimum)
+            or (self.maximum is not None and result > self.maximum)
+        ):
+            raise self._invalid(value)
+        if self.kind == "choice" and result not in self.choices:
+            raise self._invalid(value)
+        return result
+
+    def _convert(self, value: Any) -> Any:
+        if self.kind == "bool":
+            if isinstance(value, bool):
+                return value
+            text = str(value).strip().lower()
+            if text in TRUE_WORDS or text in FALSE_WORDS:
+                return text in TRUE_WORDS
+            raise ValueError(value)
+        if isinstance(value, bool):
+            if self.kind in ("int", "float"):
+                raise ValueError(value)
+            return str(value).lower()
+        if self.kind == "int":
+            if isinstance(value, float) and not value.is_integer():
+                raise ValueError(value)
+            return int(value) if isinstance(value, int | float) else int(str(value).strip())
+        if self.kind == "float":
+            result = float(value if isinstance(value, int | float) else str(value).strip())
+            if math.isnan(result):
+                raise ValueError(value)
+            return result
+        return str(value).strip()
+
+    def _invalid(self, value: Any) -> ConfigurationError:
+        if self.kind == "choice":
+            expected = expected_ko = ", ".join(self.choices)
+        else:
+            expected, expected_ko = KIND_NAMES[self.kind]
+            low = "" if self.minimum is None else f"{self.minimum:g}"
+            high = "" if self.maximum is None else f"{self.maximum:g}"
+            if low or high:
+                expected += f" ({low}…{high})"
+                expected_ko += f"({low}…{high})"
+        return ConfigurationError(
+            f"'{value}' is not a valid value for {self.name}",
+            fix=f"Give {self.name} {expected}.",
+            message_ko=f"'{value}'은(는) {self.name}에 쓸 수 없는 값입니다",
+            fix_ko=f"{self.name}에는 {expected_ko}을(를) 쓰세요.",
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +158,6 @@ class Capabilities:
     word_timestamps: bool = False
     live: bool = False
     offline: bool = False
-    credentials: tuple[str, ...] = ()  # names of the secrets the engine needs
     extra_options: tuple[OptionSpec, ...] = ()
 
     def describe_features(self) -> list[str]:
@@ -114,30 +211,40 @@ class MediaSource:
 
 
 class Provider(ABC):
-    """Base of all engines; subclasses set the class attributes and implement the coroutines."""
+    """Base of all engines; a subclass sets ``description`` (its
+    :class:`~desktop_app.providers.description.EngineDescription`) and implements the coroutines."""
 
+    description: ClassVar[EngineDescription]
+    # Taken from the description when the class is defined:
     name: ClassVar[str]
     display_name: ClassVar[str]
-    description: ClassVar[str]
     capabilities: ClassVar[Capabilities]
-    credential_group: ClassVar[str | None] = None  # key in core.secrets.CREDENTIAL_GROUPS
+    credential_group: ClassVar[str | None] = None
     # Names this engine's settings section had in earlier versions, read when it has none.
     former_names: ClassVar[tuple[str, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        described = cls.__dict__.get("description")
+        if described is not None:
+            cls.name = described.id
+            cls.display_name = described.name.en
+            cls.capabilities = described.capabilities
+            cls.credential_group = described.credentials.name if described.credentials else None
 
     def __init__(self, config: ProviderConfig | None = None) -> None:
         self.config = config or ProviderConfig()
 
     def credentials(self) -> dict[str, str]:
         """The engine's keys: from the config when complete, else from the keyring/env."""
-        group = self.credential_group
-        if group is None:
+        keys = self.description.credentials
+        if keys is None:
             return {}
-        from desktop_app.core.secrets import CREDENTIAL_GROUPS, Credentials, CredentialStore
+        from desktop_app.core.secrets import Credentials, CredentialStore
 
-        needed = [field.name for field in CREDENTIAL_GROUPS[group]]
-        if all(self.config.credentials.get(name) for name in needed):
+        if all(self.config.credentials.get(field.name) for field in keys.fields):
             return Credentials(self.config.credentials)
-        return CredentialStore().require(group, self.name)
+        return CredentialStore().require(keys.name, self.name)
 
     @abstractmethod
     async def transcribe(
@@ -220,13 +327,13 @@ def check_options(
         spec = known.get(name)
         if spec is None:
             raise UnsupportedOptionError(f"option '{name}'", engine)
-        if spec.kind == "choice" and str(value) not in spec.choices:
-            raise ConfigurationError(
-                f"'{value}' is not a valid value for {name}",
-                fix="Use one of: " + ", ".join(spec.choices) + ".",
-                message_ko=f"'{value}'은(는) {name}에 쓸 수 없는 값입니다",
-                fix_ko="다음 중 하나를 쓰세요: " + ", ".join(spec.choices),
-            )
+        spec.coerce(value)
+
+
+def option_values(specs: tuple[OptionSpec, ...], extra: dict[str, Any]) -> dict[str, Any]:
+    """Every option of ``specs`` with its value from ``extra`` (else its default), coerced by
+    its spec: what an engine maps onto its wire format."""
+    return {spec.name: spec.coerce(extra.get(spec.name, spec.default)) for spec in specs}
 
 
 LANGUAGE_ALIASES: dict[str, str] = {

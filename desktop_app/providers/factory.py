@@ -1,8 +1,8 @@
 """Build a ready engine from the user's settings file, environment and command-line overrides.
 
 Shared by the command line and the window so both configure engines the same way: settings
-from :class:`~desktop_app.core.settings.Settings` (per engine), the InvokeURL from
-``SORI_CLOVA_SPEECH_INVOKE_URL`` when set, ``--endpoint`` over both, and the job journal for
+from :class:`~desktop_app.core.settings.Settings` (per engine), the endpoint from the
+environment variable the engine's description names when set, ``--endpoint`` over both, and the job journal for
 engines that run remote jobs. Credentials are read by the engine itself when it needs them.
 :func:`default_engine` is the engine a job uses when none is named (the window's engine list
 starts on it, ``sori transcribe`` and ``sori live`` use it without ``--provider``).
@@ -18,7 +18,13 @@ from desktop_app.core.settings import Settings
 from desktop_app.providers import registry
 from desktop_app.providers.base import Provider, ProviderConfig
 
-ENDPOINT_ENVIRONMENT = {"clova-speech": "SORI_CLOVA_SPEECH_INVOKE_URL"}
+
+def endpoint_from_environment(name: str) -> str | None:
+    """The endpoint set by the engine's environment variable, if it has one and it is set."""
+    endpoint = registry.provider_class(name).description.settings.endpoint
+    if endpoint is None or not endpoint.env:
+        return None
+    return os.environ.get(endpoint.env) or None
 
 
 def default_engine(settings: Settings | None = None) -> str:
@@ -45,7 +51,7 @@ def provider_config(
     stored = store.engine(name)
     for former in cls.former_names:
         stored = stored or store.engine(former)
-    chosen_endpoint = endpoint or os.environ.get(ENDPOINT_ENVIRONMENT.get(name, "")) or None
+    chosen_endpoint = endpoint or endpoint_from_environment(name)
     if chosen_endpoint is None:
         value = stored.pop("endpoint", None)
         chosen_endpoint = str(value) if value else None

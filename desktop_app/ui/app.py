@@ -60,7 +60,7 @@ WORKER_NICENESS = 10
 def keep_gui_responsive() -> None:
     """Call once the window exists, before jobs start.
 
-    Engine worker threads (Vosk, decoding) run at a lower CPU priority, so on a busy machine the
+    Engine worker threads (offline recognition, decoding) run at a lower CPU priority, so on a busy machine the
     scheduler runs the GUI thread first instead of leaving it waiting for a core. Everything
     made so far (modules, classes, widgets: it all lives as long as the app) is moved out of the
     garbage collector's sight, so a full collection no longer walks ~100 000 objects while it

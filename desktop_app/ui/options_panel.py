@@ -4,7 +4,9 @@ Built from the engine's :class:`~desktop_app.providers.base.Capabilities`: langu
 separation with an exact count or a range, word lists (boosted keywords, with weights where the
 engine weighs them; biasing pairs; forbidden words) and every engine-specific
 :class:`~desktop_app.providers.base.OptionSpec`. Options that choose *where* an engine is
-reached (the ``host`` of CSR and NHN) live in Settings instead, next to the endpoint.
+reached (a ``host`` option marked ``in_settings``) live in Settings instead, next to the
+endpoint. Readable names for choices, tooltips and which switch enables which option come from
+the option specs too, so nothing here names an engine.
 
 What the user sets is remembered per engine in the settings file (key ``options`` of the
 engine's section) as it changes, so switching engines back and forth, or restarting, keeps each
@@ -50,12 +52,9 @@ from desktop_app.ui.word_list_editor import ListKind, WordListEditor
 log = logging.getLogger(__name__)
 
 SETTINGS_KEY = "options"
-CONNECTION_OPTIONS = frozenset({"host"})  # set in Settings with the endpoint, not per job
 SAVE_DELAY_MS = 400
 MAX_SPEAKERS = 20
 INT_LIMIT = 1_000_000_000
-# An option that only matters while another (a bool) is on.
-ENABLED_BY = {"paragraph_splitter_max": "use_paragraph_splitter"}
 CHOICE_LIST = re.compile(r"\s*\(([^()]*)\)\s*$")
 
 
@@ -291,6 +290,7 @@ class EngineOptionsPanel(QWidget):
             self.word_tabs.setObjectName("word_lists")
             self.word_tabs.setAccessibleName(self.tr("Word lists"))
             self.word_tabs.setDocumentMode(True)
+            self._add_keyword_help(column)
             for kind, supported, _ in kinds:
                 if supported:
                     editor = WordListEditor(kind, weights=caps.keyword_weights)
@@ -311,6 +311,18 @@ class EngineOptionsPanel(QWidget):
             column.addWidget(group)
         column.addStretch(0 if self.word_tabs is not None else 1)
         return body
+
+    def _add_keyword_help(self, column: QVBoxLayout) -> None:
+        """What keyword boosting does with this engine, when the engine says it differs."""
+        described = getattr(registry.provider_class(self._engine), "description", None)
+        hint = getattr(described, "keyword_help", None)
+        if hint is None:
+            return
+        label = QLabel(hint.pick(current_language()))
+        label.setObjectName("keyword_help")
+        label.setWordWrap(True)
+        label.setEnabled(False)  # drawn as secondary text
+        column.addWidget(label)
 
     def _add_language(self, form: QFormLayout, caps: Capabilities) -> None:
         box = QComboBox()
@@ -366,7 +378,7 @@ class EngineOptionsPanel(QWidget):
 
     def _extra_specs(self, caps: Capabilities | None = None) -> list[OptionSpec]:
         caps = caps or self.capabilities()
-        return [spec for spec in caps.extra_options if spec.name not in CONNECTION_OPTIONS]
+        return [spec for spec in caps.extra_options if not spec.in_settings]
 
     def _add_extra(self, form: QFormLayout, spec: OptionSpec) -> None:
         text = option_label(spec, current_language())
@@ -379,7 +391,7 @@ class EngineOptionsPanel(QWidget):
         elif spec.kind == "choice":
             combo = QComboBox()
             for choice in spec.choices:
-                combo.addItem(self._choice_name(spec.name, choice), choice)
+                combo.addItem(spec.choice_label(choice, current_language()), choice)
             combo.setCurrentIndex(max(0, combo.findData(str(spec.default))))
             combo.currentIndexChanged.connect(self._on_change)
             widget = combo
@@ -406,7 +418,9 @@ class EngineOptionsPanel(QWidget):
             widget = line
         widget.setObjectName(f"option:{spec.name}")
         widget.setAccessibleName(text)
-        widget.setToolTip(self.tr("Command line: --option %s=…") % spec.name)
+        help_text = spec.help_ko if current_language() == "ko" and spec.help_ko else spec.help
+        command = self.tr("Command line: --option %s=…") % spec.name
+        widget.setToolTip(f"{help_text}\n{command}" if help_text else command)
         self.extra_widgets[spec.name] = widget
         if isinstance(widget, QCheckBox):
             form.addRow(widget)
@@ -428,20 +442,6 @@ class EngineOptionsPanel(QWidget):
             "multi": self.tr("Several languages in one file"),
         }
         return names.get(code, code)
-
-    def _choice_name(self, option: str, value: str) -> str:
-        names = {
-            ("mode", "long"): self.tr("Long-form"),
-            ("mode", "short"): self.tr("Short-form, in 60-second pieces"),
-            ("completion", "auto"): self.tr("Automatic"),
-            ("completion", "sync"): self.tr("Wait for the result"),
-            ("completion", "async"): self.tr("Submit, then check back"),
-            ("model_name", "sommers"): self.tr("Sommers (Korean, Japanese)"),
-            ("model_name", "whisper"): self.tr("Whisper (many languages)"),
-            ("domain", "GENERAL"): self.tr("General"),
-            ("domain", "CALL"): self.tr("Phone call"),
-        }
-        return names.get((option, value), value)
 
     # ----------------------------------------------------------------- values
     def _extra_value(self, spec: OptionSpec) -> Any:
@@ -490,7 +490,11 @@ class EngineOptionsPanel(QWidget):
         for kind, editor in self.word_lists.items():
             editor.set_entries(lists[kind])
         for spec in self._extra_specs():
-            self._set_extra(spec, options.extra.get(spec.name, spec.default))
+            try:
+                value = spec.coerce(options.extra.get(spec.name, spec.default))
+            except ConfigurationError:
+                value = spec.default  # a remembered value this version no longer accepts
+            self._set_extra(spec, value)
 
     # ----------------------------------------------------------------- reactions
     def _check(self, options: TranscriptionOptions) -> None:
@@ -524,9 +528,9 @@ class EngineOptionsPanel(QWidget):
         for spin in (self.speakers_spin, self.speakers_min_spin, self.speakers_max_spin):
             if spin is not None:
                 spin.setEnabled(diarization)
-        for name, switch_name in ENABLED_BY.items():
-            widget = self.extra_widgets.get(name)
-            switch = self.extra_widgets.get(switch_name)
+        for spec in self._extra_specs() if self._cls is not None else []:
+            widget = self.extra_widgets.get(spec.name)
+            switch = self.extra_widgets.get(spec.enabled_by or "")
             if widget is not None and isinstance(switch, QCheckBox):
                 widget.setEnabled(switch.isChecked())
 

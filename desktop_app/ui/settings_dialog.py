@@ -72,7 +72,7 @@ class GeneralPage(QWidget):
         self.engine_box.setObjectName("default_engine")
         self.engine_box.setAccessibleName(self.tr("Default engine"))
         for cls in registry.provider_classes():
-            self.engine_box.addItem(cls.display_name, cls.name)
+            self.engine_box.addItem(cls.description.name.pick(current_language()), cls.name)
         general = settings.general
         self.engine_box.setCurrentIndex(
             max(0, self.engine_box.findData(factory.default_engine(settings)))
@@ -128,7 +128,9 @@ class GeneralPage(QWidget):
                 state = self.tr("keys set")
             else:
                 state = self.tr("keys missing")
-            self.engine_box.setItemText(index, f"{cls.display_name} — {state}")
+            self.engine_box.setItemText(
+                index, f"{cls.description.name.pick(current_language())} — {state}"
+            )
 
     def _choose_output(self) -> None:
         folder = QFileDialog.getExistingDirectory(
@@ -223,7 +225,7 @@ class SettingsDialog(QDialog):
                 cls, self.settings, self.store, self.tester, keyring_ok=self.keyring_ok
             )
             page.show_engine.connect(self.select_page)
-            self._add_page(cls.name, cls.display_name, page)
+            self._add_page(cls.name, cls.description.name.pick(current_language()), page)
         self.page_list.currentRowChanged.connect(self.stack.setCurrentIndex)
 
         self.buttons = QDialogButtonBox(

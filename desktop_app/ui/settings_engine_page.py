@@ -5,15 +5,15 @@ is never shown again: its field stays empty, the placeholder shows it masked, an
 it says where it comes from (the keyring, or a ``SORI_…`` environment variable, which wins).
 Typing a new value and saving replaces it; Delete removes the engine's keys from the keyring.
 
-Connection settings go to the engine's section of the settings file: ``endpoint`` (the
-InvokeURL for CLOVA Speech), ``host`` where the engine offers one, ``poll_interval`` for
-engines that poll, ``model_path`` for the offline engine.
+Connection settings go to the engine's section of the settings file: ``endpoint``, ``host``
+where the engine offers one, ``poll_interval`` for engines that poll, ``model_path`` for
+offline engines. What the page shows is generated from the engine's
+:class:`~desktop_app.providers.description.EngineDescription`: nothing here names an engine.
 """
 
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -34,46 +34,36 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.errors import ConfigurationError, SoriError
-from desktop_app.core.secrets import CREDENTIAL_GROUPS, CredentialField, CredentialStore, mask
+from desktop_app.core.secrets import CredentialField, CredentialStore, mask
 from desktop_app.core.settings import Settings
-from desktop_app.providers import factory, registry
-from desktop_app.providers.base import Provider, ProviderConfig
-from desktop_app.providers.http import check_endpoint
+from desktop_app.providers import registry
+from desktop_app.providers.base import OptionSpec, Provider, ProviderConfig
 from desktop_app.ui.connection_test import ConnectionTester
 from desktop_app.ui.credential_snapshot import CredentialSnapshot
 from desktop_app.ui.i18n import current_language
 from desktop_app.ui.inline_message import InlineMessage
 from desktop_app.ui.settings_layout import align_form_labels, page_title
 
-# Engines that poll a remote job, with their default interval in seconds.
-POLL_DEFAULTS = {"clova-speech": 3.0, "nhn": 3.0, "rtzr": 5.0}
-DEFAULT_ENDPOINTS = {
-    "clova-csr": "https://naveropenapi.apigw.ntruss.com",
-    "clova-speech": "https://clovaspeech-gw.ncloud.com/external/v1/…",
-    "clova-stream": "clovaspeech-gw.ncloud.com:50051",
-    "nhn": "https://api-speech.nhncloudservice.com",
-    "rtzr": "https://openapi.vito.ai",
-    "rtzr-stream": "https://openapi.vito.ai",
-}
 # A connection test should answer in moments, not after an upload's patience.
 TEST_SETTINGS = {"timeout": 30.0, "retry_attempts": 2}
 
 
-def host_addresses(cls: type[Provider]) -> dict[str, str]:
-    """The addresses behind an engine's ``host`` choices: the ``HOSTS`` table of its module
-    (read from the loaded module, so the registry keeps deciding the order engines load in)."""
-    hosts = getattr(sys.modules.get(cls.__module__), "HOSTS", None)
-    return {str(k): str(v) for k, v in hosts.items()} if isinstance(hosts, dict) else {}
+def key_owner(cls: type[Provider]) -> type[Provider]:
+    """The engine whose page edits ``cls``'s keys: the first engine listed with the same
+    credential group (itself, unless it shares another engine's keys)."""
+    return next(
+        (
+            other
+            for other in registry.provider_classes()
+            if other.credential_group == cls.credential_group
+        ),
+        cls,
+    )
 
 
-def validate_endpoint(engine: str, text: str) -> str:
-    """The endpoint as stored, or a ConfigurationError saying what is wrong with it."""
-    if engine == "clova-stream":
-        from desktop_app.providers.clova.nest import parse_endpoint
-
-        parse_endpoint(text)
-        return text.strip()
-    return check_endpoint(text)
+def host_option(cls: type[Provider]) -> OptionSpec | None:
+    """The option set in Settings that chooses the engine's host, if it has one."""
+    return next((spec for spec in cls.capabilities.extra_options if spec.in_settings), None)
 
 
 class EnginePage(QWidget):
@@ -97,6 +87,7 @@ class EnginePage(QWidget):
     ) -> None:
         super().__init__(parent)
         self.cls = cls
+        self.described = cls.description
         self.engine = cls.name
         self.settings = settings
         self.store = store
@@ -122,8 +113,9 @@ class EnginePage(QWidget):
     def _build(self) -> None:
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(page_title(self.cls.display_name))
-        blurb = QLabel(self._blurb())
+        language = current_language()
+        column.addWidget(page_title(self.described.name.pick(language)))
+        blurb = QLabel(self.described.summary.pick(language))
         blurb.setWordWrap(True)
         column.addWidget(blurb)
         if self.group is not None:
@@ -150,45 +142,15 @@ class EnginePage(QWidget):
         column.addStretch()
         align_form_labels(self)
 
-    def _blurb(self) -> str:
-        blurbs = {
-            "local": self.tr(
-                "Recognises Korean on this computer with Vosk. Needs no account and no "
-                "internet connection."
-            ),
-            "clova-csr": self.tr(
-                "NAVER Cloud CLOVA Speech Recognition: short clips; Sori cuts long recordings "
-                "at pauses. Keys from the NAVER Cloud console (Application > Client ID/Secret)."
-            ),
-            "clova-speech": self.tr(
-                "NAVER Cloud CLOVA Speech long-form: files, URLs, speakers and word times. "
-                "Needs the InvokeURL and secret key of your CLOVA Speech domain."
-            ),
-            "clova-stream": self.tr(
-                "NAVER Cloud CLOVA Speech real-time recognition over gRPC: text while you speak."
-            ),
-            "nhn": self.tr(
-                "NHN Cloud Speech to Text: files and public URLs, with biasing word pairs. Keys "
-                "from the NHN Cloud console (Speech to Text > URL & Appkey)."
-            ),
-            "rtzr": self.tr(
-                "Return Zero (VITO): long files, speakers, keywords and word times. Keys from "
-                "the RTZR developer console."
-            ),
-            "rtzr-stream": self.tr(
-                "Return Zero (VITO) real-time recognition over a WebSocket: text while you speak."
-            ),
-        }
-        return blurbs.get(self.engine, self.cls.description)
-
     def _build_credentials(self) -> QWidget:
         assert self.group is not None
         box = QGroupBox(self.tr("Keys"))
         box.setObjectName("credentials")
         form = QFormLayout(box)
-        if self.group != self.engine:
-            owner = self.group
-            owner_name = registry.provider_class(owner).display_name
+        owner_cls = key_owner(self.cls)
+        if owner_cls is not self.cls:
+            owner = owner_cls.name
+            owner_name = owner_cls.description.name.pick(current_language())
             note = QLabel(self.tr("This engine uses the keys of %s.") % owner_name)
             note.setWordWrap(True)
             go = QPushButton(self.tr("Edit those keys"))
@@ -201,7 +163,7 @@ class EnginePage(QWidget):
             form.addRow(note)
             form.addRow(row)
             return box
-        for field in CREDENTIAL_GROUPS[self.group]:
+        for field in self._fields():
             edit = QLineEdit()
             edit.setObjectName(f"credential:{field.name}")
             edit.setEchoMode(
@@ -239,20 +201,26 @@ class EnginePage(QWidget):
         form.addRow(self.credential_message)
         return box
 
+    def _fields(self) -> tuple[CredentialField, ...]:
+        keys = self.described.credentials
+        return keys.fields if keys is not None else ()
+
     def _field_label(self, field: CredentialField) -> str:
         return field.label_ko if current_language() == "ko" else field.label
 
     def _build_connection(self) -> QWidget:
         stored = self.settings.engine(self.engine)
+        fields = self.described.settings
+        language = current_language()
         offline = self.cls.capabilities.offline
         box = QGroupBox(self.tr("Speech model") if offline else self.tr("Connection"))
         box.setObjectName("connection")
         form = QFormLayout(box)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        if offline:
+        if fields.model_folder is not None:
             self.model_edit = QLineEdit(str(stored.get("model_path") or ""))
             self.model_edit.setObjectName("model_path")
-            self.model_edit.setPlaceholderText(self.tr("Built-in Korean model"))
+            self.model_edit.setPlaceholderText(fields.model_folder.placeholder.pick(language))
             self.model_edit.setAccessibleName(self.tr("Model folder"))
             browse = QPushButton(self.tr("Browse…"))
             browse.setAutoDefault(False)
@@ -264,14 +232,16 @@ class EnginePage(QWidget):
             label = QLabel(self.tr("&Model folder:"))
             label.setBuddy(self.model_edit)
             form.addRow(label, row)
-        else:
+        if fields.endpoint is not None:
+            endpoint = fields.endpoint
             self.endpoint_edit = QLineEdit(str(stored.get("endpoint") or ""))
             self.endpoint_edit.setObjectName("endpoint")
-            self.endpoint_edit.setPlaceholderText(DEFAULT_ENDPOINTS.get(self.engine, ""))
+            self.endpoint_edit.setPlaceholderText(endpoint.default)
             self.endpoint_edit.setClearButtonEnabled(True)
-            if self.engine == "clova-speech":
-                text = self.tr("&InvokeURL:")
-                self.endpoint_edit.setAccessibleName(self.tr("InvokeURL"))
+            if endpoint.label is not None:
+                name = endpoint.label.pick(language)
+                text = f"&{name}:"
+                self.endpoint_edit.setAccessibleName(name)
             else:
                 text = self.tr("&Endpoint (optional):")
                 self.endpoint_edit.setAccessibleName(self.tr("Endpoint"))
@@ -279,10 +249,9 @@ class EnginePage(QWidget):
             label = QLabel(text)
             label.setBuddy(self.endpoint_edit)
             form.addRow(label, self.endpoint_edit)
-            environment = factory.ENDPOINT_ENVIRONMENT.get(self.engine)
-            if environment and os.environ.get(environment):
+            if endpoint.env and os.environ.get(endpoint.env):
                 note = QLabel(
-                    self.tr("Set by the environment variable %s, which wins.") % environment
+                    self.tr("Set by the environment variable %s, which wins.") % endpoint.env
                 )
                 note.setObjectName("endpoint_environment")
                 note.setWordWrap(True)
@@ -291,13 +260,13 @@ class EnginePage(QWidget):
         self.endpoint_message = InlineMessage()
         self.endpoint_message.setObjectName("endpoint_message")
         form.addRow(self.endpoint_message)
-        host_spec = next((s for s in self.cls.capabilities.extra_options if s.name == "host"), None)
+        host_spec = host_option(self.cls)
         if host_spec is not None:
             self.host_box = QComboBox()
             self.host_box.setObjectName("host")
             self.host_box.setAccessibleName(self.tr("Host"))
             for choice in host_spec.choices:
-                self.host_box.addItem(self._host_name(choice), choice)
+                self.host_box.addItem(host_spec.choice_label(choice, language), choice)
             current = str(stored.get("host") or host_spec.default)
             self.host_box.setCurrentIndex(max(0, self.host_box.findData(current)))
             label = QLabel(self.tr("&Host:"))
@@ -305,7 +274,7 @@ class EnginePage(QWidget):
             form.addRow(label, self.host_box)
             self.host_box.currentIndexChanged.connect(self._host_picked)
             self._host_picked()
-        if self.engine in POLL_DEFAULTS:
+        if fields.poll_interval is not None:
             self.poll_spin = QDoubleSpinBox()
             self.poll_spin.setObjectName("poll_interval")
             self.poll_spin.setRange(0.5, 120.0)
@@ -313,29 +282,19 @@ class EnginePage(QWidget):
             self.poll_spin.setSingleStep(0.5)
             self.poll_spin.setSuffix(self.tr(" s"))
             self.poll_spin.setAccessibleName(self.tr("Seconds between status checks"))
-            value = stored.get("poll_interval", POLL_DEFAULTS[self.engine])
+            value = stored.get("poll_interval", fields.poll_interval)
             try:
                 self.poll_spin.setValue(float(value))
             except (TypeError, ValueError):
-                self.poll_spin.setValue(POLL_DEFAULTS[self.engine])
+                self.poll_spin.setValue(fields.poll_interval)
             label = QLabel(self.tr("Check &progress every:"))
             label.setBuddy(self.poll_spin)
             form.addRow(label, self.poll_spin)
         return box
 
-    def _host_name(self, choice: str) -> str:
-        names = {
-            "public": self.tr("Public cloud"),
-            "gov": self.tr("Government cloud (Korean only)"),
-            "fin": self.tr("Financial cloud (Korean only)"),
-            "current": self.tr("Current address (api-speech.nhncloudservice.com)"),
-            "former": self.tr("Former address (speech.api.nhncloudservice.com)"),
-        }
-        return names.get(choice, choice)
-
     def _host_picked(self) -> None:
         """The endpoint's placeholder shows the chosen host's address (used when it is empty)."""
-        addresses = host_addresses(self.cls)
+        addresses = self.described.settings.hosts
         if self.host_box is not None and self.endpoint_edit is not None:
             address = addresses.get(str(self.host_box.currentData()))
             if address:
@@ -343,8 +302,12 @@ class EnginePage(QWidget):
 
     def _choose_model(self) -> None:
         assert self.model_edit is not None
+        model_folder = self.described.settings.model_folder
+        assert model_folder is not None
         folder = QFileDialog.getExistingDirectory(
-            self, self.tr("Choose a Vosk model folder"), self.model_edit.text() or str(Path.home())
+            self,
+            model_folder.dialog_title.pick(current_language()),
+            self.model_edit.text() or str(Path.home()),
         )
         if folder:
             self.model_edit.setText(folder)
@@ -384,7 +347,7 @@ class EnginePage(QWidget):
         if self.group is None or not self.credential_edits or self.snapshot is None:
             return
         anything_stored = False
-        for field in CREDENTIAL_GROUPS[self.group]:
+        for field in self._fields():
             edit = self.credential_edits[field.name]
             source = self.snapshot.source(self.group, field.name)
             value = self.snapshot.get(self.group, field.name)
@@ -426,7 +389,8 @@ class EnginePage(QWidget):
         answer = QMessageBox.question(
             self,
             self.tr("Delete saved keys"),
-            self.tr("Delete the keys of %s from the keyring?") % self.cls.display_name,
+            self.tr("Delete the keys of %s from the keyring?")
+            % self.described.name.pick(current_language()),
         )
         if answer == QMessageBox.StandardButton.Yes:
             self.delete_credentials()
@@ -450,7 +414,9 @@ class EnginePage(QWidget):
         """The typed endpoint, checked (ConfigurationError when malformed), or None."""
         if self.endpoint_edit is None or not self.endpoint_edit.text().strip():
             return None
-        return validate_endpoint(self.engine, self.endpoint_edit.text())
+        endpoint = self.described.settings.endpoint
+        assert endpoint is not None
+        return endpoint.check(self.endpoint_edit.text())
 
     def connection_settings(self) -> dict[str, Any]:
         """The non-secret settings of this page (None where the default applies)."""
@@ -460,7 +426,7 @@ class EnginePage(QWidget):
         if self.host_box is not None:
             values["host"] = self.host_box.currentData()
         if self.poll_spin is not None:
-            default = POLL_DEFAULTS[self.engine]
+            default = self.described.settings.poll_interval
             value = round(self.poll_spin.value(), 1)
             values["poll_interval"] = None if value == default else value
         if self.model_edit is not None:
@@ -501,7 +467,7 @@ class EnginePage(QWidget):
         """A config from what is on the page, with stored values where fields are empty."""
         credentials: dict[str, str] = {}
         if self.group is not None:
-            for field in CREDENTIAL_GROUPS[self.group]:
+            for field in self._fields():
                 edit = self.credential_edits.get(field.name)
                 typed = edit.text().strip() if edit is not None else ""
                 stored = self.snapshot.get(self.group, field.name) if self.snapshot else None
@@ -515,7 +481,8 @@ class EnginePage(QWidget):
         settings.update({key: value for key, value in page.items() if value is not None})
         settings.update(TEST_SETTINGS)
         if endpoint is None:
-            environment = factory.ENDPOINT_ENVIRONMENT.get(self.engine, "")
+            described = self.described.settings.endpoint
+            environment = described.env if described is not None else None
             endpoint = os.environ.get(environment) if environment else None
             endpoint = endpoint or self.settings.engine(self.engine).get("endpoint") or None
         return ProviderConfig(endpoint=endpoint, credentials=credentials, settings=settings)

@@ -22,6 +22,7 @@ from desktop_app.core.history import HistoryStore
 from desktop_app.core.settings import Settings
 from desktop_app.providers import factory, registry
 from desktop_app.ui.history_panel import HistoryPanel
+from desktop_app.ui.i18n import current_language
 from desktop_app.ui.options_panel import EngineOptionsPanel
 
 
@@ -50,7 +51,7 @@ class Sidebar(QSplitter):
         self.engine_box.setAccessibleName(self.tr("Speech engine"))
         engine_label.setBuddy(self.engine_box)
         for cls in registry.provider_classes():
-            self.engine_box.addItem(cls.display_name, cls.name)
+            self.engine_box.addItem(cls.description.name.pick(current_language()), cls.name)
         self.settings = settings
         self.select_default_engine()
         row.addWidget(engine_label)
@@ -110,7 +111,7 @@ class Sidebar(QSplitter):
             name = str(self.engine_box.itemData(index))
             cls = registry.provider_class(name)
             mark = "" if known.get(name, True) else "  — " + self.tr("key needed")
-            self.engine_box.setItemText(index, cls.display_name + mark)
+            self.engine_box.setItemText(index, cls.description.name.pick(current_language()) + mark)
         self.show_engine_status()
 
     def show_engine_status(self) -> None:
@@ -120,7 +121,7 @@ class Sidebar(QSplitter):
         elif self._credentials.get(cls.name) is False:
             text = self.tr("This engine needs keys. <a href='#'>Enter them in Settings</a>.")
         else:
-            text = cls.description
+            text = cls.description.summary.pick(current_language())
         self.engine_status.setText(text)
 
     def preferred_width(self) -> int:

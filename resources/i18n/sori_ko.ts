@@ -130,38 +130,6 @@
         <source>Several languages in one file</source>
         <translation>한 파일에 여러 언어</translation>
     </message>
-    <message>
-        <source>Long-form</source>
-        <translation>장문</translation>
-    </message>
-    <message>
-        <source>Short-form, in 60-second pieces</source>
-        <translation>단문(60초 단위로 나눠 보냄)</translation>
-    </message>
-    <message>
-        <source>Wait for the result</source>
-        <translation>결과가 나올 때까지 기다림</translation>
-    </message>
-    <message>
-        <source>Submit, then check back</source>
-        <translation>접수 후 상태 확인</translation>
-    </message>
-    <message>
-        <source>Sommers (Korean, Japanese)</source>
-        <translation>Sommers(한국어, 일본어)</translation>
-    </message>
-    <message>
-        <source>Whisper (many languages)</source>
-        <translation>Whisper(다국어)</translation>
-    </message>
-    <message>
-        <source>General</source>
-        <translation>일반</translation>
-    </message>
-    <message>
-        <source>Phone call</source>
-        <translation>전화 통화</translation>
-    </message>
 </context>
 <context>
     <name>EnginePage</name>
@@ -180,34 +148,6 @@
     <message>
         <source>Checks that the speech model is installed.</source>
         <translation>음성 모델이 설치되어 있는지 확인합니다.</translation>
-    </message>
-    <message>
-        <source>Recognises Korean on this computer with Vosk. Needs no account and no internet connection.</source>
-        <translation>Vosk로 이 컴퓨터에서 한국어를 인식합니다. 계정도 인터넷 연결도 필요 없습니다.</translation>
-    </message>
-    <message>
-        <source>NAVER Cloud CLOVA Speech Recognition: short clips; Sori cuts long recordings at pauses. Keys from the NAVER Cloud console (Application &gt; Client ID/Secret).</source>
-        <translation>NAVER Cloud CLOVA Speech Recognition: 짧은 음성용이며, 긴 녹음은 Sori가 말이 끊기는 곳에서 나눠 보냅니다. 키는 NAVER Cloud 콘솔(Application &gt; Client ID/Secret)에서 받으세요.</translation>
-    </message>
-    <message>
-        <source>NAVER Cloud CLOVA Speech long-form: files, URLs, speakers and word times. Needs the InvokeURL and secret key of your CLOVA Speech domain.</source>
-        <translation>NAVER Cloud CLOVA Speech 장문 인식: 파일, URL, 화자 분리, 단어별 시간. CLOVA Speech 도메인의 InvokeURL과 시크릿 키가 필요합니다.</translation>
-    </message>
-    <message>
-        <source>NAVER Cloud CLOVA Speech real-time recognition over gRPC: text while you speak.</source>
-        <translation>NAVER Cloud CLOVA Speech 실시간 인식(gRPC): 말하는 동안 텍스트가 나옵니다.</translation>
-    </message>
-    <message>
-        <source>NHN Cloud Speech to Text: files and public URLs, with biasing word pairs. Keys from the NHN Cloud console (Speech to Text &gt; URL &amp; Appkey).</source>
-        <translation>NHN Cloud Speech to Text: 파일과 공개 URL, 바이어싱 단어 쌍을 지원합니다. 키는 NHN Cloud 콘솔(Speech to Text &gt; URL &amp; Appkey)에서 받으세요.</translation>
-    </message>
-    <message>
-        <source>Return Zero (VITO): long files, speakers, keywords and word times. Keys from the RTZR developer console.</source>
-        <translation>리턴제로(VITO): 긴 파일, 화자 분리, 키워드, 단어별 시간. 키는 RTZR 개발자 콘솔에서 받으세요.</translation>
-    </message>
-    <message>
-        <source>Return Zero (VITO) real-time recognition over a WebSocket: text while you speak.</source>
-        <translation>리턴제로(VITO) 실시간 인식(WebSocket): 말하는 동안 텍스트가 나옵니다.</translation>
     </message>
     <message>
         <source>Keys</source>
@@ -238,10 +178,6 @@
         <translation>연결</translation>
     </message>
     <message>
-        <source>Built-in Korean model</source>
-        <translation>내장 한국어 모델</translation>
-    </message>
-    <message>
         <source>Model folder</source>
         <translation>모델 폴더</translation>
     </message>
@@ -256,14 +192,6 @@
     <message>
         <source>&amp;Model folder:</source>
         <translation>모델 폴더(&amp;M):</translation>
-    </message>
-    <message>
-        <source>&amp;InvokeURL:</source>
-        <translation>InvokeURL(&amp;I):</translation>
-    </message>
-    <message>
-        <source>InvokeURL</source>
-        <translation>InvokeURL</translation>
     </message>
     <message>
         <source>&amp;Endpoint (optional):</source>
@@ -300,30 +228,6 @@
     <message>
         <source>Check &amp;progress every:</source>
         <translation>진행 상태 확인 간격(&amp;P):</translation>
-    </message>
-    <message>
-        <source>Public cloud</source>
-        <translation>일반(공용) 클라우드</translation>
-    </message>
-    <message>
-        <source>Government cloud (Korean only)</source>
-        <translation>공공기관용 클라우드(한국어만)</translation>
-    </message>
-    <message>
-        <source>Financial cloud (Korean only)</source>
-        <translation>금융 클라우드(한국어만)</translation>
-    </message>
-    <message>
-        <source>Current address (api-speech.nhncloudservice.com)</source>
-        <translation>현재 주소(api-speech.nhncloudservice.com)</translation>
-    </message>
-    <message>
-        <source>Former address (speech.api.nhncloudservice.com)</source>
-        <translation>이전 주소(speech.api.nhncloudservice.com)</translation>
-    </message>
-    <message>
-        <source>Choose a Vosk model folder</source>
-        <translation>Vosk 모델 폴더 고르기</translation>
     </message>
     <message>
         <source>Reading the keyring…</source>

@@ -28,7 +28,6 @@ from pytestqt.qtbot import QtBot
 from desktop_app.core.secrets import CREDENTIAL_GROUPS, SERVICE, CredentialStore, mask
 from desktop_app.core.settings import Settings
 from desktop_app.providers import registry
-from desktop_app.providers.factory import ENDPOINT_ENVIRONMENT
 from desktop_app.ui.app import create_application
 from desktop_app.ui.settings_dialog import SettingsDialog
 from desktop_app.ui.settings_engine_page import EnginePage
@@ -47,8 +46,9 @@ def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
     for fields in CREDENTIAL_GROUPS.values():
         for field in fields:
             monkeypatch.delenv(field.env, raising=False)
-    for variable in ENDPOINT_ENVIRONMENT.values():
-        monkeypatch.delenv(variable, raising=False)
+    for described in registry.descriptions():
+        for variable in described.environment_variables():
+            monkeypatch.delenv(variable, raising=False)
     previous = keyring.get_keyring()
     backend = MemoryKeyring()
     keyring.set_keyring(backend)

@@ -129,7 +129,6 @@ def test_fix_without_heard_as_changes_nothing() -> None:
 class _Plain(Provider):
     name: ClassVar[str] = "plain-test"
     display_name: ClassVar[str] = "plain"
-    description: ClassVar[str] = "an engine with no word lists"
     capabilities: ClassVar[Capabilities] = Capabilities()
 
     async def transcribe(

@@ -35,7 +35,6 @@ class CountingProvider(Provider):
 
     name: ClassVar[str] = "counting"
     display_name: ClassVar[str] = "Counting"
-    description: ClassVar[str] = "test engine"
     capabilities: ClassVar[Capabilities] = Capabilities(inputs=frozenset({"stream"}), live=True)
 
     def __init__(self, drops: list[float], error: type[Exception] = NetworkError) -> None:

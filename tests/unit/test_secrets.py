@@ -15,6 +15,7 @@ import pytest
 
 from desktop_app.core.errors import AuthError, EngineUnavailableError
 from desktop_app.core.secrets import CredentialStore, mask, redact
+from desktop_app.providers import registry
 from tests.helpers.keyrings import MemoryKeyring
 
 
@@ -23,6 +24,10 @@ class PlaintextKeyring(MemoryKeyring):
 
 
 PlaintextKeyring.__module__ = "keyrings.alt.file"
+
+
+# The credential groups are declared by the engines, which the registry loads on first use.
+registry.provider_names()
 
 
 @pytest.fixture

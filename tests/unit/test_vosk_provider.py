@@ -171,7 +171,7 @@ def test_registered_with_its_capabilities() -> None:
     assert caps.inputs == {"file", "stream"}
     assert caps.languages == ("ko",)
     assert caps.word_timestamps and caps.live and caps.offline
-    assert caps.credentials == ()
+    assert cls.description.credentials is None
 
 
 def test_thread_setting() -> None:

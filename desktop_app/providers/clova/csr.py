@@ -16,7 +16,6 @@ clouds, Korean only); ``concurrency`` (default 4) requests in flight.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import ClassVar
 
 import httpx
 
@@ -26,13 +25,12 @@ from desktop_app.core.options import TranscriptionOptions
 from desktop_app.core.progress import ProgressCallback, ignore_progress
 from desktop_app.core.transcript import Segment, Transcript
 from desktop_app.providers.base import (
-    Capabilities,
     MediaSource,
-    OptionSpec,
     StreamEvent,
     normalise_language,
 )
 from desktop_app.providers.chunked import EncodedPiece, transcribe_in_pieces, voiced_bounds
+from desktop_app.providers.clova.descriptions import CSR, HOSTS, MAX_BYTES
 from desktop_app.providers.clova.errors import clova_error
 from desktop_app.providers.http import (
     make_client,
@@ -43,43 +41,15 @@ from desktop_app.providers.registry import register
 from desktop_app.providers.remote_job import HttpProvider
 from desktop_app.providers.utterances import stream_by_utterances
 
-HOSTS = {
-    "public": "https://naveropenapi.apigw.ntruss.com",
-    "gov": "https://naveropenapi.apigw.gov-ntruss.com",
-    "fin": "https://naveropenapi.apigw-pub.fin-ntruss.com",
-}
-LANGUAGES = {"ko": "Kor", "en": "Eng", "ja": "Jpn", "zh": "Chn"}
-MAX_SECONDS = 60.0
-MAX_BYTES = 3 * 1024 * 1024
 PIECE_MAX_SECONDS = 55.0  # headroom under the 60 s limit for codec padding
+LANGUAGES = {"ko": "Kor", "en": "Eng", "ja": "Jpn", "zh": "Chn"}
 
 
 @register
 class ClovaCsrProvider(HttpProvider):
     """CLOVA Speech Recognition. Coroutines run on the engine loop thread."""
 
-    name: ClassVar[str] = "clova-csr"
-    display_name: ClassVar[str] = "CLOVA Speech Recognition (CSR)"
-    description: ClassVar[str] = "NAVER Cloud short-speech API; long audio is split at pauses"
-    credential_group: ClassVar[str | None] = "clova-csr"
-    capabilities: ClassVar[Capabilities] = Capabilities(
-        inputs=frozenset({"file", "stream"}),
-        languages=("ko", "en", "ja", "zh"),
-        max_duration=MAX_SECONDS,
-        max_bytes=MAX_BYTES,
-        live=True,
-        credentials=("client_id", "client_secret"),
-        extra_options=(
-            OptionSpec(
-                "host",
-                "choice",
-                "public",
-                "Region (public, gov, fin)",
-                "리전(공공/금융)",
-                choices=tuple(HOSTS),
-            ),
-        ),
-    )
+    description = CSR
 
     def base_url(self, options: TranscriptionOptions | None = None) -> str:
         return self.chosen_host(options, HOSTS, "public")

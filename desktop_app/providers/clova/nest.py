@@ -48,17 +48,29 @@ SUCCESS: Final = "success"
 
 EPD_OPTIONS: Final = (
     OptionSpec("skipEmptyText", "bool", False, "Skip results without text",
-               "텍스트 없는 결과 건너뛰기"),
+               "텍스트 없는 결과 건너뛰기",
+               help="Drop results the service sends with no words.",
+               help_ko="서비스가 보낸 빈 결과를 버립니다."),
     OptionSpec("useWordEpd", "bool", False, "End results on whole words",
-               "결과를 단어 단위로 끝내기"),
+               "결과를 단어 단위로 끝내기",
+               help="Never cut a result in the middle of a word.",
+               help_ko="단어 중간에서 결과를 끊지 않습니다."),
     OptionSpec("usePeriodEpd", "bool", True, "End results at sentence ends (periods)",
-               "결과를 문장 끝(마침표)에서 끝내기"),
+               "결과를 문장 끝(마침표)에서 끝내기",
+               help="Start a new result after each sentence.",
+               help_ko="문장이 끝날 때마다 새 결과를 시작합니다."),
     OptionSpec("gapThreshold", "int", 2000, "Silence that ends a result (ms)",
-               "결과를 끝내는 무음 길이(ms)", minimum=0),
+               "결과를 끝내는 무음 길이(ms)", minimum=0,
+               help="A longer silence gives longer results.",
+               help_ko="길게 잡을수록 결과가 길어집니다."),
     OptionSpec("durationThreshold", "int", 20000, "Longest result (ms)",
-               "결과 하나의 최대 길이(ms)", minimum=0),
+               "결과 하나의 최대 길이(ms)", minimum=0,
+               help="A result is ended once it is this long.",
+               help_ko="결과가 이 길이에 이르면 끝냅니다."),
     OptionSpec("syllableThreshold", "int", 0, "Most syllables in one result (0 = no limit)",
-               "결과 하나의 최대 음절 수(0 = 제한 없음)", minimum=0),
+               "결과 하나의 최대 음절 수(0 = 제한 없음)", minimum=0,
+               help="A result is ended after this many syllables.",
+               help_ko="결과가 이 음절 수에 이르면 끝냅니다."),
 )  # fmt: skip
 
 CREDENTIAL_FIX = (
@@ -157,7 +169,7 @@ def build_config(options: TranscriptionOptions) -> dict[str, Any]:
     if options.forbidden:
         words = [_list_item(word, "forbidden word") for word in options.forbidden]
         config["forbidden"] = {"forbiddens": ",".join(words)}
-    epd = {spec.name: _epd_value(spec, options.extra[spec.name])
+    epd = {spec.name: spec.coerce(options.extra[spec.name])
            for spec in EPD_OPTIONS if spec.name in options.extra}  # fmt: skip
     if epd:
         config["semanticEpd"] = epd
@@ -174,21 +186,6 @@ def _list_item(word: str, what: str) -> str:
             fix_ko="단어마다 따로, 쉼표 없이 지정하세요.",
         )
     return word
-
-
-def _epd_value(spec: OptionSpec, value: Any) -> bool | int:
-    if spec.kind == "bool" and isinstance(value, bool):
-        return value
-    if spec.kind == "int" and isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
-    wanted = "true or false" if spec.kind == "bool" else "a whole number of 0 or more"
-    raise ConfigurationError(
-        f"'{value}' is not a valid value for {spec.name}",
-        fix=f"Give {spec.name} {wanted}.",
-        message_ko=f"'{value}'은(는) {spec.name}에 쓸 수 없는 값입니다",
-        fix_ko=f"{spec.name}에는 {'true 또는 false' if spec.kind == 'bool' else '0 이상의 정수'}"
-        "를 쓰세요.",
-    )
 
 
 # -- answers ---------------------------------------------------------------------------------

@@ -43,7 +43,7 @@ import mimetypes
 from collections.abc import Awaitable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, ClassVar, cast
+from typing import Any, BinaryIO, cast
 from urllib.parse import quote, urlsplit
 
 import httpx
@@ -61,14 +61,13 @@ from desktop_app.core.options import TranscriptionOptions
 from desktop_app.core.progress import Progress, ProgressCallback, ignore_progress
 from desktop_app.core.transcript import Transcript
 from desktop_app.providers.base import (
-    Capabilities,
     MediaSource,
-    OptionSpec,
     ProviderConfig,
     check_options,
     normalise_language,
 )
 from desktop_app.providers.clova import speech_short as short
+from desktop_app.providers.clova.descriptions import SPEECH
 from desktop_app.providers.clova.speech_errors import TOKEN_INVALID, job_error, speech_error
 from desktop_app.providers.clova.speech_params import (
     build_params,
@@ -156,48 +155,7 @@ class _Job:
 class ClovaSpeechProvider(HttpProvider):
     """CLOVA Speech long-form and short-form. Coroutines run on the engine loop thread."""
 
-    name: ClassVar[str] = "clova-speech"
-    display_name: ClassVar[str] = "CLOVA Speech (long-form)"
-    description: ClassVar[str] = (
-        "NAVER Cloud long-form API: files, URLs and Object Storage, speakers, word times"
-    )
-    credential_group: ClassVar[str | None] = "clova-speech"
-    capabilities: ClassVar[Capabilities] = Capabilities(
-        inputs=frozenset({"file", "url", "object_storage"}),
-        languages=("ko", "en", "ja", "zh", "zh-tw", "enko"),
-        diarization=True,
-        speaker_count="range",
-        keywords=True,
-        keyword_weights=False,
-        forbidden=True,
-        word_timestamps=True,
-        credentials=("secret",),
-        extra_options=(
-            OptionSpec(
-                "mode", "choice", "long", "Recognizer (long-form, or short-form in 60 s pieces)",
-                "인식 방식(장문, 또는 60초 단위 단문)", choices=("long", "short"),
-            ),
-            OptionSpec(
-                "completion", "choice", "auto",
-                "Completion (auto: async when a callback or result_to_obs is set)",
-                "완료 방식(auto: 콜백이나 result_to_obs가 있으면 비동기)",
-                choices=("auto", "sync", "async"),
-            ),
-            OptionSpec("callback", "str", "", "Callback URL for async jobs", "비동기 작업 콜백 URL"),
-            OptionSpec(
-                "result_to_obs", "bool", False, "Also save results to Object Storage (async)",
-                "결과를 Object Storage에 저장(비동기)",
-            ),
-            OptionSpec("word_alignment", "bool", True, "Word timestamps", "단어별 시간 정보"),
-            OptionSpec("full_text", "bool", True, "Full text in the result", "전체 텍스트 포함"),
-            OptionSpec("noise_filtering", "bool", True, "Noise filtering", "노이즈 필터링"),
-            OptionSpec("sed", "bool", False, "Sound event detection", "음향 이벤트 탐지"),
-            OptionSpec(
-                "domain_boostings", "bool", False, "Use the domain's boosting words",
-                "도메인 부스팅 단어 사용",
-            ),
-        ),
-    )  # fmt: skip
+    description = SPEECH
 
     def __init__(self, config: ProviderConfig | None = None) -> None:
         super().__init__(config)

@@ -34,7 +34,7 @@ from typing import Any, Literal
 
 from desktop_app.core.errors import ConfigurationError, UnsupportedOptionError
 from desktop_app.core.options import TranscriptionOptions
-from desktop_app.providers.base import normalise_language
+from desktop_app.providers.base import OptionSpec, normalise_language
 from desktop_app.providers.http import check_endpoint
 
 ENGINE = "clova-speech"
@@ -53,6 +53,73 @@ LONG_ONLY_OPTIONS = (
     "sed",
     "domain_boostings",
 )
+
+SPEECH_OPTIONS: tuple[OptionSpec, ...] = (
+    OptionSpec(
+        "mode", "choice", "long", "Recognizer (long-form, or short-form in 60 s pieces)",
+        "인식 방식(장문, 또는 60초 단위 단문)", choices=("long", "short"),
+        help="Long-form takes files, URLs and speakers; short-form sends 60-second "
+        "pieces of a local file.",
+        help_ko="장문은 파일, URL, 화자 분리를 지원하고, 단문은 로컬 파일을 60초 단위로 "
+        "나눠 보냅니다.",
+        choice_labels=(
+            ("long", "Long-form", "장문"),
+            ("short", "Short-form, in 60-second pieces", "단문(60초 단위로 나눠 보냄)"),
+        ),
+    ),
+    OptionSpec(
+        "completion", "choice", "auto",
+        "Completion (auto: async when a callback or result_to_obs is set)",
+        "완료 방식(auto: 콜백이나 result_to_obs가 있으면 비동기)",
+        choices=("auto", "sync", "async"),
+        help="Whether to wait for the result on one request or submit a job and check "
+        "back.",
+        help_ko="한 요청에서 결과를 기다릴지, 작업을 접수한 뒤 상태를 확인할지 정합니다.",
+        choice_labels=(
+            ("auto", "Automatic", "자동"),
+            ("sync", "Wait for the result", "결과가 나올 때까지 기다림"),
+            ("async", "Submit, then check back", "접수 후 상태 확인"),
+        ),
+    ),
+    OptionSpec(
+        "callback", "str", "", "Callback URL for async jobs", "비동기 작업 콜백 URL",
+        help="The service calls this address when an async job ends.",
+        help_ko="비동기 작업이 끝나면 서비스가 이 주소를 호출합니다.",
+    ),
+    OptionSpec(
+        "result_to_obs", "bool", False, "Also save results to Object Storage (async)",
+        "결과를 Object Storage에 저장(비동기)",
+        help="Keep a copy of the result in the linked Object Storage bucket.",
+        help_ko="연결된 Object Storage 버킷에 결과 사본을 남깁니다.",
+    ),
+    OptionSpec(
+        "word_alignment", "bool", True, "Word timestamps", "단어별 시간 정보",
+        help="Ask for the time of every word.",
+        help_ko="단어마다 시간 정보를 받습니다.",
+    ),
+    OptionSpec(
+        "full_text", "bool", True, "Full text in the result", "전체 텍스트 포함",
+        help="Ask for the whole text besides the segments.",
+        help_ko="구간별 텍스트와 함께 전체 텍스트를 받습니다.",
+    ),
+    OptionSpec(
+        "noise_filtering", "bool", True, "Noise filtering", "노이즈 필터링",
+        help="Let the service filter background noise first.",
+        help_ko="서비스가 먼저 배경 잡음을 거릅니다.",
+    ),
+    OptionSpec(
+        "sed", "bool", False, "Sound event detection", "음향 이벤트 탐지",
+        help="Mark sounds such as music, laughter or applause.",
+        help_ko="음악, 웃음, 박수 같은 소리를 표시합니다.",
+    ),
+    OptionSpec(
+        "domain_boostings", "bool", False, "Use the domain's boosting words",
+        "도메인 부스팅 단어 사용",
+        help="Boost the words saved with the domain in the console.",
+        help_ko="콘솔에서 도메인에 저장한 부스팅 단어를 씁니다.",
+    ),
+)  # fmt: skip
+SPECS = {spec.name: spec for spec in SPEECH_OPTIONS}
 
 Completion = Literal["sync", "async"]
 
@@ -92,22 +159,10 @@ def short_language(code: str | None) -> str:
     return mapped
 
 
-def flag(options: TranscriptionOptions, name: str, default: bool) -> bool:
-    """A boolean engine option, accepting what the CLI and the window store."""
-    value = options.extra.get(name, default)
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in ("1", "true", "yes", "on"):
-        return True
-    if text in ("0", "false", "no", "off"):
-        return False
-    raise ConfigurationError(
-        f"'{value}' is not a valid value for {name}",
-        fix=f"Write --option {name}=true or --option {name}=false.",
-        message_ko=f"'{value}'은(는) {name}에 쓸 수 없는 값입니다",
-        fix_ko=f"--option {name}=true 또는 --option {name}=false 로 쓰세요.",
-    )
+def flag(options: TranscriptionOptions, name: str) -> bool:
+    """A boolean engine option, through its spec's coercion."""
+    spec = SPECS[name]
+    return bool(spec.coerce(options.extra.get(name, spec.default)))
 
 
 def recognizer_mode(options: TranscriptionOptions) -> Literal["long", "short"]:
@@ -213,7 +268,7 @@ def completion_plan(options: TranscriptionOptions, settings: Mapping[str, Any]) 
     callback_value = options.extra.get("callback") or settings.get("callback_url") or ""
     callback = check_callback(str(callback_value)) if callback_value else None
     if "result_to_obs" in options.extra:
-        to_obs = flag(options, "result_to_obs", False)
+        to_obs = flag(options, "result_to_obs")
     else:
         to_obs = _setting_flag(settings.get("result_to_obs", False))
     if choice == "sync" or (choice == "auto" and callback is None and not to_obs):
@@ -244,8 +299,8 @@ def build_params(options: TranscriptionOptions, plan: CompletionPlan) -> dict[st
     params: dict[str, Any] = {
         "language": long_language(options.language),
         "completion": plan.completion,
-        "wordAlignment": flag(options, "word_alignment", True),
-        "fullText": flag(options, "full_text", True),
+        "wordAlignment": flag(options, "word_alignment"),
+        "fullText": flag(options, "full_text"),
     }
     if plan.completion == "async":
         if plan.callback:
@@ -270,11 +325,11 @@ def build_params(options: TranscriptionOptions, plan: CompletionPlan) -> dict[st
     if forbidden:
         params["forbiddens"] = ", ".join(forbidden)
     if "noise_filtering" in options.extra:
-        params["noiseFiltering"] = flag(options, "noise_filtering", True)
+        params["noiseFiltering"] = flag(options, "noise_filtering")
     if "domain_boostings" in options.extra:
-        params["useDomainBoostings"] = flag(options, "domain_boostings", False)
+        params["useDomainBoostings"] = flag(options, "domain_boostings")
     if "sed" in options.extra:
-        params["sed"] = {"enable": flag(options, "sed", False)}
+        params["sed"] = {"enable": flag(options, "sed")}
     return params
 
 

@@ -37,20 +37,18 @@ import logging
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from desktop_app import __version__
 from desktop_app.audio import BYTES_PER_SECOND
 from desktop_app.core.errors import ConfigurationError, NetworkError, ServerError
 from desktop_app.core.options import TranscriptionOptions
 from desktop_app.providers.base import (
-    Capabilities,
     StreamEvent,
 )
+from desktop_app.providers.clova.descriptions import STREAM
 from desktop_app.providers.clova.nest import (
     ENGINE,
-    EPD_OPTIONS,
-    LANGUAGES,
     NestTarget,
     build_config,
     check_config_ack,
@@ -89,23 +87,7 @@ ENDED: Final = object()  # the receiver's word that the server ended the call
 class ClovaStreamProvider(StreamingProvider):
     """CLOVA Speech real-time. Coroutines run on the engine loop thread."""
 
-    name: ClassVar[str] = "clova-stream"
-    display_name: ClassVar[str] = "CLOVA Speech real-time (gRPC)"
-    description: ClassVar[str] = (
-        "NAVER Cloud streaming recognition: text while you speak; files are streamed too"
-    )
-    credential_group: ClassVar[str | None] = "clova-speech"
-    capabilities: ClassVar[Capabilities] = Capabilities(
-        inputs=frozenset({"file", "stream"}),
-        languages=LANGUAGES,
-        keywords=True,
-        keyword_weights=True,
-        forbidden=True,
-        word_timestamps=True,
-        live=True,
-        credentials=("secret",),
-        extra_options=EPD_OPTIONS,
-    )
+    description = STREAM
 
     def target(self) -> NestTarget:
         """Where calls go: ``--endpoint`` when given, else the public service (TLS)."""

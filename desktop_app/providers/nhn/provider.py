@@ -46,7 +46,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -63,9 +63,7 @@ from desktop_app.core.service_times import (
 )
 from desktop_app.core.transcript import Transcript
 from desktop_app.providers.base import (
-    Capabilities,
     MediaSource,
-    OptionSpec,
 )
 from desktop_app.providers.chunked import EncodedPiece, transcribe_in_pieces
 from desktop_app.providers.http import (
@@ -75,6 +73,7 @@ from desktop_app.providers.http import (
     duplicate_job_notice,
     with_retries,
 )
+from desktop_app.providers.nhn.description import HOSTS, MAX_BYTES, MAX_SECONDS, NHN
 from desktop_app.providers.nhn.errors import (
     AUDIO_TOO_LONG,
     AUDIO_TOO_SHORT,
@@ -96,13 +95,7 @@ from desktop_app.providers.remote_job import HttpProvider, Ticket, poll_job
 
 log = logging.getLogger(__name__)
 
-HOSTS = {
-    "current": "https://api-speech.nhncloudservice.com",
-    "former": "https://speech.api.nhncloudservice.com",
-}
 MIN_SECONDS = 0.36
-MAX_BYTES = 150_000_000  # documented 150 MB; decimal megabytes to stay on the safe side
-MAX_SECONDS = 3600.0
 PIECE_TARGET_SECONDS = 100.0
 PIECE_MAX_SECONDS = 140.0  # under the former 150 s per-request limit
 PIECE_MAX_BYTES = 10_000_000  # the former 10 MB limit; 140 s of FLAC is about 3 MB
@@ -179,28 +172,7 @@ class _Session:
 class NhnProvider(HttpProvider):
     """NHN Cloud Speech to Text v2.0. Coroutines run on the engine loop thread."""
 
-    name: ClassVar[str] = "nhn"
-    display_name: ClassVar[str] = "NHN Cloud Speech to Text"
-    description: ClassVar[str] = "NHN Cloud STT v2.0: files (long ones split) and public URLs"
-    credential_group: ClassVar[str | None] = "nhn"
-    capabilities: ClassVar[Capabilities] = Capabilities(
-        inputs=frozenset({"file", "url"}),
-        languages=("ko",),
-        max_duration=MAX_SECONDS,
-        max_bytes=MAX_BYTES,
-        biasing=True,
-        credentials=("appkey", "secret"),
-        extra_options=(
-            OptionSpec(
-                "host",
-                "choice",
-                "current",
-                "Host (current, or former: speech.api.nhncloudservice.com)",
-                "호스트(current 현재 / former 이전 주소)",
-                choices=tuple(HOSTS),
-            ),
-        ),
-    )
+    description = NHN
 
     # -- configuration ---------------------------------------------------------------------
     def base_url(self, options: TranscriptionOptions | None = None) -> str:

@@ -31,7 +31,7 @@ import math
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, BinaryIO, ClassVar, TypeVar, cast
+from typing import Any, BinaryIO, TypeVar, cast
 
 import httpx
 
@@ -53,7 +53,6 @@ from desktop_app.core.service_times import (
 )
 from desktop_app.core.transcript import Segment, Speaker, Transcript, Word
 from desktop_app.providers.base import (
-    Capabilities,
     MediaSource,
     check_options,
 )
@@ -69,7 +68,8 @@ from desktop_app.providers.http import (
 from desktop_app.providers.registry import register
 from desktop_app.providers.remote_job import HttpProvider, PollLater, Ticket, poll_job
 from desktop_app.providers.rtzr.auth import DEFAULT_BASE_URL, RtzrAuth
-from desktop_app.providers.rtzr.config import DETECTING, EXTRA_OPTIONS, build_request_config
+from desktop_app.providers.rtzr.config import DETECTING, build_request_config
+from desktop_app.providers.rtzr.descriptions import BATCH
 from desktop_app.providers.rtzr.errors import (
     RemoteJobLostError,
     job_failure_error,
@@ -195,22 +195,7 @@ class RtzrProvider(HttpProvider):
     """Return Zero batch STT. Coroutines run on the engine loop thread; file conversion runs on
     a worker thread."""
 
-    name: ClassVar[str] = "rtzr"
-    display_name: ClassVar[str] = "Return Zero (RTZR) file transcription"
-    description: ClassVar[str] = (
-        "Return Zero / VITO batch API: files up to 4 h, speakers, keywords, word times"
-    )
-    credential_group: ClassVar[str | None] = "rtzr"
-    capabilities: ClassVar[Capabilities] = Capabilities(
-        inputs=frozenset({"file"}),
-        languages=("ko", "ja", "en", "zh", "detect", "multi"),
-        diarization=True,
-        speaker_count="exact",
-        keywords=True,
-        word_timestamps=True,
-        credentials=("client_id", "client_secret"),
-        extra_options=EXTRA_OPTIONS,
-    )
+    description = BATCH
 
     @classmethod
     def check_options(

@@ -23,7 +23,7 @@ from typing import Any
 
 from desktop_app.core.errors import ConfigurationError, UnsupportedOptionError
 from desktop_app.core.options import Keyword, TranscriptionOptions
-from desktop_app.providers.base import OptionSpec, normalise_language
+from desktop_app.providers.base import OptionSpec, normalise_language, option_values
 
 MODELS = ("sommers", "whisper")
 DOMAINS = ("GENERAL", "CALL")
@@ -36,24 +36,40 @@ LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
 
 EXTRA_OPTIONS: tuple[OptionSpec, ...] = (
     OptionSpec("model_name", "choice", "sommers", "Model (sommers, whisper)", "모델",
-               choices=MODELS),
+               choices=MODELS,
+               help="sommers for Korean and Japanese; whisper for other languages.",
+               help_ko="한국어와 일본어는 sommers, 다른 언어는 whisper를 쓰세요.",
+               choice_labels=(("sommers", "Sommers (Korean, Japanese)", "Sommers(한국어, 일본어)"),
+                              ("whisper", "Whisper (many languages)", "Whisper(다국어)"))),
     OptionSpec("domain", "choice", "GENERAL", "Kind of recording (GENERAL, CALL)",
-               "녹음 종류(일반, 통화)", choices=DOMAINS),
+               "녹음 종류(일반, 통화)", choices=DOMAINS,
+               help="Phone calls are recognised better with CALL.",
+               help_ko="전화 통화는 CALL로 더 잘 인식됩니다.",
+               choice_labels=(("GENERAL", "General", "일반"), ("CALL", "Phone call", "전화 통화"))),
     OptionSpec("use_itn", "bool", True, "Write numbers, units and English as symbols (ITN)",
-               "숫자·단위·영어 변환(ITN)"),
+               "숫자·단위·영어 변환(ITN)",
+               help="Write '삼십 퍼센트' as '30%'.", help_ko="'삼십 퍼센트'를 '30%'로 씁니다."),
     OptionSpec("use_disfluency_filter", "bool", True, "Remove filler words (um, uh)",
-               "간투어 필터"),
-    OptionSpec("use_profanity_filter", "bool", False, "Mask profanity", "비속어 필터"),
+               "간투어 필터",
+               help="Leave out fillers such as 음, 어.", help_ko="음, 어 같은 간투어를 뺍니다."),
+    OptionSpec("use_profanity_filter", "bool", False, "Mask profanity", "비속어 필터",
+               help="Replace swear words with asterisks.", help_ko="비속어를 별표로 가립니다."),
     OptionSpec("use_paragraph_splitter", "bool", True, "Split the text into paragraphs",
-               "문단 나누기"),
+               "문단 나누기",
+               help="Break long speech into paragraphs.", help_ko="긴 발화를 문단으로 나눕니다."),
     OptionSpec("paragraph_splitter_max", "int", 50, "Longest paragraph (characters)",
-               "문단 최대 길이(글자)", minimum=1),
-    OptionSpec("use_word_timestamp", "bool", True, "Time every word", "단어별 타임스탬프"),
+               "문단 최대 길이(글자)", minimum=1,
+               help="Paragraphs are cut after this many characters.",
+               help_ko="문단이 이 글자 수를 넘으면 나눕니다.",
+               enabled_by="use_paragraph_splitter"),
+    OptionSpec("use_word_timestamp", "bool", True, "Time every word", "단어별 타임스탬프",
+               help="Ask for the time of every word.", help_ko="단어마다 시간 정보를 받습니다."),
     OptionSpec("language_candidates", "str", "",
                "Languages to choose from with whisper detect/multi (comma-separated)",
-               "whisper detect/multi에서 고를 언어(쉼표로 구분)"),
+               "whisper detect/multi에서 고를 언어(쉼표로 구분)",
+               help="Narrows language detection, e.g. ko,en.",
+               help_ko="언어 감지 범위를 좁힙니다(예: ko,en)."),
 )  # fmt: skip
-DEFAULTS: dict[str, Any] = {spec.name: spec.default for spec in EXTRA_OPTIONS}
 
 
 def invalid_value(name: str, value: Any, expected: str, expected_ko: str) -> ConfigurationError:
@@ -64,36 +80,6 @@ def invalid_value(name: str, value: Any, expected: str, expected_ko: str) -> Con
         message_ko=f"'{value}'은(는) {name}에 쓸 수 없는 값입니다",
         fix_ko=f"{name}에는 {expected_ko}을(를) 쓰세요.",
     )
-
-
-def _flag(extra: dict[str, Any], name: str) -> bool:
-    value = extra.get(name, DEFAULTS[name])
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lower() in {"1", "true", "yes", "on"}:
-        return True
-    if isinstance(value, str) and value.strip().lower() in {"0", "false", "no", "off"}:
-        return False
-    raise invalid_value(name, value, "true or false", "true 또는 false")
-
-
-def _positive(extra: dict[str, Any], name: str) -> int:
-    value = extra.get(name, DEFAULTS[name])
-    number: int | None = None
-    if isinstance(value, int) and not isinstance(value, bool):
-        number = value
-    elif isinstance(value, str) and value.strip().isdigit():
-        number = int(value.strip())
-    if number is None or number < 1:
-        raise invalid_value(name, value, "a whole number of at least 1", "1 이상의 정수")
-    return number
-
-
-def _choice(extra: dict[str, Any], name: str, choices: tuple[str, ...]) -> str:
-    value = str(extra.get(name, DEFAULTS[name])).strip()
-    if value not in choices:
-        raise invalid_value(name, value, "one of " + ", ".join(choices), ", ".join(choices))
-    return value
 
 
 def _language_code(raw: str) -> str | None:
@@ -216,18 +202,19 @@ def build_request_config(options: TranscriptionOptions, engine: str) -> dict[str
         )
     if options.speakers is not None and options.speakers < 0:
         raise invalid_value("--speakers", options.speakers, "0 (automatic) or more", "0(자동) 이상")
-    model = _choice(extra, "model_name", MODELS)
+    values = option_values(EXTRA_OPTIONS, extra)
+    model = values["model_name"]
     language = request_language(options, model)
     config: dict[str, Any] = {
         "model_name": model,
         "language": language,
         "use_diarization": options.diarization,
-        "use_itn": _flag(extra, "use_itn"),
-        "use_disfluency_filter": _flag(extra, "use_disfluency_filter"),
-        "use_profanity_filter": _flag(extra, "use_profanity_filter"),
-        "use_paragraph_splitter": _flag(extra, "use_paragraph_splitter"),
-        "domain": _choice(extra, "domain", DOMAINS),
-        "use_word_timestamp": _flag(extra, "use_word_timestamp"),
+        "use_itn": values["use_itn"],
+        "use_disfluency_filter": values["use_disfluency_filter"],
+        "use_profanity_filter": values["use_profanity_filter"],
+        "use_paragraph_splitter": values["use_paragraph_splitter"],
+        "domain": values["domain"],
+        "use_word_timestamp": values["use_word_timestamp"],
     }
     candidates = _candidates(extra, language)
     if candidates:
@@ -235,7 +222,7 @@ def build_request_config(options: TranscriptionOptions, engine: str) -> dict[str
     if options.diarization:
         config["diarization"] = {"spk_count": options.speakers or 0}
     if config["use_paragraph_splitter"]:
-        config["paragraph_splitter"] = {"max": _positive(extra, "paragraph_splitter_max")}
+        config["paragraph_splitter"] = {"max": values["paragraph_splitter_max"]}
     keywords = request_keywords(options.keywords, model)
     if keywords:
         config["keywords"] = keywords

@@ -32,7 +32,7 @@ import logging
 import ssl
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, ClassVar, Final
+from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 from desktop_app.audio import BYTES_PER_SECOND, SAMPLE_WIDTH
@@ -44,7 +44,6 @@ from desktop_app.core.errors import (
 )
 from desktop_app.core.options import TranscriptionOptions
 from desktop_app.providers.base import (
-    Capabilities,
     MediaSource,
     StreamEvent,
     check_options,
@@ -57,8 +56,8 @@ from desktop_app.providers.http import (
 )
 from desktop_app.providers.registry import register
 from desktop_app.providers.rtzr.auth import DEFAULT_BASE_URL, RtzrAuth
+from desktop_app.providers.rtzr.descriptions import STREAM
 from desktop_app.providers.rtzr.stream_wire import (
-    STREAM_OPTIONS,
     ResultTracker,
     close_error,
     frame_error,
@@ -111,22 +110,7 @@ class _Refused(Exception):
 class RtzrStreamProvider(StreamingProvider):
     """RTZR real-time recognition. Coroutines run on the engine loop thread."""
 
-    name: ClassVar[str] = "rtzr-stream"
-    display_name: ClassVar[str] = "Return Zero (RTZR) real-time"
-    description: ClassVar[str] = (
-        "Return Zero / VITO streaming over WebSocket: text while you speak; files are streamed too"
-    )
-    credential_group: ClassVar[str | None] = "rtzr"
-    capabilities: ClassVar[Capabilities] = Capabilities(
-        inputs=frozenset({"stream", "file"}),
-        languages=("ko", "ja"),
-        keywords=True,
-        keyword_weights=True,
-        word_timestamps=True,
-        live=True,
-        credentials=("client_id", "client_secret"),
-        extra_options=STREAM_OPTIONS,
-    )
+    description = STREAM
 
     @classmethod
     def check_options(

@@ -38,11 +38,10 @@ from desktop_app.core.errors import (
 from desktop_app.core.options import Keyword, TranscriptionOptions
 from desktop_app.core.service_times import repaired_segment, service_text
 from desktop_app.core.transcript import Segment, Word
-from desktop_app.providers.base import OptionSpec, StreamEvent
+from desktop_app.providers.base import OptionSpec, StreamEvent, option_values
 from desktop_app.providers.http import parse_retry_after
 from desktop_app.providers.rtzr.config import (
     DETECTING,
-    invalid_value,
     request_keywords,
     request_language,
 )
@@ -60,50 +59,39 @@ CODE_IN_TEXT = re.compile(r"\b([AHE]\d{3,4})\b")
 STREAM_OPTIONS: tuple[OptionSpec, ...] = (
     OptionSpec("model_name", "choice", "sommers",
                "Model (sommers follows the language; whisper for other languages)",
-               "모델(sommers는 언어에 맞춰 선택, 다른 언어는 whisper)", choices=MODELS),
+               "모델(sommers는 언어에 맞춰 선택, 다른 언어는 whisper)", choices=MODELS,
+               help="sommers picks the Korean or Japanese model by the language.",
+               help_ko="sommers는 언어에 맞춰 한국어나 일본어 모델을 고릅니다.",
+               choice_labels=(("sommers", "Sommers (Korean, Japanese)", "Sommers(한국어, 일본어)"),
+                              ("whisper", "Whisper (many languages)", "Whisper(다국어)"))),
     OptionSpec("domain", "choice", "CALL", "Kind of speech (CALL: phone calls, MEETING)",
-               "음성 종류(CALL: 통화, MEETING: 회의)", choices=DOMAINS),
+               "음성 종류(CALL: 통화, MEETING: 회의)", choices=DOMAINS,
+               help="Tunes recognition to phone calls or meetings.",
+               help_ko="통화나 회의에 맞춰 인식합니다.",
+               choice_labels=(("CALL", "Phone call", "전화 통화"), ("MEETING", "Meeting", "회의"))),
     OptionSpec("use_itn", "bool", True, "Write numbers, units and English as symbols (ITN)",
-               "숫자·단위·영어 변환(ITN)"),
+               "숫자·단위·영어 변환(ITN)",
+               help="Write '삼십 퍼센트' as '30%'.", help_ko="'삼십 퍼센트'를 '30%'로 씁니다."),
     OptionSpec("use_disfluency_filter", "bool", False, "Remove filler words (um, uh)",
-               "간투어 필터"),
-    OptionSpec("use_profanity_filter", "bool", False, "Mask profanity", "비속어 필터"),
-    OptionSpec("use_punctuation", "bool", False, "Add punctuation", "문장 부호 넣기"),
+               "간투어 필터",
+               help="Leave out fillers such as 음, 어.", help_ko="음, 어 같은 간투어를 뺍니다."),
+    OptionSpec("use_profanity_filter", "bool", False, "Mask profanity", "비속어 필터",
+               help="Replace swear words with asterisks.", help_ko="비속어를 별표로 가립니다."),
+    OptionSpec("use_punctuation", "bool", False, "Add punctuation", "문장 부호 넣기",
+               help="Add full stops and question marks.", help_ko="마침표와 물음표를 넣습니다."),
     OptionSpec("epd_time", "float", 0.0,
                "Pause that ends an utterance, seconds (0 = the service's default)",
                "발화가 끝났다고 볼 쉼 길이(초, 0 = 서비스 기본값)", minimum=0.0,
-               maximum=MAX_EPD_TIME),
+               maximum=MAX_EPD_TIME,
+               help="A longer pause gives longer lines.", help_ko="길게 잡을수록 줄이 길어집니다."),
 )  # fmt: skip
-DEFAULTS: dict[str, Any] = {spec.name: spec.default for spec in STREAM_OPTIONS}
-
-
-def _flag(extra: Mapping[str, Any], name: str) -> str:
-    value = extra.get(name, DEFAULTS[name])
-    text = str(value).strip().lower()
-    if value is True or text in {"1", "true", "yes", "on"}:
-        return "true"
-    if value is False or text in {"0", "false", "no", "off"}:
-        return "false"
-    raise invalid_value(name, value, "true or false", "true 또는 false")
-
-
-def _epd_time(extra: Mapping[str, Any]) -> float:
-    value = extra.get("epd_time", DEFAULTS["epd_time"])
-    try:
-        seconds = float(value)
-    except (TypeError, ValueError):
-        seconds = math.nan
-    if isinstance(value, bool) or not 0.0 <= seconds <= MAX_EPD_TIME:
-        raise invalid_value("epd_time", value, f"seconds from 0 to {MAX_EPD_TIME:g}",
-                       f"0~{MAX_EPD_TIME:g} 사이의 초")  # fmt: skip
-    return seconds
+SPECS = {spec.name: spec for spec in STREAM_OPTIONS}
 
 
 def stream_model(options: TranscriptionOptions) -> tuple[str, str | None]:
     """The ``model_name`` to send and, for whisper, the ``language``."""
-    choice = str(options.extra.get("model_name", DEFAULTS["model_name"])).strip()
-    if choice not in MODELS:
-        raise invalid_value("model_name", choice, "one of " + ", ".join(MODELS), ", ".join(MODELS))
+    spec = SPECS["model_name"]
+    choice = spec.coerce(options.extra.get(spec.name, spec.default))
     if choice == "whisper":
         language = request_language(options, "whisper")
         if language in DETECTING:
@@ -161,21 +149,19 @@ def _in_range(weight: float) -> bool:
 
 def stream_query(options: TranscriptionOptions) -> dict[str, str]:
     """Every query parameter of the handshake, in the documented spelling."""
-    extra = options.extra
+    values = option_values(STREAM_OPTIONS, options.extra)
     model, language = stream_model(options)
     query = {
         "sample_rate": str(SAMPLE_RATE),
         "encoding": "LINEAR16",
         "model_name": model,
-        "domain": str(extra.get("domain", DEFAULTS["domain"])).strip(),
+        "domain": values["domain"],
     }
-    if query["domain"] not in DOMAINS:
-        raise invalid_value("domain", query["domain"], "CALL or MEETING", "CALL 또는 MEETING")
     if language is not None:
         query["language"] = language
     for name in ("use_itn", "use_disfluency_filter", "use_profanity_filter", "use_punctuation"):
-        query[name] = _flag(extra, name)
-    epd_time = _epd_time(extra)
+        query[name] = "true" if values[name] else "false"
+    epd_time = values["epd_time"]
     if epd_time > 0:
         query["epd_time"] = f"{epd_time:g}"
     keywords = stream_keywords(options.keywords, model)

@@ -30,7 +30,6 @@ from desktop_app.core.options import TranscriptionOptions
 from desktop_app.core.progress import Progress, ProgressCallback, ignore_progress
 from desktop_app.core.transcript import Transcript, merge_pieces
 from desktop_app.providers.base import (
-    Capabilities,
     MediaSource,
     Provider,
     ProviderConfig,
@@ -42,6 +41,7 @@ from desktop_app.providers.threads import (
     start_worker,
     wait_workers,
 )
+from desktop_app.providers.vosk.description import VOSK
 from desktop_app.providers.vosk.isolated import ChildJob, ChildResults, supervise
 from desktop_app.providers.vosk.live import live_events
 from desktop_app.providers.vosk.model import (
@@ -110,20 +110,8 @@ class ProgressRelay:
 class VoskProvider(Provider):
     """Vosk on this computer. Coroutines run on the engine loop; recognition on worker threads."""
 
-    name = "vosk"
+    description = VOSK
     former_names = ("local",)  # the offline default's name before Whisper took it over
-    display_name = "Offline (Vosk, fast)"
-    description = (
-        "Korean speech recognition on this computer with Vosk: instant partial text while "
-        "speaking, less accurate than Whisper; no account or network."
-    )
-    capabilities = Capabilities(
-        inputs=frozenset({"file", "stream"}),
-        languages=("ko",),
-        word_timestamps=True,
-        live=True,
-        offline=True,
-    )
 
     def __init__(self, config: ProviderConfig | None = None) -> None:
         super().__init__(config)

@@ -31,9 +31,7 @@ from desktop_app.core.options import Keyword, TranscriptionOptions
 from desktop_app.core.progress import Progress, ProgressCallback, ignore_progress
 from desktop_app.core.transcript import Notice, Transcript
 from desktop_app.providers.base import (
-    Capabilities,
     MediaSource,
-    OptionSpec,
     Provider,
     ProviderConfig,
     StreamEvent,
@@ -42,7 +40,7 @@ from desktop_app.providers.base import (
 from desktop_app.providers.registry import register
 from desktop_app.providers.threads import WorkerStopped, start_worker, wait_workers
 from desktop_app.providers.whisper.bundled import ensure_base_model
-from desktop_app.providers.whisper.languages import WHISPER_LANGUAGES
+from desktop_app.providers.whisper.description import DEFAULT_QUALITY, QUALITY_BEAMS, WHISPER
 from desktop_app.providers.whisper.runner import (
     DecodeOptions,
     FileResult,
@@ -52,8 +50,6 @@ from desktop_app.providers.whisper.runner import (
 )
 from desktop_app.providers.whisper.two_pass import two_pass_live
 
-QUALITY_BEAMS = {"fast": 1, "balanced": 5, "best": 5}
-DEFAULT_QUALITY = "balanced"
 # Windows handed to the model: cut at a pause after 10 minutes, at the latest after 12. Each
 # window's last batch is usually part-filled, so shorter windows cost CPU (measured: 5-minute
 # windows took about 5 % more CPU than 10-minute ones); longer ones only cost memory.
@@ -176,49 +172,7 @@ class WhisperProvider(Provider):
     """Whisper on this computer. Coroutines run on the engine loop; decoding and recognition
     on worker threads."""
 
-    name = "whisper"
-    display_name = "Offline (Whisper)"
-    description = (
-        "Accurate speech recognition on this computer with Whisper (faster-whisper); no "
-        "account or network. Korean by default, about 100 languages. Keywords are given to "
-        "Whisper as hints (hotwords and a short prompt), so names and terms come out right "
-        "more often; they cannot force a word."
-    )
-    # What keyword boosting does with this engine, for the options panel and --help texts.
-    keyword_help = (
-        "Given to Whisper as hints (hotwords and a short prompt): names and terms come out "
-        "right more often. Weights are ignored."
-    )
-    keyword_help_ko = (
-        "Whisper에 힌트(hotwords와 짧은 프롬프트)로 전달되어 이름과 용어가 더 자주 맞게 "
-        "나옵니다. 가중치는 쓰이지 않습니다."
-    )
-    capabilities = Capabilities(
-        inputs=frozenset({"file", "stream"}),
-        languages=WHISPER_LANGUAGES,
-        keywords=True,
-        word_timestamps=True,
-        live=True,
-        offline=True,
-        extra_options=(
-            OptionSpec(
-                "quality",
-                "choice",
-                DEFAULT_QUALITY,
-                "Quality: fast (greedy), balanced (beam 5), best (beam 5, largest installed model)",
-                "품질: fast(빠름, greedy), balanced(빔 5), best(빔 5, 설치된 가장 큰 모델)",
-                choices=tuple(QUALITY_BEAMS),
-            ),
-            OptionSpec(
-                "model",
-                "str",
-                "",
-                "Model: a name (base, small, ...) or a CTranslate2 model folder; empty = the "
-                "built-in base model",
-                "모델: 이름(base, small 등) 또는 CTranslate2 모델 폴더. 비우면 기본 base 모델",
-            ),
-        ),
-    )
+    description = WHISPER
 
     def __init__(self, config: ProviderConfig | None = None) -> None:
         super().__init__(config)

@@ -89,7 +89,7 @@ def test_config_groups_keywords_by_weight_and_passes_epd_options() -> None:
         TranscriptionOptions(forbidden=["x,y"]),
         TranscriptionOptions(extra={"gapThreshold": -1}),
         TranscriptionOptions(extra={"gapThreshold": True}),
-        TranscriptionOptions(extra={"skipEmptyText": "yes"}),
+        TranscriptionOptions(extra={"skipEmptyText": "maybe"}),
     ],
 )
 def test_config_refuses_what_the_service_cannot_take(options: TranscriptionOptions) -> None:
