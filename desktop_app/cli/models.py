@@ -1,4 +1,4 @@
-"""``sori models list|download|remove``: the Whisper models on this computer and on the hub.
+"""``sori models list|download|remove``: the offline engine's models on this computer and on the hub.
 
 ``download`` draws a byte progress bar on stderr when it is a terminal; Ctrl-C stops it and
 keeps what was fetched, so running the same command again continues from there.
@@ -18,7 +18,7 @@ from desktop_app.core.errors import (
     EngineUnavailableError,
     SoriError,
 )
-from desktop_app.providers.whisper.models import (
+from desktop_app.providers.model_store import (
     BUNDLED_NAME,
     CATALOG,
     folder_size,
@@ -33,19 +33,21 @@ _BUNDLED_BYTES = 145_000_000
 def add_parser(sub: Any) -> None:
     p = sub.add_parser(
         "models",
-        help="list, download or remove Whisper models",
-        description="Whisper models for the offline engine. 'base' is built in; larger ones are "
+        help="list, download or remove offline speech models",
+        description="Models of the offline engine. 'base' is built in; larger ones are "
         "downloaded from the Hugging Face hub (HF_ENDPOINT selects a mirror) into Sori's data "
-        "folder. Any CTranslate2 Whisper folder also works with --model DIR.",
+        "folder. Any model folder of the engine's format also works with --model DIR.",
     )
-    actions = p.add_subparsers(dest="models_action", metavar="ACTION", required=True)
+    actions = p.add_subparsers(
+        dest="models_action", metavar="ACTION", required=True, help="list, download or remove"
+    )
     listing = actions.add_parser("list", help="installed and downloadable models with sizes")
     listing.set_defaults(handler=run_list)
     fetch = actions.add_parser("download", help="download a model (resumes an unfinished one)")
     fetch.add_argument("name", metavar="NAME", help=f"{', '.join(CATALOG)} or owner/repo")
     fetch.set_defaults(handler=run_download)
     drop = actions.add_parser("remove", help="delete a downloaded model")
-    drop.add_argument("name", metavar="NAME")
+    drop.add_argument("name", metavar="NAME", help="a downloaded model's name")
     drop.set_defaults(handler=run_remove)
 
 
@@ -59,11 +61,10 @@ def size_text(count: int, *, approx: bool = False) -> str:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from desktop_app.providers.whisper import bundled
-    from desktop_app.providers.whisper.download import partial_bytes
+    from desktop_app.providers.model_store import bundled_folder, partial_bytes
 
     rows: list[tuple[str, str, str, str]] = []
-    base = bundled.default_cache_dir() / bundled.MODEL_FOLDER_NAME
+    base = bundled_folder()
     if base.is_dir():
         rows.append((BUNDLED_NAME, "built in", size_text(folder_size(base)), str(base)))
     else:
@@ -130,7 +131,7 @@ class ByteBar:
 
 
 def run_download(args: argparse.Namespace) -> int:
-    from desktop_app.providers.whisper.download import download_model, partial_bytes
+    from desktop_app.providers.model_store import download_model, partial_bytes
 
     name = args.name.strip()
     bar = ByteBar(name, sys.stderr)
@@ -155,7 +156,7 @@ def run_download(args: argparse.Namespace) -> int:
 
 
 def run_remove(args: argparse.Namespace) -> int:
-    from desktop_app.providers.whisper.download import remove_model
+    from desktop_app.providers.model_store import remove_model
 
     name = args.name.strip()
     try:

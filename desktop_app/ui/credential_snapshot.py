@@ -7,11 +7,13 @@ dialog opens at once and fills these in when :class:`CredentialLoader` reports t
 from __future__ import annotations
 
 import concurrent.futures
+import itertools
 import logging
 from dataclasses import dataclass, field
 from typing import Literal
 
-from PySide6.QtCore import QObject, Signal
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
 from desktop_app.core.errors import EngineUnavailableError
 from desktop_app.core.secrets import CREDENTIAL_GROUPS, CredentialStore
@@ -66,6 +68,26 @@ def read_snapshot(store: CredentialStore, language: str) -> CredentialSnapshot:
     return CredentialSnapshot(keyring_ok, problem, found)
 
 
+class _Relay(QObject):
+    """One object for the whole app that the worker emits on: it outlives every dialog, so a
+    reading that finishes after its dialog closed is dropped by Qt instead of reaching a
+    deleted object (emitting on a destroyed QObject from another thread can crash)."""
+
+    done = Signal(int, object)  # the reading's token, its CredentialSnapshot
+
+
+_relay: _Relay | None = None
+_tokens = itertools.count(1)
+
+
+def _shared_relay() -> _Relay:
+    """Created on the GUI thread, owned by the application."""
+    global _relay
+    if _relay is None or not shiboken6.isValid(_relay):
+        _relay = _Relay(QCoreApplication.instance())
+    return _relay
+
+
 class CredentialLoader(QObject):
     """Lives on the GUI thread; the reading runs on a worker thread.
 
@@ -75,14 +97,22 @@ class CredentialLoader(QObject):
 
     loaded = Signal(object)
 
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._token = 0
+        # A connection to a slot of this object ends when this object is destroyed.
+        _shared_relay().done.connect(self._on_done)
+
     def start(self, store: CredentialStore, language: str) -> concurrent.futures.Future[None]:
-        loaded = self.loaded
+        self._token = token = next(_tokens)
+        relay = _shared_relay()
 
         def work() -> None:
-            snapshot = read_snapshot(store, language)
-            try:
-                loaded.emit(snapshot)
-            except RuntimeError:
-                log.debug("the settings dialog closed before its keys were read")
+            relay.done.emit(token, read_snapshot(store, language))
 
         return _reader.submit(work)
+
+    @Slot(int, object)
+    def _on_done(self, token: int, snapshot: object) -> None:
+        if token == self._token:
+            self.loaded.emit(snapshot)

@@ -294,6 +294,7 @@ class SettingsDialog(QDialog):
     # ----------------------------------------------------------------- pages
     def select_page(self, name: str) -> None:
         names = list(self.pages)
+        name = name if name in names else registry.canonical_name(name)
         if name in names:
             self.page_list.setCurrentRow(names.index(name))
 
@@ -301,7 +302,7 @@ class SettingsDialog(QDialog):
         return list(self.pages)[self.stack.currentIndex()]
 
     def engine_page(self, name: str) -> EnginePage:
-        page = self.pages[name]
+        page = self.pages.get(name) or self.pages[registry.canonical_name(name)]
         assert isinstance(page, EnginePage)
         return page
 

@@ -221,8 +221,8 @@ def test_connection_test_reports_a_bad_address_next_to_it(
 def test_offline_engine_test_checks_the_model(
     open_dialog: OpenDialog, qtbot: QtBot, memory_keyring: MemoryKeyring, tmp_path: Path
 ) -> None:
-    dialog = open_dialog("local")
-    page = dialog.engine_page("local")
+    dialog = open_dialog("vosk")
+    page = dialog.engine_page("vosk")
     wait_for_result(qtbot, page)
     assert page.test_result.kind == "success"
     qtbot.keyClicks(line(page, "model_path"), str(tmp_path / "no-model"))
