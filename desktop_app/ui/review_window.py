@@ -14,7 +14,7 @@ import html
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
     QGridLayout,
@@ -316,6 +316,14 @@ class ReviewWindow(QWidget):
             self.write_html(Path(file))
         except OSError as exc:
             self.summary.setText(self.summary_text() + "\n⚠ " + (exc.strerror or str(exc)))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # The shortcuts take F8 first; this serves keys sent straight to a child widget.
+        if event.key() == Qt.Key.Key_F8:
+            shift = event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+            self.previous() if shift else self.next()
+            return
+        super().keyPressEvent(event)
 
     def closeEvent(self, event: object) -> None:
         self.player.stop()
