@@ -88,7 +88,7 @@ class ReviewWindow(QWidget):
         self.model.edited.connect(lambda: self.reviewed.emit(self.model.transcript()))
         self.refresh()
         if self.disagreements:
-            self.go(0)
+            self.go(0, play=False)
 
     # ------------------------------------------------------------------ layout
     def _build(self) -> None:
@@ -171,7 +171,7 @@ class ReviewWindow(QWidget):
     # ------------------------------------------------------------------ showing
     def summary_text(self) -> str:
         differ, total = len(self.disagreements), len(self.comparison.spans)
-        text = self.tr("Agreement %1 % — %2 of %3 spans differ.")
+        text = self.tr("Agreement %1% — %2 of %3 spans differ.")
         text = text.replace("%1", f"{self.comparison.agreement * 100:.1f}")
         text = text.replace("%2", str(differ)).replace("%3", str(total))
         chosen = sum(1 for i in self.disagreements if self.state.resolved(i))
