@@ -153,3 +153,19 @@ def test_span_changes_across_segments_and_insertions() -> None:
     inserted = span_changes(segments, 2, 0, "하하")
     assert inserted[0][1].text == "가나 하하 다라."
     assert span_changes(segments, 0, 2, "가나") == {}
+
+
+def test_compare_from_a_history_entry(window: MainWindow, korean_clip: Path) -> None:
+    kept = window.history.save(
+        Transcript([Segment(0, 1, "안녕하세요")], engine="rtzr", source=str(korean_clip))
+    )
+    gone = window.history.save(
+        Transcript([Segment(0, 1, "안녕하세요")], engine="rtzr", source="/nowhere/회의.wav")
+    )
+    window.compare.set_credentials({"rtzr": True, "nhn": False})
+    dialog = window.compare.compare_history(kept)
+    assert dialog is not None and dialog.engines() == []
+    assert not dialog.boxes["nhn"].isEnabled()
+    dialog.reject()
+    assert window.compare.compare_history(gone) is None
+    assert "not there any more" in window.statusBar().currentMessage()

@@ -11,15 +11,21 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.glossary import Glossary
+from desktop_app.core.history import HistoryStore
 from desktop_app.core.options import TranscriptionOptions
+from desktop_app.core.settings import Settings
 from desktop_app.core.transcript import Segment, Transcript
+from desktop_app.providers.base import MediaSource
 from desktop_app.ui.app import create_application
 from desktop_app.ui.glossary_choice import GlossaryChoice
 from desktop_app.ui.glossary_dialog import GlossaryDialog
 from desktop_app.ui.glossary_fix import GlossaryFixOffer
 from desktop_app.ui.glossary_store import GlossaryStore
+from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.notices import NoticeBar
 from desktop_app.ui.transcript_model import TranscriptModel
+from tests.emulators import RTZR_CLIENT_ID, RTZR_CLIENT_SECRET, start_emulator
+from tests.providers.rtzr.support import sent_config
 
 pytestmark = pytest.mark.gui
 
@@ -117,3 +123,42 @@ def test_fix_all_is_one_undo_step(qtbot: QtBot) -> None:
     assert model.transcript().segments[1].text == "차단기 옆 차단계, 리턴 제로"
     assert offer.offer(Glossary.parse("에스티티\n"), "x") == 0  # nothing heard-as: no offer
     assert not offer.button.isVisibleTo(bar)
+
+
+def test_a_job_with_the_sidebar_glossary_offers_its_fixes(
+    qtbot: QtBot, tmp_path: Path, korean_clip: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SORI_RTZR_CLIENT_ID", RTZR_CLIENT_ID)
+    monkeypatch.setenv("SORI_RTZR_CLIENT_SECRET", RTZR_CLIENT_SECRET)
+    create_application()
+    settings = Settings(tmp_path / "settings.json")
+    with start_emulator("rtzr") as rtzr:
+        settings.set_engine("rtzr", "endpoint", rtzr.base_url)
+        settings.set_engine("rtzr", "poll_interval", 0.01)
+        window = MainWindow(
+            settings=settings, history=HistoryStore(tmp_path / "h.sqlite3"), resume_jobs=False
+        )
+        qtbot.addWidget(window)
+        try:
+            window.glossaries.store.save("현장", "구역 = 구간\nSori\n")
+            window.glossaries.reload()
+            window.glossaries.choose("현장")
+            window.engine_box.setCurrentIndex(window.engine_box.findData("rtzr"))
+            with qtbot.waitSignal(window.runner.finished, timeout=60_000):
+                window.enqueue(MediaSource(path=korean_clip), korean_clip.name)
+            assert sent_config(rtzr)["keywords"] == ["구역"]  # the glossary in RTZR's form
+            (entry,) = window.queue.entries
+            window.queue.select(entry)
+            assert "Sori" in window.notice_bar.label.text()  # skipped for RTZR, and said so
+            button = window.glossary_fix.button
+            assert button.isVisibleTo(window) and button.text().startswith("Fix ")
+            model = window.transcript_view.model
+            before = [s.text for s in model.transcript().segments]
+            assert any("구간" in text for text in before)
+            qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+            assert all("구간" not in s.text for s in model.transcript().segments)
+            assert model.undo_stack.count() == 1
+            model.undo_stack.undo()
+            assert [s.text for s in model.transcript().segments] == before
+        finally:
+            window.runner.shutdown()
