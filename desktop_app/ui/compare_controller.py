@@ -19,7 +19,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
-from desktop_app.core.compare import Comparison, align
+from desktop_app.core.compare import Comparison, compare_results
 from desktop_app.core.errors import SoriError
 from desktop_app.core.history import HistoryStore
 from desktop_app.core.options import TranscriptionOptions
@@ -37,16 +37,6 @@ from desktop_app.ui.review_window import ReviewWindow
 log = logging.getLogger(__name__)
 
 _aligner = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="sori-align")
-
-
-def comparison_of(
-    engines: list[str], transcripts: dict[str, Transcript], failures: dict[str, str]
-) -> Comparison:
-    """The engines' transcripts aligned, in the order chosen, with the failed ones named."""
-    aligned = align(transcripts)
-    aligned.engines = [e for e in engines if e in transcripts or e in failures]
-    aligned.failures = dict(failures)
-    return aligned
 
 
 @dataclass(slots=True)
@@ -212,7 +202,7 @@ class CompareController(QObject):
 
         def work() -> None:
             try:
-                result: Comparison | str = comparison_of(engines, transcripts, session.failures)
+                result: Comparison | str = compare_results(engines, transcripts, session.failures)
             except Exception as exc:  # an alignment bug must not take the window down
                 log.exception("could not align the transcripts")
                 result = str(exc)

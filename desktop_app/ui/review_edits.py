@@ -108,6 +108,7 @@ class ChooseSpan(ReplaceSegments):
         segments = model.transcript().segments
         length = len(normalise(state.current[index]))
         super().__init__(model, span_changes(segments, state.offset(index), length, text), label)
+        self.changes = self._changes
         self._state, self._index, self._after = state, index, after
         self._old, self._new = state.current[index], text
 
@@ -133,5 +134,8 @@ def choose(
     """Make ``text`` span ``index``'s text (undoable); ``False`` when it already is."""
     if " ".join(text.split()) == " ".join(state.current[index].split()):
         return False
-    model.undo_stack.push(ChooseSpan(model, state, index, text, label, after))
+    command = ChooseSpan(model, state, index, text, label, after)
+    if not command.changes and normalise(text) != normalise(state.current[index]):
+        return False  # no segment to carry it (the reviewed transcript is empty)
+    model.undo_stack.push(command)
     return True

@@ -77,7 +77,9 @@ class ReviewWindow(QWidget):
         self.setWindowTitle(
             self.tr("Compare engines — %s") % title if title else self.tr("Compare engines")
         )
-        self.base = next(e for e in comparison.engines if e in comparison.transcripts)
+        # The first engine that heard anything: its segments carry the choices.
+        heard = [e for e in comparison.engines if e in comparison.transcripts]
+        self.base = next((e for e in heard if comparison.transcripts[e].text.strip()), heard[0])
         transcript = snapshot_transcript(comparison.transcripts[self.base])
         self.model = TranscriptModel(transcript, self)
         self.state = ReviewState(comparison, self.base)

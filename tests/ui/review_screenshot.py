@@ -15,9 +15,9 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop
 from PySide6.QtWidgets import QApplication
 
+from desktop_app.core.compare import compare_results
 from desktop_app.core.transcript import Segment, Transcript
 from desktop_app.ui.app import create_application
-from desktop_app.ui.compare_controller import comparison_of
 from desktop_app.ui.review_window import ReviewWindow
 
 CLIP = Path(__file__).resolve().parents[2] / "tests" / "data" / "ko_short.wav"
@@ -38,7 +38,7 @@ def main() -> None:
     create_application()
     first = Transcript([Segment(i * 3.0, i * 3.0 + 3.0, a) for i, (a, _) in enumerate(LINES)])
     second = Transcript([Segment(i * 3.0, i * 3.0 + 3.0, b) for i, (_, b) in enumerate(LINES)])
-    comparison = comparison_of(["local", "rtzr"], {"local": first, "rtzr": second}, {})
+    comparison = compare_results(["local", "rtzr"], {"local": first, "rtzr": second}, {})
     review = ReviewWindow(comparison, CLIP, "회의.m4a")
     review.resize(1000, 620)
     review.show()

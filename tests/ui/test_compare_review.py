@@ -12,12 +12,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
+from desktop_app.core.compare import compare_results
 from desktop_app.core.history import HistoryStore
 from desktop_app.core.settings import Settings
 from desktop_app.core.transcript import Segment, Transcript
 from desktop_app.providers.base import ProviderConfig
 from desktop_app.ui.app import create_application
-from desktop_app.ui.compare_controller import comparison_of
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.review_edits import span_changes
 from desktop_app.ui.review_window import ReviewWindow
@@ -79,11 +79,11 @@ def test_compare_two_engines_from_the_dialog(
         with qtbot.waitSignal(window.compare.review_opened, timeout=120_000) as opened:
             ok.click()
         review: ReviewWindow = opened.args[0]
-    assert review.comparison.engines == ["nhn", "rtzr"]
+    assert sorted(review.comparison.engines) == ["nhn", "rtzr"]
     assert set(review.comparison.transcripts) == {"nhn", "rtzr"}
     assert "Agreement" in review.summary.text()
     rows = window.queue.entries
-    assert [e.engine for e in rows] == ["nhn", "rtzr"]
+    assert sorted(e.engine for e in rows) == ["nhn", "rtzr"]
     assert all(e.state == "done" and "compare" in e.label for e in rows)
     # Each engine's transcript is kept on its own in the history.
     qtbot.waitUntil(lambda: len(window.history.entries()) == 2, timeout=10_000)
@@ -110,7 +110,7 @@ def _two_engines() -> tuple[Transcript, Transcript]:
 def test_review_next_difference_choose_and_undo(qtbot: QtBot, tmp_path: Path) -> None:
     create_application()
     first, second = _two_engines()
-    comparison = comparison_of(["nhn", "rtzr"], {"nhn": first, "rtzr": second}, {})
+    comparison = compare_results(["nhn", "rtzr"], {"nhn": first, "rtzr": second}, {})
     review = ReviewWindow(comparison, None, "회의.wav")
     qtbot.addWidget(review)
     review.show()
