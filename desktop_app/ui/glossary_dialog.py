@@ -49,6 +49,7 @@ class GlossaryDialog(QDialog):
         self.setWindowTitle(self.tr("Glossaries"))
         self.store = store
         self._current: str | None = None
+        self._saved = ""
         self.names = QListWidget()
         self.names.setAccessibleName(self.tr("Glossaries"))
         self.editor = QPlainTextEdit()
@@ -105,12 +106,28 @@ class GlossaryDialog(QDialog):
         else:
             self._open("")
 
+    def dirty(self) -> bool:
+        return self._current is not None and self.editor.toPlainText() != self._saved
+
+    def _keep_edits(self) -> bool:
+        """Save the shown glossary's changes before leaving it; ``False`` (and the reason
+        shown) when they cannot be saved, so nothing typed is lost."""
+        return not self.dirty() or self.save()
+
     def _open(self, name: str) -> None:
+        if name != self._current and not self._keep_edits():
+            items = self.names.findItems(self._current or "", Qt.MatchFlag.MatchExactly)
+            if items:
+                self.names.blockSignals(True)
+                self.names.setCurrentItem(items[0])
+                self.names.blockSignals(False)
+            return
         self._current = name or None
         self.editor.setEnabled(self._current is not None)
         for button in (self.export_button, self.delete_button, self.save_button):
             button.setEnabled(self._current is not None)
-        self.editor.setPlainText(self.store.text(name) if name else "")
+        self._saved = self.store.text(name) if name else ""
+        self.editor.setPlainText(self._saved)
         self.validate()
 
     def validate(self) -> Glossary | None:
@@ -137,8 +154,22 @@ class GlossaryDialog(QDialog):
         if self._current is None or self.validate() is None:
             return False
         self.store.save(self._current, self.editor.toPlainText())
+        self._saved = self.editor.toPlainText()
         self.changed.emit()
         return True
+
+    def done(self, result: int) -> None:
+        if not self._keep_edits():
+            answer = QMessageBox.question(
+                self,
+                self.tr("Glossary not saved"),
+                self.tr(
+                    "The glossary has an error and cannot be saved. Close and lose the changes?"
+                ),
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        super().done(result)
 
     def add(self, name: str, text: str = "") -> bool:
         """Create a glossary called ``name`` (a message says why not when the name is bad)."""
@@ -215,5 +246,6 @@ class GlossaryDialog(QDialog):
         )
         if answer == QMessageBox.StandardButton.Yes:
             self.store.delete(self._current)
+            self._current = None
             self._reload()
             self.changed.emit()

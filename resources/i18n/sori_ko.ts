@@ -739,6 +739,14 @@
         </translation>
     </message>
     <message>
+        <source>Glossary not saved</source>
+        <translation>용어집을 저장하지 않음</translation>
+    </message>
+    <message>
+        <source>The glossary has an error and cannot be saved. Close and lose the changes?</source>
+        <translation>용어집에 오류가 있어 저장할 수 없습니다. 바뀐 내용을 버리고 닫을까요?</translation>
+    </message>
+    <message>
         <source>New glossary</source>
         <translation>새 용어집</translation>
     </message>

@@ -162,3 +162,23 @@ def test_a_job_with_the_sidebar_glossary_offers_its_fixes(
             assert [s.text for s in model.transcript().segments] == before
         finally:
             window.runner.shutdown()
+
+
+def test_switching_glossaries_keeps_what_was_typed(qtbot: QtBot, store: GlossaryStore) -> None:
+    create_application()
+    store.save("가", "가나다\n")
+    store.save("나", "라마바\n")
+    dialog = GlossaryDialog(store)
+    qtbot.addWidget(dialog)
+    assert dialog.names.currentItem().text() == "가"
+    dialog.editor.setPlainText("가나다\n차단기 = 차단계\n")
+    dialog.names.setCurrentRow(1)  # valid changes are saved on the way out
+    assert store.text("가") == "가나다\n차단기 = 차단계\n"
+    assert dialog.editor.toPlainText() == "라마바\n"
+    dialog.editor.setPlainText("라마바 = \n")
+    dialog.names.setCurrentRow(0)  # invalid ones are not lost: the editor stays on them
+    assert dialog.names.currentItem().text() == "나"
+    assert dialog.editor.toPlainText() == "라마바 = \n"
+    assert "나:1" in dialog.status.text()
+    assert store.text("나") == "라마바\n"
+    dialog.editor.setPlainText("라마바\n")
