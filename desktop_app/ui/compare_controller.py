@@ -33,6 +33,7 @@ from desktop_app.ui.i18n import current_language
 from desktop_app.ui.queue_controller import QueueController
 from desktop_app.ui.queue_table import QueueEntry
 from desktop_app.ui.review_window import ReviewWindow
+from desktop_app.ui.transcript_model import snapshot_transcript
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,7 @@ class CompareSession:
 
 class _Relay(QObject):
     aligned = Signal(object, object)  # CompareSession, Comparison | str (why not)
+    kept = Signal()  # a reviewed transcript was saved to the history
 
 
 class CompareController(QObject):
@@ -69,11 +71,13 @@ class CompareController(QObject):
       message(str, int)          a status-bar message and for how many ms
       review_opened(object)      a ReviewWindow was opened for a finished comparison
       settings_requested()       the dialog's link to enter missing keys was followed
+      history_changed()          a reviewed transcript was kept in the history
     """
 
     message = Signal(str, int)
     review_opened = Signal(object)
     settings_requested = Signal()
+    history_changed = Signal()
 
     def __init__(
         self,
@@ -96,6 +100,7 @@ class CompareController(QObject):
         self.reviews: list[ReviewWindow] = []
         self._relay = _Relay(self)
         self._relay.aligned.connect(self._aligned)
+        self._relay.kept.connect(self.history_changed)
         queue.transcript_ready.connect(self._on_finished)
         runner.failed.connect(self._on_failed)
         runner.cancelled.connect(lambda job_id: self._on_failed(job_id, self.tr("Cancelled"), ""))
@@ -224,6 +229,24 @@ class CompareController(QObject):
         review.destroyed.connect(
             lambda: self.reviews.remove(review) if review in self.reviews else None
         )
+        review.closed.connect(lambda transcript: self.keep_review(transcript, label))
         review.show()
         self.review_opened.emit(review)
         return review
+
+    def keep_review(self, transcript: Transcript, label: str) -> None:
+        """Save a reviewed transcript to the history as an entry of its own (off the GUI
+        thread), beside each engine's."""
+        history, relay = self.history, self._relay
+        copy = snapshot_transcript(transcript)
+        title = self.tr("%s (reviewed)") % label
+
+        def work() -> None:
+            try:
+                history.save(copy, title=title)
+            except Exception:
+                log.exception("could not keep the reviewed transcript")
+                return
+            relay.kept.emit()
+
+        _aligner.submit(work)

@@ -283,6 +283,7 @@ class MainWindow(QMainWindow):
         self.history_panel.compare_requested.connect(self.compare.compare_history)
         self.compare.message.connect(self.statusBar().showMessage)
         self.compare.settings_requested.connect(self.open_settings)
+        self.compare.history_changed.connect(self.history_panel.reload)
         self.glossary_fix = GlossaryFixOffer(self.notice_bar, self.transcript_view.model, self)
         queue.show_requested.connect(self._offer_glossary_fix)
 

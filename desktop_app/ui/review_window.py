@@ -58,10 +58,12 @@ class ReviewWindow(QWidget):
     """Review of one comparison (a top-level window). GUI thread only.
 
     Signals:
-      reviewed(object)   the reviewed transcript after each change (for keeping it)
+      reviewed(object)   the reviewed transcript after each change
+      closed(object)     the window closes with changes kept (the reviewed transcript)
     """
 
     reviewed = Signal(object)
+    closed = Signal(object)
 
     def __init__(
         self,
@@ -329,4 +331,7 @@ class ReviewWindow(QWidget):
 
     def closeEvent(self, event: object) -> None:
         self.player.stop()
+        if not self.model.undo_stack.isClean():
+            self.model.undo_stack.setClean()
+            self.closed.emit(self.transcript())
         super().closeEvent(event)  # type: ignore[arg-type]

@@ -31,6 +31,10 @@
         <source>Could not compare the transcripts: %s</source>
         <translation>전사를 비교할 수 없습니다: %s</translation>
     </message>
+    <message>
+        <source>%s (reviewed)</source>
+        <translation>%s (검토함)</translation>
+    </message>
 </context>
 <context>
     <name>CompareDialog</name>

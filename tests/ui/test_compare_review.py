@@ -169,3 +169,19 @@ def test_compare_from_a_history_entry(window: MainWindow, korean_clip: Path) -> 
     dialog.reject()
     assert window.compare.compare_history(gone) is None
     assert "not there any more" in window.statusBar().currentMessage()
+
+
+def test_a_reviewed_transcript_is_kept_in_the_history(window: MainWindow, qtbot: QtBot) -> None:
+    first, second = _two_engines()
+    comparison = compare_results(["nhn", "rtzr"], {"nhn": first, "rtzr": second}, {})
+    review = window.compare.open_review(comparison, None, "회의.wav")
+    review.close()  # nothing chosen: nothing to keep
+    review = window.compare.open_review(comparison, None, "회의.wav")
+    assert review.choose_engine("rtzr")
+    review.close()
+    qtbot.waitUntil(lambda: len(window.history.entries()) == 1, timeout=10_000)
+    (entry,) = window.history.entries()
+    assert entry.title == "회의.wav (reviewed)"
+    record = window.history.load(entry.id)
+    assert record is not None
+    assert record.transcript.segments[0].text == "오늘 회의는 네 시에 시작합니다."
