@@ -67,7 +67,7 @@ class JobRunner(QObject):
 
     def _slot(self, provider_name: str) -> asyncio.Semaphore:
         # Created on the engine loop thread, where it is used. Offline engines share one slot:
-        # each uses every core, so two (a comparison of Whisper and Vosk) take turns.
+        # each uses every core, so two of them (compared on one file) take turns.
         offline = registry.provider_class(provider_name).capabilities.offline
         key = "offline" if offline else provider_name
         slot = self._slots.get(key)
