@@ -285,7 +285,8 @@ class MainWindow(QMainWindow):
         self.compare.settings_requested.connect(self.open_settings)
         self.compare.history_changed.connect(self.history_panel.reload)
         self.glossary_fix = GlossaryFixOffer(self.notice_bar, self.transcript_view.model, self)
-        queue.show_requested.connect(self._offer_glossary_fix)
+        for controller in (queue, recording):  # after _show_entry, which fills the bar
+            controller.show_requested.connect(self._offer_glossary_fix)
 
     # ------------------------------------------------------------------ engine
     def engine(self) -> str:
