@@ -33,7 +33,7 @@ from desktop_app.cli.glossary_flags import (
     glossary_of,
     with_glossary,
 )
-from desktop_app.core.compare import Comparison, align
+from desktop_app.core.compare import compare_results
 from desktop_app.core.errors import (
     AudioFileNotFoundError,
     ConfigurationError,
@@ -264,14 +264,8 @@ def _finish(
     status = next((exc.exit_code for exc in failures.values()), 0)
     if not transcripts:
         return status
-    comparison = align(transcripts)
-    comparison = Comparison(
-        engines=names,
-        transcripts=comparison.transcripts,
-        spans=comparison.spans,
-        agreement=comparison.agreement,
-        failures={name: exc.describe() for name, exc in failures.items()},
-    )
+    reasons = {name: exc.describe() for name, exc in failures.items()}
+    comparison = compare_results(names, transcripts, reasons)
     data = render_html(comparison, Path(args.input).name) if fmt == "html" else None
     data = data or render_comparison_json(comparison)
     try:

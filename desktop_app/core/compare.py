@@ -376,3 +376,14 @@ def align(transcripts: dict[str, Transcript]) -> Comparison:
             agreeing += longest
     agreement = agreeing / total if total else 1.0
     return Comparison(names, dict(transcripts), spans, agreement)
+
+
+def compare_results(
+    engines: Sequence[str], transcripts: dict[str, Transcript], failures: dict[str, str]
+) -> Comparison:
+    """What a comparison run ends with, for the command line and the window alike: the
+    transcripts aligned, the engines in the order asked for, and why the others failed."""
+    aligned = align({name: transcripts[name] for name in engines if name in transcripts})
+    aligned.engines = list(engines)
+    aligned.failures = dict(failures)
+    return aligned

@@ -66,11 +66,14 @@ class JobRunner(QObject):
         return 1 if caps.offline else 3
 
     def _slot(self, provider_name: str) -> asyncio.Semaphore:
-        # Created on the engine loop thread, where it is used.
-        slot = self._slots.get(provider_name)
+        # Created on the engine loop thread, where it is used. Offline engines share one slot:
+        # each uses every core, so two of them (compared on one file) take turns.
+        offline = registry.provider_class(provider_name).capabilities.offline
+        key = "offline" if offline else provider_name
+        slot = self._slots.get(key)
         if slot is None:
             slot = asyncio.Semaphore(self.parallel_jobs(provider_name))
-            self._slots[provider_name] = slot
+            self._slots[key] = slot
         return slot
 
     @property

@@ -114,6 +114,7 @@ class HistoryPanel(QWidget):
     """
 
     open_requested = Signal(int)
+    compare_requested = Signal(int)
 
     def __init__(self, store: HistoryStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -164,6 +165,7 @@ class HistoryPanel(QWidget):
         entry_id = int(item.data(ID_ROLE))
         menu = QMenu(self)
         menu.addAction(self.tr("Open"), lambda: self.open_requested.emit(entry_id))
+        menu.addAction(self.tr("Compare engines…"), lambda: self.compare_requested.emit(entry_id))
         menu.addAction(self.tr("Rename…"), lambda: self._rename(entry_id))
         menu.addAction(self.tr("Delete"), lambda: self._delete(entry_id))
         menu.exec(self.list.viewport().mapToGlobal(self.list.visualItemRect(item).center()))

@@ -42,8 +42,10 @@ from desktop_app.core.settings import Settings
 from desktop_app.providers import registry
 from desktop_app.providers.base import MediaSource
 from desktop_app.ui.bridge import JobRunner
+from desktop_app.ui.compare_controller import CompareController
 from desktop_app.ui.drop_zone import DropZone
 from desktop_app.ui.export_dialog import ExportDialog
+from desktop_app.ui.glossary_fix import GlossaryFixOffer
 from desktop_app.ui.history_controller import HistoryController
 from desktop_app.ui.i18n import current_language
 from desktop_app.ui.live_runner import LiveRunner
@@ -217,6 +219,10 @@ class MainWindow(QMainWindow):
             action(self.tr("&Open…"), QKeySequence.StandardKey.Open, self.open_files)
         )
         file_menu.addAction(action(self.tr("&Export…"), "Ctrl+E", self.export_selected))
+        file_menu.addAction(
+            action(self.tr("&Compare engines…"), None, self.compare.compare_selected)
+        )
+        file_menu.addAction(action(self.tr("&Glossaries…"), None, self.glossaries.open_editor))
         file_menu.addSeparator()
         file_menu.addAction(action(self.tr("&Settings…"), "Ctrl+,", self.open_settings))
         file_menu.addSeparator()
@@ -253,6 +259,10 @@ class MainWindow(QMainWindow):
             self,
             saved=lambda entry: self.runner.release_remote(entry.job_id),
         )
+        self.glossaries = self.sidebar.glossary_choice
+        self.compare = CompareController(
+            self, self.queue_controller, self.runner, self.glossaries, self.history
+        )
         self.recording_controller = RecordingController(
             self.record_panel, self.live, self.live_view, self.queue_controller, self.language, self
         )
@@ -268,6 +278,15 @@ class MainWindow(QMainWindow):
         queue.transcript_ready.connect(self.history_controller.store)
         recording.live_shown.connect(lambda: self.views.setCurrentWidget(self.live_view))
         self._relay.credentials_known.connect(self.sidebar.show_credentials)
+        self._relay.credentials_known.connect(self.compare.set_credentials)
+        queue.compare_requested.connect(self.compare.compare_entry)
+        self.history_panel.compare_requested.connect(self.compare.compare_history)
+        self.compare.message.connect(self.statusBar().showMessage)
+        self.compare.settings_requested.connect(self.open_settings)
+        self.compare.history_changed.connect(self.history_panel.reload)
+        self.glossary_fix = GlossaryFixOffer(self.notice_bar, self.transcript_view.model, self)
+        for controller in (queue, recording):  # after _show_entry, which fills the bar
+            controller.show_requested.connect(self._offer_glossary_fix)
 
     # ------------------------------------------------------------------ engine
     def engine(self) -> str:
@@ -357,6 +376,10 @@ class MainWindow(QMainWindow):
         self.notice_bar.show_notices(shown.transcript)
         self.player.set_source(shown.audio)
         self.views.setCurrentIndex(1)
+
+    def _offer_glossary_fix(self, entry: QueueEntry | None) -> None:
+        use = self.glossaries.use_of(entry.job_id) if entry is not None else None
+        self.glossary_fix.offer(use.glossary if use else None, use.name if use else "")
 
     def _placeholder(self, entry: QueueEntry | None) -> str:
         """What the transcript area says while there is no transcript to show."""

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -35,7 +35,7 @@ from desktop_app.core.journal import RemoteJob
 from desktop_app.core.options import TranscriptionOptions
 from desktop_app.core.transcript import Transcript
 from desktop_app.providers import registry
-from desktop_app.providers.base import MediaSource
+from desktop_app.providers.base import MediaSource, ProviderConfig
 from desktop_app.ui.bridge import JobRunner
 from desktop_app.ui.drop_zone import MEDIA_SUFFIXES
 from desktop_app.ui.queue_table import QueueEntry, QueueTable
@@ -90,11 +90,13 @@ class QueueController(QObject):
       message(str, int)             a status-bar message and for how many ms (0: until replaced)
       show_requested(object)        show this entry (or None) in the transcript area
       transcript_ready(object, object)  an entry's transcript is done (entry, transcript)
+      compare_requested(object)     "Compare engines…" was chosen on this entry
     """
 
     message = Signal(str, int)
     show_requested = Signal(object)
     transcript_ready = Signal(object, object)
+    compare_requested = Signal(object)  # QueueEntry: "Compare engines…" from its context menu
 
     def __init__(
         self,
@@ -135,6 +137,8 @@ class QueueController(QObject):
         runner.cancelled.connect(self._on_cancelled)
         self._relay.duration_known.connect(self._show_duration)
         self._relay.files_found.connect(self._queue_found)
+        queue.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        queue.customContextMenuRequested.connect(self._context_menu)
 
     def engine(self) -> str:
         return str(self.sidebar.engine_box.currentData())
@@ -233,12 +237,30 @@ class QueueController(QObject):
 
     def _add_job(
         self, source: MediaSource, label: str, name: str, options: TranscriptionOptions
+    ) -> QueueEntry | None:
+        try:  # the glossary chosen in the sidebar, in this engine's form
+            options, use = self.sidebar.glossary_choice.prepare(name, options)
+        except SoriError as exc:
+            self.message.emit(exc.describe(self.language), 0)
+            return None
+        entry = self.add_job(source, label, name, options)
+        self.sidebar.glossary_choice.remember(entry.job_id, use)
+        return entry
+
+    def add_job(
+        self,
+        source: MediaSource,
+        label: str,
+        name: str,
+        options: TranscriptionOptions,
+        config: ProviderConfig | None = None,
     ) -> QueueEntry:
+        """Queue a job with these very options (and engine configuration, when given)."""
         cls = registry.provider_class(name)
         entry = QueueEntry(label, name, cls.display_name, source=source, options=options)
         entry.audio = source.path
         self.queue.add(entry)
-        entry.job_id = self.runner.start(name, source, options)
+        entry.job_id = self.runner.start(name, source, options, config)
         if source.path is not None:
             self._probe_duration(entry, source.path)
         if self.queue.selected() is None:
@@ -307,6 +329,7 @@ class QueueController(QObject):
         entry.ended = entry.ended or time.monotonic()
         entry.transcript = transcript
         entry.duration = transcript.duration
+        self.sidebar.glossary_choice.add_notices(entry.job_id, transcript)
         self.transcript_ready.emit(entry, transcript)
         self.queue.refresh(entry)
         self.message.emit(translate("MainWindow", "Finished: %s") % entry.label, 5000)
@@ -391,6 +414,16 @@ class QueueController(QObject):
                 menu.addAction(cls.display_name, rerun)
         button = self.buttons.rerun
         menu.exec(button.mapToGlobal(button.rect().bottomLeft()))
+
+    def _context_menu(self, point: QPoint) -> None:
+        entry = self.queue.selected()
+        if entry is None:
+            return
+        menu = QMenu(self.window)
+        action = menu.addAction(translate("MainWindow", "Compare engines…"))
+        action.setEnabled(entry.transcript is not None and entry.audio is not None)
+        action.triggered.connect(lambda: self.compare_requested.emit(entry))
+        menu.exec(self.queue.viewport().mapToGlobal(point))
 
     def remove_selected(self) -> None:
         entry = self.queue.selected()

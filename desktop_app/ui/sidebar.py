@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.history import HistoryStore
 from desktop_app.core.settings import Settings
 from desktop_app.providers import factory, registry
+from desktop_app.ui.glossary_choice import GlossaryChoice
 from desktop_app.ui.history_panel import HistoryPanel
 from desktop_app.ui.i18n import current_language
 from desktop_app.ui.options_panel import EngineOptionsPanel
@@ -64,6 +65,8 @@ class Sidebar(QSplitter):
         engine_layout.addWidget(self.engine_status)
         self.options_panel = EngineOptionsPanel(self.engine(), settings)
         engine_layout.addWidget(self.options_panel, 1)
+        self.glossary_choice = GlossaryChoice()  # "Glossary: none / NAME" for the next jobs
+        engine_layout.addWidget(self.glossary_choice)
 
         history_page = QWidget()
         history_layout = QVBoxLayout(history_page)

@@ -2,6 +2,80 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ko" sourcelanguage="en">
 <context>
+    <name>CompareController</name>
+    <message>
+        <source>Cancelled</source>
+        <translation>취소됨</translation>
+    </message>
+    <message>
+        <source>Select a file in the queue to compare engines on it.</source>
+        <translation>엔진을 비교할 파일을 대기열에서 고르세요.</translation>
+    </message>
+    <message>
+        <source>The audio of %s is not there any more.</source>
+        <translation>%s의 오디오 파일이 더 이상 없습니다.</translation>
+    </message>
+    <message>
+        <source>The audio of this transcript is not there any more.</source>
+        <translation>이 전사의 오디오 파일이 더 이상 없습니다.</translation>
+    </message>
+    <message>
+        <source>%1 (compare: %2)</source>
+        <translation>%1 (비교: %2)</translation>
+    </message>
+    <message>
+        <source>No engine could transcribe %s.</source>
+        <translation>어떤 엔진도 %s을(를) 전사하지 못했습니다.</translation>
+    </message>
+    <message>
+        <source>Could not compare the transcripts: %s</source>
+        <translation>전사를 비교할 수 없습니다: %s</translation>
+    </message>
+    <message>
+        <source>%s (reviewed)</source>
+        <translation>%s (검토함)</translation>
+    </message>
+</context>
+<context>
+    <name>CompareDialog</name>
+    <message>
+        <source>Compare engines</source>
+        <translation>엔진 비교</translation>
+    </message>
+    <message>
+        <source>Transcribe %s with two or three engines and review where they differ.</source>
+        <translation>%s을(를) 엔진 두세 개로 전사하고 서로 다른 곳을 검토합니다.</translation>
+    </message>
+    <message>
+        <source>key needed</source>
+        <translation>키 필요</translation>
+    </message>
+    <message>
+        <source>Enter this engine&apos;s keys in Settings to compare with it.</source>
+        <translation>이 엔진과 비교하려면 설정에서 키를 입력하세요.</translation>
+    </message>
+    <message>
+        <source>&lt;a href=&apos;#&apos;&gt;Open Settings&lt;/a&gt; to enter missing keys.</source>
+        <translation>없는 키는 &lt;a href=&apos;#&apos;&gt;설정&lt;/a&gt;에서 입력하세요.</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>없음</translation>
+    </message>
+    <message>
+        <source>Glossary:</source>
+        <translation>용어집:</translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation>비교</translation>
+    </message>
+    <message>
+        <source>Choose two or three engines.</source>
+        <translation>엔진을 두 개나 세 개 고르세요.</translation>
+    </message>
+</context>
+<context>
     <name>DropZone</name>
     <message>
         <source>Drop audio or video files here</source>
@@ -500,6 +574,145 @@
     </message>
 </context>
 <context>
+    <name>GlossaryChoice</name>
+    <message>
+        <source>&amp;Glossary:</source>
+        <translation>용어집(&amp;G):</translation>
+    </message>
+    <message>
+        <source>Glossary</source>
+        <translation>용어집</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>편집…</translation>
+    </message>
+    <message>
+        <source>Create, edit, import or export glossaries</source>
+        <translation>용어집 만들기, 편집, 가져오기, 내보내기</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>없음</translation>
+    </message>
+</context>
+<context>
+    <name>GlossaryDialog</name>
+    <message>
+        <source>Glossaries</source>
+        <translation>용어집</translation>
+    </message>
+    <message>
+        <source>Glossary entries</source>
+        <translation>용어집 항목</translation>
+    </message>
+    <message>
+        <source>New…</source>
+        <translation>새로 만들기…</translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation>가져오기…</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>내보내기…</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>삭제</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>저장</translation>
+    </message>
+    <message>
+        <source>One entry a line: WORD[:WEIGHT] or WORD[:WEIGHT] = HEARD_AS, …</source>
+        <translation>한 줄에 한 항목: 단어[:가중치] 또는 단어[:가중치] = 잘못 들은 말, …</translation>
+    </message>
+    <message>
+        <source>Create or import a glossary.</source>
+        <translation>용어집을 만들거나 가져오세요.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n entries</source>
+        <translation>
+            <numerusform>항목 %n개</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n heard-as forms</source>
+        <translation>
+            <numerusform>잘못 들은 말 %n개</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Glossary not saved</source>
+        <translation>용어집을 저장하지 않음</translation>
+    </message>
+    <message>
+        <source>The glossary has an error and cannot be saved. Close and lose the changes?</source>
+        <translation>용어집에 오류가 있어 저장할 수 없습니다. 바뀐 내용을 버리고 닫을까요?</translation>
+    </message>
+    <message>
+        <source>New glossary</source>
+        <translation>새 용어집</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>이름:</translation>
+    </message>
+    <message>
+        <source>Exported to %s</source>
+        <translation>%s(으)로 내보냈습니다</translation>
+    </message>
+    <message>
+        <source>Import a glossary</source>
+        <translation>용어집 가져오기</translation>
+    </message>
+    <message>
+        <source>Text files (*.txt);;All files (*)</source>
+        <translation>텍스트 파일 (*.txt);;모든 파일 (*)</translation>
+    </message>
+    <message>
+        <source>Export the glossary</source>
+        <translation>용어집 내보내기</translation>
+    </message>
+    <message>
+        <source>Text files (*.txt)</source>
+        <translation>텍스트 파일 (*.txt)</translation>
+    </message>
+    <message>
+        <source>Delete glossary</source>
+        <translation>용어집 삭제</translation>
+    </message>
+    <message>
+        <source>Delete the glossary &apos;%s&apos;?</source>
+        <translation>&apos;%s&apos; 용어집을 삭제할까요?</translation>
+    </message>
+</context>
+<context>
+    <name>GlossaryFixOffer</name>
+    <message numerus="yes">
+        <source>Fix %n instances</source>
+        <translation>
+            <numerusform>%n곳 고치기</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Replace what the engine heard with the glossary&apos;s words (%s)</source>
+        <translation>엔진이 잘못 들은 말을 용어집의 단어로 바꿉니다(%s)</translation>
+    </message>
+    <message>
+        <source>The glossary &apos;%s&apos; lists words this transcript misheard.</source>
+        <translation>&apos;%s&apos; 용어집에 이 전사가 잘못 들은 단어가 있습니다.</translation>
+    </message>
+    <message>
+        <source>Fix glossary words</source>
+        <translation>용어집 단어 고치기</translation>
+    </message>
+</context>
+<context>
     <name>HistoryPanel</name>
     <message>
         <source>History</source>
@@ -512,6 +725,10 @@
     <message>
         <source>Open</source>
         <translation>열기</translation>
+    </message>
+    <message>
+        <source>Compare engines…</source>
+        <translation>엔진 비교…</translation>
     </message>
     <message>
         <source>Rename…</source>
@@ -604,6 +821,14 @@
         <translation>변환 결과 내보내기(Ctrl+E)</translation>
     </message>
     <message>
+        <source>&amp;Compare engines…</source>
+        <translation>엔진 비교(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>&amp;Glossaries…</source>
+        <translation>용어집(&amp;G)…</translation>
+    </message>
+    <message>
         <source>Drop files above or press Record.
 The transcript appears here.</source>
         <translation>위에 파일을 끌어다 놓거나 녹음을 누르세요.
@@ -660,6 +885,10 @@ The transcript appears here.</source>
     <message>
         <source>Resumed from the last session</source>
         <translation>지난 실행에서 이어 받는 중</translation>
+    </message>
+    <message>
+        <source>Compare engines…</source>
+        <translation>엔진 비교…</translation>
     </message>
     <message>
         <source>Error details copied</source>
@@ -879,6 +1108,107 @@ Cloud jobs already accepted are picked up again next time.</source>
     <message>
         <source>■ Stop</source>
         <translation>■ 중지</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewWindow</name>
+    <message>
+        <source>Compare engines — %s</source>
+        <translation>엔진 비교 — %s</translation>
+    </message>
+    <message>
+        <source>Compare engines</source>
+        <translation>엔진 비교</translation>
+    </message>
+    <message>
+        <source>Reviewed transcript</source>
+        <translation>검토 중인 전사</translation>
+    </message>
+    <message>
+        <source>◀ Previous</source>
+        <translation>◀ 이전</translation>
+    </message>
+    <message>
+        <source>Previous difference (Shift+F8)</source>
+        <translation>이전 차이 (Shift+F8)</translation>
+    </message>
+    <message>
+        <source>Next ▶</source>
+        <translation>다음 ▶</translation>
+    </message>
+    <message>
+        <source>Next difference (F8)</source>
+        <translation>다음 차이 (F8)</translation>
+    </message>
+    <message>
+        <source>Play span</source>
+        <translation>구간 재생</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>실행 취소</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>다시 실행</translation>
+    </message>
+    <message>
+        <source>Export transcript…</source>
+        <translation>전사 내보내기…</translation>
+    </message>
+    <message>
+        <source>Export comparison (HTML)…</source>
+        <translation>비교 내보내기(HTML)…</translation>
+    </message>
+    <message>
+        <source>Your text for this span</source>
+        <translation>이 구간에 쓸 내 텍스트</translation>
+    </message>
+    <message>
+        <source>Or type the text for this span</source>
+        <translation>또는 이 구간의 텍스트를 직접 입력하세요</translation>
+    </message>
+    <message>
+        <source>Use my text</source>
+        <translation>내 텍스트 쓰기</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>편집</translation>
+    </message>
+    <message>
+        <source>Agreement %1% — %2 of %3 spans differ.</source>
+        <translation>일치율 %1% — 구간 %3개 중 %2개가 다릅니다.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n changed.</source>
+        <translation>
+            <numerusform>%n개 바꿈.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 failed: %2</source>
+        <translation>%1 실패: %2</translation>
+    </message>
+    <message>
+        <source>No differences</source>
+        <translation>차이 없음</translation>
+    </message>
+    <message>
+        <source>Difference %1 of %2 at %3</source>
+        <translation>차이 %2개 중 %1번째 (%3)</translation>
+    </message>
+    <message>
+        <source>Choose text</source>
+        <translation>텍스트 고르기</translation>
+    </message>
+    <message>
+        <source>Export the comparison</source>
+        <translation>비교 내보내기</translation>
+    </message>
+    <message>
+        <source>Web page (*.html)</source>
+        <translation>웹 페이지 (*.html)</translation>
     </message>
 </context>
 <context>
