@@ -268,6 +268,10 @@ class MainWindow(QMainWindow):
         queue.transcript_ready.connect(self.history_controller.store)
         recording.live_shown.connect(lambda: self.views.setCurrentWidget(self.live_view))
         self._relay.credentials_known.connect(self.sidebar.show_credentials)
+        self._relay.credentials_known.connect(queue.set_credentials)
+        queue.keys_missing.connect(self.drop_zone.show_keys_needed)
+        self.sidebar.engine_changed.connect(lambda _: self.drop_zone.show_keys_needed(""))
+        self.drop_zone.settings_requested.connect(self.open_settings)
 
     # ------------------------------------------------------------------ engine
     def engine(self) -> str:
