@@ -177,6 +177,10 @@ def run_app(files: Sequence[str] = ()) -> int:
     from desktop_app.ui.i18n import install_translator
 
     install_translator(app)
+    from desktop_app.core.settings import Settings
+    from desktop_app.ui.theme import apply_theme
+
+    apply_theme(app, Settings().general.theme)
     threading.Thread(target=_recover_recordings, name="sori-recover", daemon=True).start()
     from desktop_app.ui.main_window import MainWindow
 
