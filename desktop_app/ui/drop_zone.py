@@ -64,7 +64,9 @@ class DropZone(QFrame):
         font = title.font()
         font.setPointSizeF(font.pointSizeF() * 1.2)
         title.setFont(font)
-        hint = QLabel(self.tr("WAV, MP3, M4A, FLAC, OGG, Opus, WebM, AMR, MP4, MOV, MKV …"))
+        hint = QLabel(
+            self.tr("WAV, MP3, M4A, FLAC, OGG, Opus, WebM, AMR, MP4, MOV, MKV … · Ctrl+O to open")
+        )
         hint.setEnabled(False)
         self.open_button = QPushButton(self.tr("Open files…"))
         self.open_button.setToolTip(self.tr("Open audio or video files (Ctrl+O)"))

@@ -365,7 +365,13 @@ class MainWindow(QMainWindow):
     def _placeholder(self, entry: QueueEntry | None) -> str:
         """What the transcript area says while there is no transcript to show."""
         if entry is None:
-            return self.tr("Drop files above or press Record.\nThe transcript appears here.")
+            return self.tr(
+                "Drop files above or press Record.\n\n"
+                "Ctrl+O  open audio or video files\n"
+                "Ctrl+R  record and transcribe live\n"
+                "Ctrl+,  settings: engines and their keys\n\n"
+                "The transcript appears here."
+            )
         if entry.state == "failed":
             return self.tr("%s could not be transcribed.") % entry.label + "\n\n" + entry.message
         if entry.state == "cancelled":
