@@ -3,14 +3,24 @@
 Dark and light use the Fusion style with a full palette of their own, so every widget (and the
 palette-aware drawing in the transcript, timeline and messages) follows. "system" keeps the
 platform's style and asks Qt (6.5+: ``QStyleHints.colorScheme()``) whether the desktop is
-dark, and follows it when the desktop changes. GUI thread only.
+dark, and follows it when the desktop changes. Every style is wrapped so that dialog buttons
+carry no icons: some styles draw them on Save/Cancel but not on Export, and their dark glyphs
+vanish on a dark palette. GUI thread only.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QStyleFactory
+from PySide6.QtWidgets import (
+    QApplication,
+    QProxyStyle,
+    QStyle,
+    QStyleFactory,
+    QStyleHintReturn,
+    QStyleOption,
+    QWidget,
+)
 
 _state: dict[str, object] = {}
 
@@ -54,6 +64,28 @@ def dark_palette() -> QPalette:
     return palette
 
 
+class _SoriStyle(QProxyStyle):
+    """The chosen base style without icons on dialog buttons."""
+
+    def styleHint(
+        self,
+        hint: QStyle.StyleHint,
+        option: QStyleOption | None = None,
+        widget: QWidget | None = None,
+        returnData: QStyleHintReturn | None = None,
+    ) -> int:
+        if hint == QStyle.StyleHint.SH_DialogButtonBox_ButtonsHaveIcons:
+            return 0
+        return super().styleHint(hint, option, widget, returnData)
+
+
+def _style(name: str) -> QStyle:
+    base = QStyleFactory.create(name) or QStyleFactory.create("Fusion")
+    style = _SoriStyle(base)
+    _state["style_object"] = style  # Python must keep it while Qt uses it
+    return style
+
+
 def resolved_theme(theme: str) -> str:
     """ "light" or "dark" for a setting of system/light/dark ("system" when it cannot tell)."""
     if theme in ("light", "dark"):
@@ -72,17 +104,10 @@ def apply_theme(app: QApplication, theme: str) -> str:
         app.styleHints().colorSchemeChanged.connect(lambda _: _follow_system(app))
     _state["theme"] = theme
     shown = resolved_theme(theme)
-    if shown == "dark":
-        app.setStyle(QStyleFactory.create("Fusion"))
-        app.setPalette(dark_palette())
-    elif shown == "light" and theme == "light":
-        style = QStyleFactory.create("Fusion")
-        app.setStyle(style)
-        app.setPalette(style.standardPalette())
-    else:  # the desktop's own look
-        style = QStyleFactory.create(str(_state["style"])) or QStyleFactory.create("Fusion")
-        app.setStyle(style)
-        app.setPalette(style.standardPalette())
+    own_look = theme == "system" and shown != "dark"  # the desktop's style and colours
+    style = _style(str(_state["style"]) if own_look else "Fusion")
+    app.setStyle(style)
+    app.setPalette(dark_palette() if shown == "dark" else style.standardPalette())
     return shown
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import keyring
 import pytest
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.errors import ConfigurationError
@@ -47,7 +47,10 @@ def test_theme_setting_is_kept_and_checked(tmp_path: Path) -> None:
 
 def test_dark_and_light_are_applied_at_once(app: QApplication) -> None:
     assert apply_theme(app, "dark") == "dark"
-    assert app.style().name().lower() == "fusion"
+    style = app.style()
+    assert isinstance(style, QProxyStyle) and style.baseStyle().name().lower() == "fusion"
+    # Dialog buttons carry no icons (dark glyphs would vanish on the dark palette).
+    assert not style.styleHint(QStyle.StyleHint.SH_DialogButtonBox_ButtonsHaveIcons)
     assert window_lightness(app) < 80
     text = app.palette().color(QPalette.ColorRole.Text).lightness()
     assert text - app.palette().color(QPalette.ColorRole.Base).lightness() > 150
