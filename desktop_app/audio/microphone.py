@@ -111,6 +111,7 @@ class MicrophoneSource(AudioSource):
             channels = info.channels
         self.samplerate, self.channels = rate, channels
         converter = PcmConverter(rate, channels, chunk_seconds=self.chunk_seconds)
+        stream_opened()  # before opening: a device rescan now would close the new stream
         try:
             stream = sd.InputStream(
                 device=info.id,
@@ -124,8 +125,8 @@ class MicrophoneSource(AudioSource):
                 finished_callback=self._on_stream_finished,
             )
         except (sd.PortAudioError, ValueError) as exc:
+            stream_closed()
             raise self._cannot_open(info, str(exc)) from exc
-        stream_opened()
         with self._stream_lock:
             if self._closed:  # closed (or cancelled) while the device was being opened
                 _release(stream)

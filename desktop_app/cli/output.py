@@ -23,6 +23,7 @@ from desktop_app.core.transcript import Transcript
 from desktop_app.export import FORMATS, PRESETS, ExportOptions, export_transcript, render
 from desktop_app.export.names import source_stem
 from desktop_app.export.subtitle_rules import SubtitleRules
+from desktop_app.providers import registry
 from desktop_app.providers.base import MediaSource
 
 BINARY_FORMATS = {"docx"}
@@ -204,7 +205,13 @@ def write_outputs(
 ) -> list[Path]:
     """Write one transcript as the plan says; returns the files written, each named on stderr
     unless ``quiet``. Any failure to write is an :class:`OutputError`."""
-    options = ExportOptions(timestamps=timestamps, speaker_names=speaker_names, subtitles=subtitles)
+    known = transcript.engine in registry.provider_names()
+    options = ExportOptions(
+        timestamps=timestamps,
+        speaker_names=speaker_names,
+        subtitles=subtitles,
+        engine_name=registry.provider_class(transcript.engine).display_name if known else "",
+    )
     try:
         return _write(transcript, source, plan, options, quiet)
     except OSError as exc:

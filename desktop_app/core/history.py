@@ -50,6 +50,11 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX transcripts_updated ON transcripts (updated DESC);
     """,
+    # version 2: the full path of the media (the source file, or the recording) for playback,
+    # re-runs and export after a restart; the transcript's own source is only a file name.
+    """
+    ALTER TABLE transcripts ADD COLUMN media TEXT NOT NULL DEFAULT '';
+    """,
 )
 """SQL that takes the schema from version ``i`` to ``i + 1``; the length is the current version."""
 
@@ -68,6 +73,15 @@ class HistoryEntry:
     segments: int
     created: float
     updated: float
+    media: str = ""  # the full path of the audio or video file ("" when not known)
+
+    @property
+    def media_path(self) -> Path | None:
+        """The media file's path when it is known and still there, else ``None``."""
+        if not self.media:
+            return None
+        path = Path(self.media)
+        return path if path.is_absolute() and path.is_file() else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,8 +176,9 @@ class HistoryStore:
         *,
         options: TranscriptionOptions | Mapping[str, Any] | None = None,
         title: str | None = None,
+        media: Path | None = None,
     ) -> int:
-        """Store a finished transcript; returns its id."""
+        """Store a finished transcript (``media``: the file it came from); returns its id."""
         now = time.time()
         source = public_source(transcript.source)
         data = transcript.to_dict()
@@ -183,11 +198,12 @@ class HistoryStore:
             json.dumps(data, ensure_ascii=False),
             now,
             now,
+            str(media.absolute()) if media is not None else "",
         )
         with self._lock, self._connect() as db:
             cursor = db.execute(
                 "INSERT INTO transcripts (title, source, engine, duration, segments, options, "
-                "transcript, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "transcript, created, updated, media) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 row,
             )
             new_id = cursor.lastrowid
@@ -218,12 +234,20 @@ class HistoryStore:
             )
             return cursor.rowcount > 0
 
+    def set_media(self, entry_id: int, media: Path) -> bool:
+        """Point an entry at its media file again (it was moved); ``False`` if no such entry."""
+        with self._lock, self._connect() as db:
+            cursor = db.execute(
+                "UPDATE transcripts SET media = ? WHERE id = ?", (str(media.absolute()), entry_id)
+            )
+            return cursor.rowcount > 0
+
     def delete(self, entry_id: int) -> bool:
         with self._lock, self._connect() as db:
             return db.execute("DELETE FROM transcripts WHERE id = ?", (entry_id,)).rowcount > 0
 
     # --------------------------------------------------------------- reading
-    _ENTRY_COLUMNS = "id, title, source, engine, duration, segments, created, updated"
+    _ENTRY_COLUMNS = "id, title, source, engine, duration, segments, created, updated, media"
 
     def entries(self, limit: int | None = None) -> list[HistoryEntry]:
         """Entries, most recently changed first."""
@@ -253,8 +277,8 @@ class HistoryStore:
         if row is None:
             return None
         try:
-            transcript = Transcript.from_dict(json.loads(row[9]))
-            options = json.loads(row[8])
+            transcript = Transcript.from_dict(json.loads(row[10]))
+            options = json.loads(row[9])
         except (ValueError, KeyError, TypeError) as exc:
             raise ConfigurationError(
                 f"The saved transcript #{entry_id} in {self.path} is damaged ({exc})",
@@ -263,7 +287,7 @@ class HistoryStore:
                 fix_ko="기록에서 이 항목을 삭제하세요. 다른 항목은 영향을 받지 않습니다.",
             ) from exc
         return HistoryRecord(
-            _entry(row[:8]), transcript, options if isinstance(options, dict) else {}
+            _entry(row[:9]), transcript, options if isinstance(options, dict) else {}
         )
 
 
@@ -277,4 +301,5 @@ def _entry(row: tuple[Any, ...]) -> HistoryEntry:
         segments=int(row[5]),
         created=float(row[6]),
         updated=float(row[7]),
+        media=str(row[8] or ""),
     )

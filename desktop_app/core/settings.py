@@ -33,6 +33,8 @@ FILE_NAME = "settings.json"
 DEFAULT_ENGINE = "default_engine"
 OUTPUT_FOLDER = "output_folder"
 UI_LANGUAGE = "ui_language"
+THEME = "theme"
+THEMES = ("system", "light", "dark")
 LEGACY_KEYS = {"default_provider": DEFAULT_ENGINE, "output_dir": OUTPUT_FOLDER}
 UI_LANGUAGES = ("ko", "en")  # absent: follow the system's language
 
@@ -45,12 +47,14 @@ class GeneralSettings:
     longer exists is treated the same by :func:`desktop_app.providers.factory.default_engine`).
     ``output_folder``: where results are written (``None``: next to each source file).
     ``ui_language``: ``"ko"`` or ``"en"`` (``None``: the system's language).
+    ``theme``: ``"system"`` (follow the desktop's light or dark scheme), ``"light"`` or ``"dark"``.
     Constructing one with a bad value raises :class:`ConfigurationError`.
     """
 
     default_engine: str | None = None
     output_folder: Path | None = None
     ui_language: str | None = None
+    theme: str = "system"
 
     def __post_init__(self) -> None:
         engine = self.default_engine
@@ -86,6 +90,13 @@ class GeneralSettings:
                 message_ko=f"'{self.ui_language}'은(는) Sori가 지원하는 화면 언어가 아닙니다",
                 fix_ko="한국어(ko), 영어(en) 또는 시스템 언어를 고르세요.",
             )
+        if self.theme not in THEMES:
+            raise ConfigurationError(
+                f"'{self.theme}' is not a theme Sori has",
+                fix="Choose system, light or dark.",
+                message_ko=f"'{self.theme}'은(는) Sori가 지원하는 테마가 아닙니다",
+                fix_ko="system(시스템), light(밝게), dark(어둡게) 중에서 고르세요.",
+            )
 
     @classmethod
     def from_mapping(cls, data: dict[str, Any]) -> GeneralSettings:
@@ -96,6 +107,7 @@ class GeneralSettings:
             "default_engine": data.get(DEFAULT_ENGINE),
             "output_folder": data.get(OUTPUT_FOLDER),
             "ui_language": data.get(UI_LANGUAGE),
+            "theme": data.get(THEME),
         }
         if raw["ui_language"] == "system":
             raw["ui_language"] = None
@@ -117,6 +129,7 @@ class GeneralSettings:
             DEFAULT_ENGINE: self.default_engine,
             OUTPUT_FOLDER: str(self.output_folder) if self.output_folder is not None else None,
             UI_LANGUAGE: self.ui_language,
+            THEME: None if self.theme == "system" else self.theme,
         }
 
 

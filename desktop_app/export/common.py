@@ -78,11 +78,12 @@ def transcript_duration(transcript: Transcript) -> float:
     return max(ends, default=0.0)
 
 
-def metadata_items(transcript: Transcript) -> list[tuple[str, str]]:
-    """(label, value) pairs for the metadata line of document formats."""
+def metadata_items(transcript: Transcript, engine_name: str = "") -> list[tuple[str, str]]:
+    """(label, value) pairs for the metadata line of document formats; ``engine_name`` is the
+    engine as people know it (the stored engine id when not given)."""
     items: list[tuple[str, str]] = []
-    if transcript.engine:
-        items.append(("Engine", transcript.engine))
+    if engine_name or transcript.engine:
+        items.append(("Engine", engine_name or transcript.engine))
     if transcript.language:
         items.append(("Language", transcript.language))
     items.append(("Duration", clock(transcript_duration(transcript))))

@@ -43,7 +43,11 @@ def _turns(segments: list[Segment]) -> list[list[Segment]]:
 def render_markdown(transcript: Transcript, options: ExportOptions) -> bytes:
     blocks = [f"# {escape_markdown(source_title(transcript.source))}"]
     blocks.append(
-        "*" + " · ".join(f"{k}: {escape_markdown(v)}" for k, v in metadata_items(transcript)) + "*"
+        "*"
+        + " · ".join(
+            f"{k}: {escape_markdown(v)}" for k, v in metadata_items(transcript, options.engine_name)
+        )
+        + "*"
     )
     spoken = [s for s in transcript.segments if one_line(s.text)]
     for turn in _turns(spoken):

@@ -29,13 +29,17 @@ class ExportOptions:
     subtitles (a ``Name: `` label at each change of speaker in SRT, ``<v Name>`` voice tags in
     WebVTT); CSV and JSON always hold the speaker because they are data, not reading copies.
     ``subtitles`` are the SRT/WebVTT rules. ``docx_east_asian_font`` is the font Word uses for
-    Hangul and other East-Asian text.
+    Hangul and other East-Asian text. ``engine_name`` is the engine's display name for the
+    metadata line of documents (the transcript's engine id when empty); ``paper`` is the DOCX
+    page size, "A4" or "Letter" ("" picks it from the system locale).
     """
 
     timestamps: bool = False
     speaker_names: bool = True
     subtitles: SubtitleRules = field(default_factory=lambda: PRESETS["korean-broadcast"])
     docx_east_asian_font: str = "Malgun Gothic"
+    engine_name: str = ""
+    paper: str = ""
 
     def __post_init__(self) -> None:
         if not isinstance(self.subtitles, SubtitleRules):

@@ -9,11 +9,16 @@ explicit face Word on a non-Korean system may choose a font without Hangul. So t
 defaults and the styles used here name ``ExportOptions.docx_east_asian_font`` ("Malgun Gothic",
 which every Windows since Vista has) in that slot, drop the theme reference that would override
 it, and mark East-Asian text as Korean.
+
+The page is A4 (Korea and most of the world) unless the system locale is in the United States
+or Canada, where it is Letter; ``ExportOptions.paper`` overrides that. The python-docx template
+itself is Letter-sized, which printed Korean documents with odd margins.
 """
 
 from __future__ import annotations
 
 import io
+import os
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -35,6 +40,35 @@ if TYPE_CHECKING:  # python-docx loads when a document is written, not with the 
 _TIMESTAMP_RGB = (0x59, 0x59, 0x59)
 _STYLES_WITH_FONTS = ("Normal", "Title", "Heading 1")
 _EAST_ASIAN_LOCALE = {"ko": "ko-KR", "ja": "ja-JP", "zh": "zh-CN"}
+_LETTER_REGIONS = frozenset({"US", "CA"})
+_PAGE_MM = {"A4": (210.0, 297.0), "Letter": (215.9, 279.4)}
+_MARGIN_MM = 25.0
+
+
+def paper_for_locale(locale_name: str) -> str:
+    """ "Letter" for a US or Canadian locale name (``en_US.UTF-8``, ``fr-CA``), else "A4"."""
+    base = locale_name.split(".", 1)[0].split("@", 1)[0].replace("-", "_")
+    region = base.split("_", 1)[1] if "_" in base else ""
+    return "Letter" if region.upper() in _LETTER_REGIONS else "A4"
+
+
+def system_paper() -> str:
+    """The page size the system's locale asks for (the variables the C library reads)."""
+    for variable in ("LC_ALL", "LC_PAPER", "LANG"):
+        value = os.environ.get(variable, "")
+        if value:
+            return paper_for_locale(value)
+    return "A4"
+
+
+def _set_page(document: DocumentObject, paper: str) -> None:
+    from docx.shared import Mm
+
+    width, height = _PAGE_MM.get(paper, _PAGE_MM["A4"])
+    for section in document.sections:
+        section.page_width, section.page_height = Mm(width), Mm(height)
+        section.left_margin = section.right_margin = Mm(_MARGIN_MM)
+        section.top_margin = section.bottom_margin = Mm(_MARGIN_MM)
 
 
 def _set_east_asian_font(rpr: _Element, font: str, locale: str) -> None:
@@ -82,6 +116,7 @@ def render_docx(transcript: Transcript, options: ExportOptions) -> bytes:
     document = Document()
     locale = _EAST_ASIAN_LOCALE.get(base_language(transcript.language), "ko-KR")
     _prepare_fonts(document, options.docx_east_asian_font, locale)
+    _set_page(document, options.paper or system_paper())
 
     title = xml_safe(source_title(transcript.source))
     properties = document.core_properties
@@ -95,7 +130,9 @@ def render_docx(transcript: Transcript, options: ExportOptions) -> bytes:
     properties.last_modified_by = ""
 
     document.add_heading(title, level=0)
-    meta = " · ".join(f"{label}: {value}" for label, value in metadata_items(transcript))
+    meta = " · ".join(
+        f"{label}: {value}" for label, value in metadata_items(transcript, options.engine_name)
+    )
     meta_run = document.add_paragraph().add_run(xml_safe(meta))
     meta_run.italic = True
 

@@ -4,7 +4,9 @@ For measurements, ``SORI_REPORT_SHOWN=<file>`` makes the app write ``time.monoto
 system-wide clock, so another process can compare it with its own) to that file as JSON once the
 main window has painted for the first time; ``bench/bench_gui_launch.py`` uses it to time the
 launch. :func:`keep_gui_responsive` holds the process-wide settings that keep the window's event
-loop free while engines work (``bench/bench_gui_stall.py`` measures it).
+loop free while engines work (``bench/bench_gui_stall.py`` measures it). :class:`WheelGuard`,
+installed on the application, keeps the mouse wheel from changing combo boxes and spin boxes the
+user only scrolls past.
 """
 
 from __future__ import annotations
@@ -20,9 +22,15 @@ from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QWidget,
+)
 
 from desktop_app import APP_ID, APP_NAME, __version__
 from desktop_app.providers.threads import set_worker_niceness
@@ -37,12 +45,53 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
     QCoreApplication.setApplicationName(APP_NAME)
     QCoreApplication.setApplicationVersion(__version__)
     app = QApplication.instance()
-    if isinstance(app, QApplication):
-        return app
-    app = QApplication([sys.argv[0], *(argv or [])])
-    app.setDesktopFileName(APP_ID)
-    app.setWindowIcon(app_icon())
+    if not isinstance(app, QApplication):
+        app = QApplication([sys.argv[0], *(argv or [])])
+        app.setDesktopFileName(APP_ID)
+        app.setWindowIcon(app_icon())
+    if app.findChild(WheelGuard) is None:
+        app.installEventFilter(WheelGuard(app))
     return app
+
+
+class WheelGuard(QObject):
+    """Application-wide event filter (GUI thread): the wheel changes a combo box or spin box
+    only while it has the keyboard focus; otherwise the wheel scrolls what is around it.
+
+    Such fields also stop taking the focus from the wheel (Qt would give it before any filter
+    sees the event, and the guard would then let the value change).
+    """
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind == QEvent.Type.Polish and isinstance(watched, QComboBox | QAbstractSpinBox):
+            if watched.focusPolicy() == Qt.FocusPolicy.WheelFocus:
+                watched.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            return False
+        if kind != QEvent.Type.Wheel or not isinstance(watched, QWidget):
+            return False
+        field = _value_field(watched)
+        if field is None or field.hasFocus():
+            return False
+        area = _scroll_area(field)
+        if area is not None:
+            QCoreApplication.sendEvent(area.viewport(), event)
+        return True
+
+
+def _value_field(widget: QWidget) -> QWidget | None:
+    """The combo box or spin box ``widget`` is (or is part of, like a spin box's text field)."""
+    for candidate in (widget, widget.parentWidget()):
+        if isinstance(candidate, QComboBox | QAbstractSpinBox):
+            return candidate
+    return None
+
+
+def _scroll_area(widget: QWidget) -> QAbstractScrollArea | None:
+    parent = widget.parentWidget()
+    while parent is not None and not isinstance(parent, QAbstractScrollArea):
+        parent = parent.parentWidget()
+    return parent
 
 
 def app_icon() -> QIcon:
@@ -128,6 +177,10 @@ def run_app(files: Sequence[str] = ()) -> int:
     from desktop_app.ui.i18n import install_translator
 
     install_translator(app)
+    from desktop_app.core.settings import Settings
+    from desktop_app.ui.theme import apply_theme
+
+    apply_theme(app, Settings().general.theme)
     threading.Thread(target=_recover_recordings, name="sori-recover", daemon=True).start()
     from desktop_app.ui.main_window import MainWindow
 

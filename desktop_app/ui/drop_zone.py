@@ -1,13 +1,20 @@
-"""The drop target for audio and video files and folders, with an Open button."""
+"""The drop target for audio and video files and folders, with an Open button.
+
+When the chosen cloud engine has no keys, dropped files are not queued (they could only fail):
+the zone says so under its text, with a button that opens that engine's page in Settings.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDropEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from desktop_app.providers import registry
+from desktop_app.ui.inline_message import InlineMessage
 
 MEDIA_SUFFIXES = [
     ".wav",
@@ -33,7 +40,13 @@ MEDIA_SUFFIXES = [
 
 class DropZone(QFrame):
     """GUI thread only. Calls ``on_paths`` with dropped local paths and ``on_open`` for the
-    Open button."""
+    Open button.
+
+    Signals:
+      settings_requested(str)   open Settings on this engine's page (its keys are missing)
+    """
+
+    settings_requested = Signal(str)
 
     def __init__(
         self,
@@ -51,26 +64,59 @@ class DropZone(QFrame):
         font = title.font()
         font.setPointSizeF(font.pointSizeF() * 1.2)
         title.setFont(font)
-        hint = QLabel(self.tr("WAV, MP3, M4A, FLAC, OGG, Opus, WebM, AMR, MP4, MOV, MKV …"))
+        hint = QLabel(
+            self.tr("WAV, MP3, M4A, FLAC, OGG, Opus, WebM, AMR, MP4, MOV, MKV … · Ctrl+O to open")
+        )
         hint.setEnabled(False)
         self.open_button = QPushButton(self.tr("Open files…"))
         self.open_button.setToolTip(self.tr("Open audio or video files (Ctrl+O)"))
         self.open_button.clicked.connect(on_open)
+        self._keys_engine = ""
+        self.keys_message = InlineMessage()
+        self.settings_button = QPushButton(self.tr("Open Settings"))
+        self.settings_button.clicked.connect(
+            lambda: self.settings_requested.emit(self._keys_engine)
+        )
+        self.settings_button.hide()
         text = QVBoxLayout()
         text.setSpacing(2)
         text.addWidget(title)
         text.addWidget(hint)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(16, 10, 16, 10)
+        row = QHBoxLayout()
         row.addStretch()
         row.addLayout(text)
         row.addSpacing(28)
         row.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignVCenter)
         row.addStretch()
+        keys_row = QHBoxLayout()
+        keys_row.addStretch()
+        keys_row.addWidget(self.keys_message, 0, Qt.AlignmentFlag.AlignVCenter)
+        keys_row.addWidget(self.settings_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        keys_row.addStretch()
+        column = QVBoxLayout(self)
+        column.setContentsMargins(16, 10, 16, 10)
+        column.setSpacing(6)
+        column.addLayout(row)
+        column.addLayout(keys_row)
         self.setStyleSheet(
             "#dropZone { border: 2px dashed palette(mid); border-radius: 10px; }"
             '#dropZone[hover="true"] { border-color: palette(highlight); }'
         )
+
+    def show_keys_needed(self, engine: str) -> None:
+        """Say that ``engine`` needs keys before files can be queued ("": hide the message)."""
+        self._keys_engine = engine
+        if not engine:
+            self.keys_message.clear_message()
+            self.settings_button.hide()
+            return
+        name = registry.provider_class(engine).display_name
+        self.keys_message.show_error(
+            self.tr("{engine} needs its keys before it can transcribe. Nothing was queued.").format(
+                engine=name
+            )
+        )
+        self.settings_button.show()
 
     def _set_hover(self, on: bool) -> None:
         self.setProperty("hover", on)

@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.errors import SoriError
 from desktop_app.core.transcript import Transcript
 from desktop_app.export import FORMATS, ExportOptions, export_transcript, names
+from desktop_app.ui.history_panel import engine_name
 from desktop_app.ui.i18n import current_language
 from desktop_app.ui.inline_message import InlineMessage
 from desktop_app.ui.subtitle_preview import SubtitlePanel
@@ -261,11 +262,13 @@ class ExportDialog(QDialog):
             return ExportOptions(
                 timestamps=self.timestamps_box.isChecked(),
                 speaker_names=self.speakers_box.isChecked(),
+                engine_name=engine_name(self._transcript.engine),
             )
         return ExportOptions(
             timestamps=self.timestamps_box.isChecked(),
             speaker_names=self.speakers_box.isChecked(),
             subtitles=rules,
+            engine_name=engine_name(self._transcript.engine),
         )
 
     def request(self) -> ExportRequest:

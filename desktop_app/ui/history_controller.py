@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from desktop_app.core.history import HistoryStore
 from desktop_app.core.transcript import Transcript
 from desktop_app.providers import registry
+from desktop_app.providers.base import MediaSource
 from desktop_app.ui.history_panel import HistoryPanel
 from desktop_app.ui.history_saver import detached_copy
 from desktop_app.ui.queue_table import QueueEntry, QueueTable
@@ -68,6 +69,7 @@ class HistoryController(QObject):
         self._save_timer.timeout.connect(self.save_edits)
         view.edited.connect(self._on_edited)
         panel.open_requested.connect(self.open_history)
+        panel.media_located.connect(self._media_located)
         self._relay.history_changed.connect(panel.reload)
 
     def _on_edited(self) -> None:
@@ -101,10 +103,11 @@ class HistoryController(QObject):
         """Save a finished transcript off the GUI thread (a long one takes ~0.1 s)."""
         history, relay, options, saved = self.history, self._relay, entry.options, self._saved
         transcript = detached_copy(transcript)
+        media = entry.source.path if entry.source is not None else entry.audio
 
         def work() -> None:
             try:
-                entry.history_id = history.save(transcript, options=options)
+                entry.history_id = history.save(transcript, options=options, media=media)
                 if saved is not None:
                     saved(entry)
             except Exception:
@@ -133,8 +136,19 @@ class HistoryController(QObject):
         entry = QueueEntry(record.entry.title, engine, display)
         entry.state, entry.fraction, entry.transcript = "done", 1.0, transcript
         entry.duration, entry.history_id = transcript.duration, entry_id
-        source = Path(record.entry.source)
-        entry.audio = source if source.is_absolute() and source.exists() else None
+        media = record.entry.media_path
+        entry.audio = media
+        entry.source = MediaSource(path=media) if media is not None else None
         entry.ended = entry.started
         self.queue.add(entry)
         self.queue.select(entry)
+        if media is None and record.entry.media:
+            self.panel.show_missing_media(entry_id, Path(record.entry.media))
+
+    def _media_located(self, entry_id: int, path: Path) -> None:
+        """The user found a moved file: play, re-run and export from there again."""
+        for entry in self.queue.entries:
+            if entry.history_id == entry_id:
+                entry.audio, entry.source = path, MediaSource(path=path)
+                self.queue.clearSelection()  # selecting again loads the player and the buttons
+                self.queue.select(entry)

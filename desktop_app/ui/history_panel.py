@@ -1,4 +1,5 @@
-"""The history list: finished transcripts kept in SQLite, newest first; open, rename, delete.
+"""The history list: finished transcripts kept in SQLite, newest first; open (one click),
+rename, delete, and find a media file that was moved ("Locate file…").
 
 GUI thread only; the store's reads are small and quick.
 """
@@ -6,15 +7,19 @@ GUI thread only; the store's reads are small and quick.
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
     QInputDialog,
     QListWidget,
     QListWidgetItem,
     QMenu,
     QMessageBox,
+    QPushButton,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -24,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.history import HistoryEntry, HistoryStore
 from desktop_app.providers import registry
+from desktop_app.ui.inline_message import InlineMessage
 from desktop_app.ui.queue_table import format_clock
 from desktop_app.ui.transcript_model import muted_color
 
@@ -110,11 +116,13 @@ class HistoryPanel(QWidget):
     """The saved transcripts, newest first (GUI thread only).
 
     Signals:
-      open_requested(int)   the user wants to see the transcript with this id
+      open_requested(int)        the user wants to see the transcript with this id
+      media_located(int, Path)   the entry's moved media file was found here (already stored)
     """
 
     open_requested = Signal(int)
     compare_requested = Signal(int)
+    media_located = Signal(int, Path)
 
     def __init__(self, store: HistoryStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -124,12 +132,24 @@ class HistoryPanel(QWidget):
         self.list.setAlternatingRowColors(True)
         self.list.setUniformItemSizes(True)
         self.list.setItemDelegate(_EntryDelegate(self.list))
+        # One click opens (Enter too); double clicks land here as well and change nothing.
+        self.list.itemClicked.connect(self._activated)
         self.list.itemActivated.connect(self._activated)
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.customContextMenuRequested.connect(self._menu)
+        self._missing_id: int | None = None
+        self.missing = InlineMessage(self)
+        self.locate_button = QPushButton(self.tr("Locate file…"), self)
+        self.locate_button.clicked.connect(self._locate_missing)
+        self.locate_button.hide()
+        missing_row = QHBoxLayout()
+        missing_row.setContentsMargins(4, 4, 4, 4)
+        missing_row.addWidget(self.missing, 1)
+        missing_row.addWidget(self.locate_button, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.list)
+        layout.addLayout(missing_row)
         self.reload()
 
     def reload(self) -> None:
@@ -150,13 +170,57 @@ class HistoryPanel(QWidget):
         item.setData(ID_ROLE, entry.id)
         item.setData(DETAIL_ROLE, details)
         item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{entry.title}, {details}")
-        item.setToolTip(f"{entry.title}\n{entry.source}" if entry.source else entry.title)
+        where = entry.media or entry.source
+        item.setToolTip(f"{entry.title}\n{where}" if where else entry.title)
         return item
 
     def _activated(self, item: QListWidgetItem) -> None:
         entry_id = item.data(ID_ROLE)
         if entry_id is not None:
+            self.hide_missing_media()
             self.open_requested.emit(int(entry_id))
+
+    # ------------------------------------------------------------ moved media
+    def show_missing_media(self, entry_id: int, path: Path) -> None:
+        """Say that an entry's media file is gone, with a button to find it."""
+        self._missing_id = entry_id
+        self.missing.show_error(
+            self.tr(
+                "The media file is no longer at {path}: locate it to play, export with "
+                "timing or transcribe it again."
+            ).format(path=path)
+        )
+        self.locate_button.show()
+
+    def hide_missing_media(self) -> None:
+        self._missing_id = None
+        self.missing.clear_message()
+        self.locate_button.hide()
+
+    def _locate_missing(self) -> None:
+        if self._missing_id is not None:
+            self.locate(self._missing_id)
+
+    def locate(self, entry_id: int) -> Path | None:
+        """Ask where an entry's media file is now; store and announce the answer."""
+        entry = self.store.get(entry_id)
+        if entry is None:
+            return None
+        old = Path(entry.media) if entry.media else None
+        start = str(old.parent if old is not None and old.parent.is_dir() else Path.home())
+        name, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Locate {name}").format(name=old.name if old else entry.title),
+            start,
+        )
+        if not name:
+            return None
+        path = Path(name)
+        self.store.set_media(entry_id, path)
+        if self._missing_id == entry_id:
+            self.hide_missing_media()
+        self.media_located.emit(entry_id, path)
+        return path
 
     def _menu(self, point: object) -> None:
         item = self.list.currentItem()
@@ -166,6 +230,7 @@ class HistoryPanel(QWidget):
         menu = QMenu(self)
         menu.addAction(self.tr("Open"), lambda: self.open_requested.emit(entry_id))
         menu.addAction(self.tr("Compare engines…"), lambda: self.compare_requested.emit(entry_id))
+        menu.addAction(self.tr("Locate file…"), lambda: self.locate(entry_id))
         menu.addAction(self.tr("Rename…"), lambda: self._rename(entry_id))
         menu.addAction(self.tr("Delete"), lambda: self._delete(entry_id))
         menu.exec(self.list.viewport().mapToGlobal(self.list.visualItemRect(item).center()))

@@ -287,6 +287,10 @@ class MainWindow(QMainWindow):
         self.glossary_fix = GlossaryFixOffer(self.notice_bar, self.transcript_view.model, self)
         for controller in (queue, recording):  # after _show_entry, which fills the bar
             controller.show_requested.connect(self._offer_glossary_fix)
+        self._relay.credentials_known.connect(queue.set_credentials)
+        queue.keys_missing.connect(self.drop_zone.show_keys_needed)
+        self.sidebar.engine_changed.connect(lambda _: self.drop_zone.show_keys_needed(""))
+        self.drop_zone.settings_requested.connect(self.open_settings)
 
     # ------------------------------------------------------------------ engine
     def engine(self) -> str:
@@ -384,7 +388,13 @@ class MainWindow(QMainWindow):
     def _placeholder(self, entry: QueueEntry | None) -> str:
         """What the transcript area says while there is no transcript to show."""
         if entry is None:
-            return self.tr("Drop files above or press Record.\nThe transcript appears here.")
+            return self.tr(
+                "Drop files above or press Record.\n\n"
+                "Ctrl+O  open audio or video files\n"
+                "Ctrl+R  record and transcribe live\n"
+                "Ctrl+,  settings: engines and their keys\n\n"
+                "The transcript appears here."
+            )
         if entry.state == "failed":
             return self.tr("%s could not be transcribed.") % entry.label + "\n\n" + entry.message
         if entry.state == "cancelled":

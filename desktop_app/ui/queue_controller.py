@@ -91,12 +91,14 @@ class QueueController(QObject):
       show_requested(object)        show this entry (or None) in the transcript area
       transcript_ready(object, object)  an entry's transcript is done (entry, transcript)
       compare_requested(object)     "Compare engines…" was chosen on this entry
+      keys_missing(str)             files were not queued: this engine has no keys ("": it has)
     """
 
     message = Signal(str, int)
     show_requested = Signal(object)
     transcript_ready = Signal(object, object)
     compare_requested = Signal(object)  # QueueEntry: "Compare engines…" from its context menu
+    keys_missing = Signal(str)
 
     def __init__(
         self,
@@ -123,6 +125,7 @@ class QueueController(QObject):
         self._probes = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="sori-probe")
         self._scans = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="sori-scan")
         self._pending: list[tuple[list[Path], str, TranscriptionOptions]] = []
+        self.credentials: dict[str, bool] = {}  # engine -> keys set (filled off the GUI thread)
         queue.entry_selected.connect(self.show_requested)
         buttons.cancel.clicked.connect(self.cancel_selected)
         buttons.retry.clicked.connect(self.retry_selected)
@@ -159,6 +162,8 @@ class QueueController(QObject):
 
         Files alone are queued at once; when folders are among them, the search runs on a worker
         thread and everything is queued, in the order given, when it is done."""
+        if self._without_keys(self.engine()):
+            return
         if not any(path.is_dir() for path in paths):
             for file in paths:
                 self.enqueue(MediaSource(path=file), file.name)
@@ -228,12 +233,28 @@ class QueueController(QObject):
         self, source: MediaSource, label: str, engine: str | None = None
     ) -> QueueEntry | None:
         name = engine or self.engine()
+        if self._without_keys(name):
+            return None
         try:
             options = self._options_for(name)
         except ConfigurationError as exc:
             self.message.emit(exc.describe(self.language), 0)
             return None
         return self._add_job(source, label, name, options)
+
+    def set_credentials(self, known: dict[str, bool]) -> None:
+        """Which engines have their keys; clears the keys message once the engine has them."""
+        self.credentials = dict(known)
+        if known.get(self.engine()):
+            self.keys_missing.emit("")
+
+    def _without_keys(self, name: str) -> bool:
+        """True (and the window told) when a cloud engine is known to have no keys: queueing
+        would only fail."""
+        if self.credentials.get(name) is not False:
+            return False
+        self.keys_missing.emit(name)
+        return True
 
     def _add_job(
         self, source: MediaSource, label: str, name: str, options: TranscriptionOptions

@@ -1,7 +1,9 @@
 """The Record controls: input device, Record/Stop (Ctrl+R), Pause, a level meter and the time.
 
 The device list is read on a worker thread (PortAudio can be slow to scan); when recording is
-impossible (no PortAudio, no input device) the panel says why instead of failing later.
+impossible (no PortAudio, no input device) the panel says why instead of failing later. While
+the panel is visible and not recording, PortAudio is restarted and the list read again every
+few seconds, so a microphone plugged in or out appears or vanishes without a restart of Sori.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import concurrent.futures
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QHideEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -20,17 +22,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.audio.devices import InputDevice, list_input_devices
+from desktop_app.audio.devices import InputDevice, list_input_devices, rescan_devices
 from desktop_app.core.errors import SoriError
 from desktop_app.ui.i18n import current_language
 
 _scanner = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="sori-devices")
+POLL_MS = 3000  # how often the device list is read again (visible, idle)
 
 
 class _DeviceScan(QObject):
     """Carries the result of a device scan back to the GUI thread."""
 
     done = Signal(object, str)  # list[InputDevice], reason when empty
+    polled = Signal(object, str)  # the same, from a background re-check
 
 
 def format_elapsed(seconds: float) -> str:
@@ -103,6 +107,12 @@ class RecordPanel(QWidget):
         self._timer.timeout.connect(self._tick)
         self._scan = _DeviceScan(self)
         self._scan.done.connect(self._on_devices)
+        self._scan.polled.connect(self._on_polled)
+        self._devices: list[InputDevice] | None = None
+        self._polling = False
+        self._poll_timer = QTimer(self)
+        self._poll_timer.setInterval(POLL_MS)
+        self._poll_timer.timeout.connect(self.poll_devices)
         # After the window is built: a scan thread loading PortAudio while the GUI thread loads
         # QtMultimedia (the player) can deadlock the two library loads.
         QTimer.singleShot(0, self.refresh_devices)
@@ -127,10 +137,52 @@ class RecordPanel(QWidget):
 
         _scanner.submit(work)
 
+    def poll_devices(self) -> None:
+        """Look for microphones plugged in or out (off the GUI thread; skipped while recording,
+        because restarting PortAudio would close the recording's stream)."""
+        if self._recording or self._polling or self._devices is None:
+            return
+        self._polling = True
+        scan = self._scan
+        language = current_language()
+        no_device = self.tr("No microphone was found.")
+
+        def work() -> None:
+            try:
+                rescan_devices()  # does nothing while a stream is open
+                devices = list_input_devices()
+                reason = "" if devices else no_device
+            except SoriError as exc:
+                devices, reason = [], exc.describe(language)
+            scan.polled.emit(devices, reason)
+
+        _scanner.submit(work)
+
+    def _on_polled(self, devices: list[InputDevice], reason: str) -> None:
+        self._polling = False
+        if self._recording or devices == self._devices:
+            return
+        chosen = self.device_box.currentText() if self.device_box.currentIndex() > 0 else None
+        self._on_devices(devices, reason)
+        index = self.device_box.findText(chosen) if chosen else -1
+        if index > 0:
+            self.device_box.setCurrentIndex(index)  # the same microphone, if still there
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._poll_timer.start()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self._poll_timer.stop()
+
     def _on_devices(self, devices: list[InputDevice], reason: str) -> None:
+        self._devices = list(devices)
         self.device_box.clear()
         if not devices:
             self.device_box.addItem(self.tr("No input device"), None)
+            self.device_box.setEnabled(False)
+            self.record_button.setEnabled(self._recording)
             self.show_message(reason)
             self.record_button.setToolTip(reason)
             return

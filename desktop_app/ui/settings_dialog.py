@@ -18,6 +18,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -38,7 +39,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.errors import ConfigurationError
 from desktop_app.core.loop import EngineLoop
 from desktop_app.core.secrets import CredentialStore
-from desktop_app.core.settings import GeneralSettings, Settings
+from desktop_app.core.settings import THEMES, GeneralSettings, Settings
 from desktop_app.providers import factory, registry
 from desktop_app.ui import i18n
 from desktop_app.ui.connection_test import ConnectionTester
@@ -47,6 +48,7 @@ from desktop_app.ui.i18n import current_language
 from desktop_app.ui.inline_message import InlineMessage
 from desktop_app.ui.settings_engine_page import EnginePage
 from desktop_app.ui.settings_layout import align_form_labels, page_title
+from desktop_app.ui.theme import apply_theme
 
 GENERAL_PAGE = "general"
 LANGUAGE_CHOICES = (("system", ""), ("ko", "한국어"), ("en", "English"))
@@ -115,6 +117,19 @@ class GeneralPage(QWidget):
         self.language_note.setObjectName("language_note")
         form.addRow(self.language_note)
         self.language_box.currentIndexChanged.connect(self._language_picked)
+        self.theme_box = QComboBox()
+        self.theme_box.setObjectName("theme")
+        self.theme_box.setAccessibleName(self.tr("Theme"))
+        for code, name in (
+            (THEMES[0], self.tr("Follow the system")),
+            (THEMES[1], self.tr("Light")),
+            (THEMES[2], self.tr("Dark")),
+        ):
+            self.theme_box.addItem(name, code)
+        self.theme_box.setCurrentIndex(max(0, self.theme_box.findData(general.theme)))
+        label = QLabel(self.tr("&Theme:"))
+        label.setBuddy(self.theme_box)
+        form.addRow(label, self.theme_box)
         column.addStretch()
         align_form_labels(self)
 
@@ -160,10 +175,14 @@ class GeneralPage(QWidget):
                 default_engine=self.engine_box.currentData(),
                 output_folder=Path(folder) if folder else None,
                 ui_language=None if language == i18n.SYSTEM else language,
+                theme=str(self.theme_box.currentData()),
             )
         except ConfigurationError as exc:
             self.output_message.show_error(exc.describe(current_language()))
             return False
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, self.settings.general.theme)
         return True
 
 

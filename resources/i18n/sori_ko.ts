@@ -86,8 +86,16 @@
         <translation>오디오·동영상 파일이나 폴더를 여기에 끌어다 놓으세요</translation>
     </message>
     <message>
-        <source>WAV, MP3, M4A, FLAC, OGG, Opus, WebM, AMR, MP4, MOV, MKV …</source>
-        <translation>WAV, MP3, M4A, FLAC, OGG, Opus, WebM, AMR, MP4, MOV, MKV …</translation>
+        <source>WAV, MP3, M4A, FLAC, OGG, Opus, WebM, AMR, MP4, MOV, MKV … · Ctrl+O to open</source>
+        <translation>WAV, MP3, M4A, FLAC, OGG, Opus, WebM, AMR, MP4, MOV, MKV … · Ctrl+O로 열기</translation>
+    </message>
+    <message>
+        <source>Open Settings</source>
+        <translation>설정 열기</translation>
+    </message>
+    <message>
+        <source>{engine} needs its keys before it can transcribe. Nothing was queued.</source>
+        <translation>{engine}은(는) 키를 입력해야 변환할 수 있습니다. 대기열에 추가하지 않았습니다.</translation>
     </message>
     <message>
         <source>Open files…</source>
@@ -569,6 +577,26 @@
         <translation>화면 언어(&amp;L):</translation>
     </message>
     <message>
+        <source>Theme</source>
+        <translation>테마</translation>
+    </message>
+    <message>
+        <source>Follow the system</source>
+        <translation>시스템 설정 따르기</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>밝게</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>어둡게</translation>
+    </message>
+    <message>
+        <source>&amp;Theme:</source>
+        <translation>테마(&amp;T):</translation>
+    </message>
+    <message>
         <source>The new language is used the next time Sori starts.</source>
         <translation>바꾼 언어는 Sori를 다시 시작하면 적용됩니다.</translation>
     </message>
@@ -719,8 +747,20 @@
         <translation>기록</translation>
     </message>
     <message>
+        <source>Locate file…</source>
+        <translation>파일 찾기…</translation>
+    </message>
+    <message>
         <source>Finished transcripts appear here.</source>
         <translation>완료된 변환 결과가 여기에 표시됩니다.</translation>
+    </message>
+    <message>
+        <source>The media file is no longer at {path}: locate it to play, export with timing or transcribe it again.</source>
+        <translation>미디어 파일이 더 이상 {path}에 없습니다. 재생하거나 시간 정보와 함께 내보내거나 다시 변환하려면 파일을 찾아 주세요.</translation>
+    </message>
+    <message>
+        <source>Locate {name}</source>
+        <translation>{name} 찾기</translation>
     </message>
     <message>
         <source>Open</source>
@@ -830,8 +870,18 @@
     </message>
     <message>
         <source>Drop files above or press Record.
+
+Ctrl+O  open audio or video files
+Ctrl+R  record and transcribe live
+Ctrl+,  settings: engines and their keys
+
 The transcript appears here.</source>
         <translation>위에 파일을 끌어다 놓거나 녹음을 누르세요.
+
+Ctrl+O  오디오·동영상 파일 열기
+Ctrl+R  녹음하며 실시간 변환
+Ctrl+,  설정: 엔진과 키
+
 변환 결과가 여기에 표시됩니다.</translation>
     </message>
     <message>

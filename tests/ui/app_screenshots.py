@@ -1,16 +1,18 @@
-"""Screenshots of the main window in its main states, in one interface language.
+"""Screenshots of the main window in its main states, in one interface language and theme.
 
 ``scripts/screenshots`` runs this once per language under Xvfb, with private configuration and
 data folders, so a real window with real fonts is drawn and nothing of the user's is touched::
 
     xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python -m tests.ui.app_screenshots \
-        --language ko --out docs/screenshots
+        --language ko --theme dark --out docs/screenshots
 
 It writes ``main-empty-<lang>.png`` (a fresh window), ``main-transcript-<lang>.png`` (a
 meeting with three speakers reopened from the history), ``settings-<lang>.png`` and
 ``settings-engine-<lang>.png`` (the Settings dialog), ``main-live-<lang>.png`` (recording, with
 a Korean clip standing in for the microphone, taken while provisional text shows) and
-``main-queue-<lang>.png`` (several files, a long one being transcribed by the offline engine).
+``main-queue-<lang>.png`` (several files, a long one being transcribed by the offline engine)
+and ``export-<lang>.png`` (the export dialog with a subtitle preset). With ``--theme dark``
+every name ends in ``-dark`` (``main-empty-ko-dark.png``).
 
 Every wait runs the Qt event loop, so the window keeps drawing and the engine's signals arrive
 as they would for a user.
@@ -35,9 +37,11 @@ from desktop_app.core.history import HistoryStore
 from desktop_app.core.settings import Settings
 from desktop_app.providers.base import StreamEvent
 from desktop_app.ui.app import create_application
+from desktop_app.ui.export_dialog import ExportDialog
 from desktop_app.ui.i18n import install_translator
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.settings_dialog import SettingsDialog
+from desktop_app.ui.theme import apply_theme
 from tests.helpers.keyrings import MemoryKeyring
 from tests.ui.samples import meeting
 
@@ -67,7 +71,11 @@ def wait_until(app: QApplication, condition: Callable[[], bool], timeout: float,
         wait(app, 100)
 
 
+SUFFIX = {"suffix": ""}  # "-dark" for the dark theme
+
+
 def shoot(app: QApplication, widget: QWidget, path: Path) -> None:
+    path = path.with_name(f"{path.stem}{SUFFIX['suffix']}{path.suffix}")
     wait(app, 300)
     if not widget.grab().save(str(path)):
         raise ScreenshotError(f"could not write {path}")
@@ -144,11 +152,15 @@ def transcript_state(app: QApplication, folder: Path, out: Path, lang: str) -> N
     data.mkdir()
     audio = write_wav(data / "weekly-meeting.wav", speech(31.0))
     sample = meeting()
-    sample.source = str(audio)
+    sample.source = audio.name
     history = HistoryStore(data / "history.sqlite3")
-    history.save(sample, title="주간 회의 5월 13일" if lang == "ko" else "Weekly meeting, 13 May")
+    history.save(
+        sample,
+        title="주간 회의 5월 13일" if lang == "ko" else "Weekly meeting, 13 May",
+        media=audio,
+    )
     entry_id = history.save(
-        sample, title="주간 회의 5월 20일" if lang == "ko" else "Weekly meeting"
+        sample, title="주간 회의 5월 20일" if lang == "ko" else "Weekly meeting", media=audio
     )
     window = new_window(app, data)
     window.open_history(entry_id)
@@ -156,6 +168,20 @@ def transcript_state(app: QApplication, folder: Path, out: Path, lang: str) -> N
     window.player.seek(10.4)
     shoot(app, window, out / f"main-transcript-{lang}.png")
     close(app, window)
+
+
+def export_state(app: QApplication, folder: Path, out: Path, lang: str) -> None:
+    data = folder / "export"
+    data.mkdir()
+    sample = meeting()
+    sample.source = "weekly-meeting.wav"
+    dialog = ExportDialog(sample, folder=data, language=lang)
+    dialog.set_formats(("srt", "docx"))
+    dialog.show()
+    wait(app, 600)
+    shoot(app, dialog, out / f"export-{lang}.png")
+    dialog.hide()
+    dialog.deleteLater()
 
 
 def keys_read(dialog: SettingsDialog) -> bool:
@@ -233,6 +259,7 @@ def queue_state(app: QApplication, folder: Path, out: Path, lang: str) -> None:
 STATES = {
     "empty": empty_state,
     "transcript": transcript_state,
+    "export": export_state,
     "settings": settings_state,
     "live": live_state,
     "queue": queue_state,
@@ -242,6 +269,7 @@ STATES = {
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--language", choices=("en", "ko"), default="en")
+    parser.add_argument("--theme", choices=("light", "dark"), default="light")
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
     parser.add_argument("states", nargs="*", metavar="STATE", help=", ".join(STATES))
     args = parser.parse_args()
@@ -250,6 +278,8 @@ def main() -> int:
         parser.error(f"unknown state(s): {', '.join(sorted(unknown))}")
     app = create_application()
     install_translator(app, args.language)
+    apply_theme(app, args.theme)
+    SUFFIX["suffix"] = "-dark" if args.theme == "dark" else ""
     # Keys live in memory: the screenshots must not depend on (or touch) a keyring service.
     keyring.set_keyring(MemoryKeyring())
     args.out.mkdir(parents=True, exist_ok=True)

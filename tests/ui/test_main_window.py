@@ -101,9 +101,11 @@ def test_bad_file_shows_failure_on_its_row(
     assert window.queue.bar(entry).toolTip() == message
 
 
-def test_missing_credentials_fail_on_the_row(
+def test_missing_credentials_fail_on_the_row_until_the_keys_are_known(
     window: MainWindow, qtbot: QtBot, korean_clip: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Before the keyring has been read (a drop right at start) the job runs and fails on its
+    row; once known, nothing is queued (tests/ui/test_keys_needed.py)."""
     import keyring
 
     from tests.helpers.keyrings import MemoryKeyring
@@ -114,6 +116,7 @@ def test_missing_credentials_fail_on_the_row(
     keyring.set_keyring(MemoryKeyring())
     try:
         window.engine_box.setCurrentIndex(window.engine_box.findData("rtzr"))
+        window.queue_controller.credentials = {}
         with qtbot.waitSignal(window.runner.failed, timeout=60_000) as blocker:
             drop(window, korean_clip)
     finally:

@@ -139,6 +139,7 @@ def test_window_shows_length_before_the_job_ends_and_says_why_it_failed(
     window.show()
     try:
         window.engine_box.setCurrentIndex(window.engine_box.findData("rtzr"))
+        window.queue_controller.credentials = {}  # keys not read yet: the job runs and fails
         with qtbot.waitSignal(window.runner.failed, timeout=60_000):
             window.add_paths([korean_clip])
         clip = window.queue.entries[0]
