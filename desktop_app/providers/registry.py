@@ -102,6 +102,18 @@ def canonical_name(name: str) -> str:
     return name if name in _classes else _aliases.get(name, name)
 
 
+def made_by(name: str) -> type[Provider] | None:
+    """The engine that made a transcript stored under ``name``: its id, a name it had in an
+    earlier version (a transcript from then was made by it), or an alias; None if unknown."""
+    _load_builtins()
+    if name in _classes:
+        return _classes[name]
+    for cls in _classes.values():
+        if name in cls.former_names:
+            return cls
+    return _classes.get(_aliases.get(name, ""))
+
+
 def provider_class(name: str) -> type[Provider]:
     """The engine class called ``name`` (or an alias), or a clear error listing the known ones."""
     _load_builtins()

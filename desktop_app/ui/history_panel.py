@@ -40,11 +40,8 @@ PADDING_X, PADDING_Y, LINE_GAP = 10, 7, 2
 
 def engine_name(engine: str) -> str:
     """The engine's display name, or its stored name when this version doesn't know it."""
-    return (
-        registry.provider_class(engine).display_name
-        if engine in registry.provider_names()
-        else engine
-    )
+    cls = registry.made_by(engine)
+    return cls.display_name if cls is not None else engine
 
 
 class _EntryDelegate(QStyledItemDelegate):

@@ -88,7 +88,9 @@ class Sidebar(QSplitter):
         self.show_engine_status()
 
     def engine(self) -> str:
-        return str(self.engine_box.currentData())
+        """The chosen engine's id ("" while the list is being refilled)."""
+        data = self.engine_box.currentData()
+        return str(data) if data else ""
 
     def select_default_engine(self) -> None:
         """Show the default engine chosen in Settings."""
@@ -103,6 +105,8 @@ class Sidebar(QSplitter):
 
     def _on_engine(self) -> None:
         name = self.engine()
+        if not name:  # the list is being refilled
+            return
         self.options_panel.set_engine(name)
         self.show_engine_status()
         self.engine_changed.emit(name)

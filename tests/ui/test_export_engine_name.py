@@ -20,6 +20,8 @@ def test_export_options_carry_the_display_name(qtbot: QtBot, tmp_path: Path) -> 
     transcript = meeting()
     dialog = ExportDialog(transcript, folder=tmp_path, language="en")
     qtbot.addWidget(dialog)
-    expected = registry.provider_class(transcript.engine).display_name
+    made_by = registry.made_by(transcript.engine)
+    assert made_by is not None
+    expected = made_by.display_name
     assert expected != transcript.engine
     assert dialog.export_options().engine_name == expected

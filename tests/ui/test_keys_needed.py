@@ -63,5 +63,5 @@ def test_drop_without_keys_offers_settings_instead_of_a_failed_job(
     assert dialog.stack.currentIndex() == list(dialog.pages).index("rtzr")
     dialog.reject()
 
-    window.engine_box.setCurrentIndex(window.engine_box.findData("local"))
+    window.engine_box.setCurrentIndex(window.engine_box.findData("whisper"))
     assert not zone.settings_button.isVisible()
