@@ -364,19 +364,17 @@ class TranscriptView(QWidget):
 
     def finish_editing(self) -> None:
         """Commit and close the text editor, if one is open."""
-        if not self.table.editing():
-            return
-        editor = self.table.indexWidget(self.table.currentIndex())
+        editor = self.open_editor()
         if editor is not None:
             self.table.commitData(editor)
             self.table.closeEditor(editor, SegmentDelegate.EndEditHint.NoHint)
 
     def open_editor(self) -> SegmentEditor | None:
-        """The text editor open on the current segment, or ``None``."""
+        """The segment text editor that is open, or ``None``."""
         if not self.table.editing():
             return None
-        editor = self.table.indexWidget(self.table.currentIndex())
-        return editor if isinstance(editor, SegmentEditor) else None
+        editors = self.table.viewport().findChildren(SegmentEditor)
+        return next((e for e in editors if e.isVisible()), None)
 
     def split_here(self, seconds: float) -> bool:
         """Split at the editor's cursor while editing; else split the current segment between
