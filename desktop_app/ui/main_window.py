@@ -289,6 +289,7 @@ class MainWindow(QMainWindow):
             controller.message.connect(self.statusBar().showMessage)
             controller.show_requested.connect(self._show_entry)
         queue.transcript_ready.connect(self.history_controller.store)
+        queue.partial_changed.connect(self._show_entry)
         recording.live_shown.connect(lambda: self.views.setCurrentWidget(self.live_view))
         self._relay.credentials_known.connect(self.sidebar.show_credentials)
 
@@ -372,6 +373,11 @@ class MainWindow(QMainWindow):
             return
         shown = entry if entry is not None and entry.transcript is not None else None
         self.history_controller.shown = shown
+        partial = self.queue_controller.partial_for(entry) if entry is not None else None
+        if shown is None and entry is not None and partial is not None:
+            self.transcript_page.show_partial(partial, entry.audio)
+            self.views.setCurrentWidget(self.transcript_page)
+            return
         if shown is None or shown.transcript is None:
             self.empty_label.setText(self._placeholder(entry))
             self.views.setCurrentWidget(self.empty_label)

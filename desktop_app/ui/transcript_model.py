@@ -32,7 +32,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QPalette, QUndoStack
+from PySide6.QtGui import QColor, QPalette, QUndoCommand, QUndoStack
 
 from desktop_app.core.transcript import Segment, Speaker, Transcript
 from desktop_app.ui import segment_ops, transcript_find
@@ -141,6 +141,8 @@ class TranscriptModel(QAbstractTableModel):
         self._pattern = segment_ops.search_pattern("")
         self._current_match: FindMatch | None = None
         self._rich_cache: dict[int, str | None] = {}
+        self.read_only = False
+        """While set (a job's partial transcript), every edit is refused."""
         if transcript is not None:
             self.set_transcript(transcript)
 
@@ -208,7 +210,7 @@ class TranscriptModel(QAbstractTableModel):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if index.column() == Column.TEXT:
+        if index.column() == Column.TEXT and not self.read_only:
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 
@@ -271,16 +273,14 @@ class TranscriptModel(QAbstractTableModel):
         new = segment_ops.retext(old, text)
         if new.text == old.text:
             return False
-        self.undo_stack.push(ReplaceSegments(self, {row: (old, new)}, self.tr("Edit text")))
-        return True
+        return self._push(ReplaceSegments(self, {row: (old, new)}, self.tr("Edit text")))
 
     def rename_speaker(self, speaker_id: str, name: str) -> bool:
         """Show ``speaker_id`` as ``name`` everywhere (undoable)."""
         name = name.strip()
         if not name or self.speaker_name(speaker_id) == name:
             return False
-        self.undo_stack.push(RenameSpeaker(self, speaker_id, name, self.tr("Rename speaker")))
-        return True
+        return self._push(RenameSpeaker(self, speaker_id, name, self.tr("Rename speaker")))
 
     def set_speaker(self, rows: Iterable[int], speaker_id: str | None) -> bool:
         """Attribute the segments in ``rows`` to ``speaker_id`` (undoable)."""
@@ -293,8 +293,7 @@ class TranscriptModel(QAbstractTableModel):
             return False
         if speaker_id is not None:
             self.speaker_index(speaker_id)
-        self.undo_stack.push(ReplaceSegments(self, changes, self.tr("Change speaker")))
-        return True
+        return self._push(ReplaceSegments(self, changes, self.tr("Change speaker")))
 
     def merge_rows(self, first: int, last: int) -> bool:
         """Merge rows ``first..last`` (inclusive, at least two) into one segment (undoable)."""
@@ -302,8 +301,7 @@ class TranscriptModel(QAbstractTableModel):
             return False
         old = self._segments[first : last + 1]
         label = self.tr("Merge segments")
-        self.undo_stack.push(ReplaceRows(self, first, old, [segment_ops.merge(old)], label))
-        return True
+        return self._push(ReplaceRows(self, first, old, [segment_ops.merge(old)], label))
 
     def split_row(self, row: int, position: int) -> bool:
         """Split a segment at character ``position`` of its text (undoable)."""
@@ -313,8 +311,7 @@ class TranscriptModel(QAbstractTableModel):
         if parts is None:
             return False
         old = [self._segments[row]]
-        self.undo_stack.push(ReplaceRows(self, row, old, list(parts), self.tr("Split segment")))
-        return True
+        return self._push(ReplaceRows(self, row, old, list(parts), self.tr("Split segment")))
 
     def retime_row(self, row: int, start: float, end: float) -> bool:
         """Give a segment new start and end times (undoable); its words are kept inside them."""
@@ -324,7 +321,12 @@ class TranscriptModel(QAbstractTableModel):
         if (round(old.start, 3), round(old.end, 3)) == (round(start, 3), round(end, 3)):
             return False
         new = segment_ops.retime(old, start, end)
-        self.undo_stack.push(ReplaceSegments(self, {row: (old, new)}, self.tr("Change timing")))
+        return self._push(ReplaceSegments(self, {row: (old, new)}, self.tr("Change timing")))
+
+    def _push(self, command: QUndoCommand) -> bool:
+        if self.read_only:
+            return False
+        self.undo_stack.push(command)
         return True
 
     # -------------------------------------------------------- called by commands
@@ -465,8 +467,8 @@ class TranscriptModel(QAbstractTableModel):
     def replace_all(self, term: str, replacement: str) -> int:
         """Replace every hit in one undoable step; returns how many were replaced."""
         changes, total = transcript_find.replace_everywhere(self._segments, term, replacement)
-        if changes:
-            self.undo_stack.push(ReplaceSegments(self, changes, self.tr("Replace all")))
+        if changes and not self._push(ReplaceSegments(self, changes, self.tr("Replace all"))):
+            return 0
         return total
 
     # ---------------------------------------------------------------- copy

@@ -4,7 +4,7 @@
 timeline's playhead and highlights the segment and word playing in the transcript; a click on
 the timeline seeks; selecting a segment in one selects it in the other; dragging a segment's edge
 on the timeline retimes it through the transcript model (one undoable edit, saved like any other
-edit); the waveform's peaks are read in the background by a
+edit); a running job's provisional segments are shown greyed and read-only; the waveform's peaks are read in the background by a
 :class:`~desktop_app.ui.waveform.PeaksLoader` for whatever media is shown.
 
 Dragging an edge *seeks* the player (scrub): while playing, playback continues from the edge, so
@@ -23,7 +23,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QPalette
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from desktop_app.audio.peaks import Peaks
@@ -31,6 +31,7 @@ from desktop_app.core.transcript import Transcript
 from desktop_app.ui.notices import NoticeBar
 from desktop_app.ui.player import Player
 from desktop_app.ui.timeline import Timeline
+from desktop_app.ui.transcript_model import muted_color
 from desktop_app.ui.transcript_view import TranscriptView
 from desktop_app.ui.waveform import PeaksLoader
 
@@ -150,13 +151,44 @@ class TranscriptPage(QWidget):
     # ----------------------------------------------------------------- public
     def show_transcript(self, transcript: Transcript, media: Path | None) -> None:
         """Show ``transcript`` with its media (``None``: no playback, no waveform)."""
+        self._set_read_only(False)
         self.view.set_transcript(transcript)
+        self._show_media(transcript, media)
+
+    def show_partial(self, partial: Transcript, media: Path | None) -> None:
+        """Show the segments a running job has decoded so far: greyed, read-only, following
+        the newest (``partial`` keeps growing elsewhere, so the view gets a copy)."""
+        self._set_read_only(True)
+        self.view.set_transcript(
+            Transcript(segments=list(partial.segments), engine=partial.engine, language="ko")
+        )
+        self.view.table.scrollToBottom()
+        self._show_media(self.view.transcript(), media)
+
+    def _set_read_only(self, read_only: bool) -> None:
+        self.view.model.read_only = read_only
+        palette = self.view.table.palette()
+        if read_only:
+            palette.setColor(QPalette.ColorRole.Text, muted_color(self.palette()))
+            palette.setColor(QPalette.ColorRole.WindowText, muted_color(self.palette()))
+        else:
+            palette = self.palette()
+        self.view.table.setPalette(palette)
+        self.view.table.setToolTip(
+            self.tr("Provisional text while the job runs; it can be edited once it is done.")
+            if read_only
+            else ""
+        )
+        for item in self.edit_actions:
+            item.setVisible(not read_only)
+
+    def _show_media(self, transcript: Transcript, media: Path | None) -> None:
         self.notice_bar.show_notices(transcript)
         self.timeline.set_transcript(transcript)
         self.timeline.select_segment(None)
-        self.player.set_source(media)
-        if media != self._media:
+        if media != self._media:  # a new partial or the finished text keeps playback going
             self._media = media
+            self.player.set_source(media)
             self.timeline.set_peaks(None)
             self.timeline.set_duration(transcript.duration or 0.0)
             self.timeline.set_position(0.0)

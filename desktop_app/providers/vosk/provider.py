@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
+import functools
 import os
 import queue
 import threading
@@ -102,6 +104,15 @@ class ProgressRelay:
             self._last_sent = now
             # Posting under the lock keeps reports in the order their fractions were computed.
             self._loop.call_soon_threadsafe(self._deliver, self._report())
+
+    def segments(self, offset: float, segments: list[Segment]) -> None:
+        """Report finished ``segments`` of the piece starting at ``offset`` seconds (any
+        thread); never held back by the interval."""
+        with self._lock:
+            report = dataclasses.replace(
+                self._report(), segments=tuple(s.shifted(offset) for s in segments)
+            )
+            self._loop.call_soon_threadsafe(self._deliver, report)
 
     def _report(self) -> Progress:
         if self._total is None:
@@ -241,7 +252,11 @@ class LocalProvider(Provider):
                         return
                     continue
                 segments, fed = recognize(
-                    recognizer, slices(piece.pcm, 2 * FEED_BYTES), stop, relay.add
+                    recognizer,
+                    slices(piece.pcm, 2 * FEED_BYTES),
+                    stop,
+                    relay.add,
+                    functools.partial(relay.segments, piece.offset_seconds),
                 )
                 results[piece.index] = (piece.offset_seconds, segments)
                 with fed_lock:
@@ -272,7 +287,7 @@ def _recognize_file(
     """One recognizer over the whole file (blocking, worker thread)."""
     recognizer = pool.take()
     with _decoded(path) as chunks:
-        result = recognize(recognizer, chunks, stop, relay.add)
+        result = recognize(recognizer, chunks, stop, relay.add, lambda s: relay.segments(0.0, s))
     pool.give_back(recognizer)
     return result
 
