@@ -23,10 +23,6 @@ from PySide6.QtWidgets import (
 )
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ShortcutsDialog", text)
-
-
 def _fixed_keys() -> list[tuple[str, str]]:
     translate = QCoreApplication.translate
     return [
@@ -70,9 +66,14 @@ def show_shortcuts_dialog(parent: QWidget, menu_actions: Iterable[QAction]) -> Q
     """Open (non-modal) a table of the keyboard shortcuts; returns the dialog."""
     rows = shortcut_rows(menu_actions)
     dialog = QDialog(parent)
-    dialog.setWindowTitle(_tr("Keyboard shortcuts"))
+    dialog.setWindowTitle(QCoreApplication.translate("ShortcutsDialog", "Keyboard shortcuts"))
     table = QTableWidget(len(rows), 2, dialog)
-    table.setHorizontalHeaderLabels([_tr("Action"), _tr("Keys")])
+    table.setHorizontalHeaderLabels(
+        [
+            QCoreApplication.translate("ShortcutsDialog", "Action"),
+            QCoreApplication.translate("ShortcutsDialog", "Keys"),
+        ]
+    )
     table.verticalHeader().hide()
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
     for row, (what, keys) in enumerate(rows):
