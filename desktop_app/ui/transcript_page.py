@@ -54,12 +54,15 @@ class TranscriptPage(QWidget):
         self.player.attach(self.view)
         self.peaks_loader = PeaksLoader(self, cache_folder=cache_folder)
         self._media: Path | None = None
+        self._fit_pending = False  # fit the whole file once its peaks are in, unless zoomed
 
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(self.view)
         self.splitter.addWidget(self.timeline)
         self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 0)
         self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([480, self.timeline.minimumHeight() + 40])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -145,7 +148,8 @@ class TranscriptPage(QWidget):
         view.model.edited.connect(self._timeline_refresh.start)
         view.follow_action.toggled.connect(lambda on: timeline.setProperty("follow_playhead", on))
         self.peaks_loader.progress.connect(lambda peaks, _done: self._show_peaks(peaks))
-        self.peaks_loader.loaded.connect(self._show_peaks)
+        self.peaks_loader.loaded.connect(self._peaks_loaded)
+        timeline.zoom_changed.connect(self._zoomed)
         self.peaks_loader.failed.connect(self._peaks_failed)
 
     # ----------------------------------------------------------------- public
@@ -192,6 +196,8 @@ class TranscriptPage(QWidget):
             self.timeline.set_peaks(None)
             self.timeline.set_duration(transcript.duration or 0.0)
             self.timeline.set_position(0.0)
+            self.timeline.fit()
+            self._fit_pending = True
             if media is not None and media.exists():
                 self.peaks_loader.load(media, transcript.duration)
             else:
@@ -244,6 +250,15 @@ class TranscriptPage(QWidget):
 
     def _show_peaks(self, peaks: Peaks) -> None:
         self.timeline.set_peaks(peaks)
+
+    def _peaks_loaded(self, peaks: Peaks) -> None:
+        self.timeline.set_peaks(peaks)
+        if self._fit_pending:
+            self.timeline.fit()
+            self._fit_pending = False
+
+    def _zoomed(self, _pixels_per_second: float) -> None:
+        self._fit_pending = False
 
     def _peaks_failed(self, message: str) -> None:
         self.timeline.set_peaks(None)
