@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QModelIndex, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QPalette
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
@@ -31,11 +31,13 @@ from desktop_app.core.transcript import Transcript
 from desktop_app.ui.notices import NoticeBar
 from desktop_app.ui.player import Player
 from desktop_app.ui.timeline import Timeline
-from desktop_app.ui.transcript_model import muted_color
+from desktop_app.ui.transcript_model import CURRENT_ROLE, RICH_TEXT_ROLE, muted_color
 from desktop_app.ui.transcript_view import TranscriptView
 from desktop_app.ui.waveform import PeaksLoader
 
 SEEK_STEP_SECONDS = 2.0
+_DISPLAY_ONLY_ROLES = {CURRENT_ROLE, RICH_TEXT_ROLE}
+_MAX_ROWS_UPDATED = 50
 TIMELINE_VISIBLE_KEY = "editor/timeline_visible"
 
 
@@ -55,6 +57,10 @@ class TranscriptPage(QWidget):
         self.peaks_loader = PeaksLoader(self, cache_folder=cache_folder)
         self._media: Path | None = None
         self._fit_pending = False  # fit the whole file once its peaks are in, unless zoomed
+        # Rows edited since the timeline was last told (None: rebuild it all). Rebuilding costs
+        # ~30 ms on 10 000 segments, so a text or timing edit only updates its own rows.
+        self._dirty: set[int] | None = set()
+        self._speakers: list[str | None] = []  # each row's speaker as the timeline shows it
 
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(self.view)
@@ -145,7 +151,11 @@ class TranscriptPage(QWidget):
         view.current_row_changed.connect(
             lambda row: timeline.select_segment(row if row >= 0 else None)
         )
-        view.model.edited.connect(self._timeline_refresh.start)
+        model = view.model
+        model.edited.connect(self._timeline_refresh.start)
+        model.dataChanged.connect(self._rows_changed)
+        for whole in (model.rowsInserted, model.rowsRemoved, model.modelReset):
+            whole.connect(self._all_rows_changed)
         view.follow_action.toggled.connect(lambda on: timeline.setProperty("follow_playhead", on))
         self.peaks_loader.progress.connect(lambda peaks, _done: self._show_peaks(peaks))
         self.peaks_loader.loaded.connect(self._peaks_loaded)
@@ -189,6 +199,8 @@ class TranscriptPage(QWidget):
     def _show_media(self, transcript: Transcript, media: Path | None) -> None:
         self.notice_bar.show_notices(transcript)
         self.timeline.set_transcript(transcript)
+        self._speakers = [s.speaker for s in transcript.segments]
+        self._dirty = set()
         self.timeline.select_segment(None)
         if media != self._media:  # a new partial or the finished text keeps playback going
             self._media = media
@@ -243,8 +255,33 @@ class TranscriptPage(QWidget):
         self.player.stop()
 
     # --------------------------------------------------------------- private
+    def _rows_changed(self, top: QModelIndex, bottom: QModelIndex, roles: list[int]) -> None:
+        if self._dirty is None or (roles and set(roles) <= _DISPLAY_ONLY_ROLES):
+            return
+        if bottom.row() - top.row() >= _MAX_ROWS_UPDATED:
+            self._dirty = None
+        else:
+            self._dirty.update(range(top.row(), bottom.row() + 1))
+
+    def _all_rows_changed(self) -> None:
+        self._dirty = None
+
     def _refresh_timeline(self) -> None:
-        self.timeline.set_transcript(self.view.transcript())
+        dirty, self._dirty = self._dirty, set()
+        segments = self.view.transcript().segments
+        if (
+            dirty is None
+            or self.timeline.segment_count() != len(segments)
+            or any(segments[row].speaker != self._speakers[row] for row in dirty)
+        ):
+            self.timeline.set_transcript(self.view.transcript())
+            self._speakers = [s.speaker for s in segments]
+        else:
+            for row in sorted(dirty):
+                segment = segments[row]
+                self.timeline.set_segment_text(row, segment.text)
+                if self.timeline.segment_times(row) != (segment.start, segment.end):
+                    self.timeline.set_segment_times(row, segment.start, segment.end)
         rows = self.view.selected_rows()
         self.timeline.select_segment(rows[0] if rows else None)
 

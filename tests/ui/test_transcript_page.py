@@ -217,3 +217,14 @@ def test_the_export_checker_jumps_to_a_segment(window: MainWindow, qtbot: QtBot)
     assert window.transcript_view.selected_rows() == [5]
     assert window.timeline.selected_segment() == 5
     export.reject()
+
+
+def test_edits_reach_the_timeline(window: MainWindow, qtbot: QtBot) -> None:
+    model, times = window.transcript_view.model, window.timeline._times
+    model.set_text(0, "안녕하세요 여러분")
+    qtbot.waitUntil(lambda: window.timeline._times.texts[0] == "안녕하세요 여러분")
+    assert window.timeline._times is times  # one row: updated in place, not rebuilt
+    model.set_speaker([0], "S2")
+    qtbot.waitUntil(lambda: window.timeline._times.speakers[0] == 1)  # S2's colour
+    model.split_row(1, len("네 지난주에"))
+    qtbot.waitUntil(lambda: window.timeline.segment_count() == 8)
