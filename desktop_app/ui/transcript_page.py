@@ -147,7 +147,7 @@ class TranscriptPage(QWidget):
         timeline.seek_requested.connect(self.seek)
         timeline.scrub_requested.connect(self.player.seek)
         timeline.segment_clicked.connect(view.show_row)
-        timeline.segment_retimed.connect(view.model.retime_row)
+        timeline.segment_retimed.connect(self._retime)
         view.current_row_changed.connect(
             lambda row: timeline.select_segment(row if row >= 0 else None)
         )
@@ -172,11 +172,17 @@ class TranscriptPage(QWidget):
     def show_partial(self, partial: Transcript, media: Path | None) -> None:
         """Show the segments a running job has decoded so far: greyed, read-only, following
         the newest (``partial`` keeps growing elsewhere, so the view gets a copy)."""
+        bar = self.view.table.verticalScrollBar()
+        kept = bar.value()
+        follow = not self.view.model.read_only or kept >= bar.maximum()
         self._set_read_only(True)
         self.view.set_transcript(
             Transcript(segments=list(partial.segments), engine=partial.engine, language="ko")
         )
-        self.view.table.scrollToBottom()
+        if follow:  # like the live view: stay put while the user reads further up
+            self.view.table.scrollToBottom()
+        else:
+            bar.setValue(kept)
         self._show_media(self.view.transcript(), media)
 
     def _set_read_only(self, read_only: bool) -> None:
@@ -255,6 +261,11 @@ class TranscriptPage(QWidget):
         self.player.stop()
 
     # --------------------------------------------------------------- private
+    def _retime(self, row: int, start: float, end: float) -> None:
+        if not self.view.model.retime_row(row, start, end) and row < self.view.model.rowCount():
+            segment = self.view.model.segment(row)  # refused (read-only): put the edge back
+            self.timeline.set_segment_times(row, segment.start, segment.end)
+
     def _rows_changed(self, top: QModelIndex, bottom: QModelIndex, roles: list[int]) -> None:
         if self._dirty is None or (roles and set(roles) <= _DISPLAY_ONLY_ROLES):
             return

@@ -228,3 +228,16 @@ def test_edits_reach_the_timeline(window: MainWindow, qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: window.timeline._times.speakers[0] == 1)  # S2's colour
     model.split_row(1, len("네 지난주에"))
     qtbot.waitUntil(lambda: window.timeline.segment_count() == 8)
+
+
+def test_a_partial_transcript_refuses_edits(window: MainWindow, qtbot: QtBot) -> None:
+    page, timeline = window.transcript_page, window.timeline
+    page.show_partial(meeting(), None)
+    model = window.transcript_view.model
+    assert model.read_only and not model.set_text(0, "바꿈")
+    qtbot.waitUntil(lambda: timeline.pixels_per_second() > 0)
+    drag(timeline, point(timeline, 14.0), point(timeline, 14.3))
+    assert model.segment(2).end == pytest.approx(14.0)
+    assert timeline.segment_times(2)[1] == pytest.approx(14.0)  # the edge went back
+    assert model.undo_stack.count() == 0
+    assert not page.split_action.isVisible()
