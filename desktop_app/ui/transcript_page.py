@@ -187,12 +187,11 @@ class TranscriptPage(QWidget):
 
     def _set_read_only(self, read_only: bool) -> None:
         self.view.model.read_only = read_only
-        palette = self.view.table.palette()
+        # Only the roles set here are the table's own; the rest follows the window's theme.
+        palette = QPalette()
         if read_only:
             palette.setColor(QPalette.ColorRole.Text, muted_color(self.palette()))
             palette.setColor(QPalette.ColorRole.WindowText, muted_color(self.palette()))
-        else:
-            palette = self.palette()
         self.view.table.setPalette(palette)
         self.view.table.setToolTip(
             self.tr("Provisional text while the job runs; it can be edited once it is done.")
