@@ -37,12 +37,14 @@ class JobRunner(QObject):
 
     Signals (all delivered on the GUI thread):
       progress(job_id, stage, fraction)   fraction is -1.0 when unknown
+      segments_decoded(job_id, segments)  finished segments reported before the end (a list)
       finished(job_id, transcript)        call :meth:`release_remote` once it is saved
       failed(job_id, message, details)    message is for people, details for bug reports
       cancelled(job_id)
     """
 
     progress = Signal(int, str, float)
+    segments_decoded = Signal(int, object)
     finished = Signal(int, object)
     failed = Signal(int, str, str)
     cancelled = Signal(int)
@@ -120,6 +122,8 @@ class JobRunner(QObject):
         def report(p: Progress) -> None:
             fraction = -1.0 if p.fraction is None else float(p.fraction)
             self.progress.emit(job_id, p.stage, fraction)
+            if p.segments:
+                self.segments_decoded.emit(job_id, list(p.segments))
 
         task = asyncio.current_task()
         if task is not None:

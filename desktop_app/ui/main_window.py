@@ -50,15 +50,14 @@ from desktop_app.ui.history_controller import HistoryController
 from desktop_app.ui.i18n import current_language
 from desktop_app.ui.live_runner import LiveRunner
 from desktop_app.ui.live_view import LiveView
-from desktop_app.ui.notices import NoticeBar
-from desktop_app.ui.player import Player
 from desktop_app.ui.queue_controller import QueueButtons, QueueController
 from desktop_app.ui.queue_table import QueueEntry, QueueTable
 from desktop_app.ui.record_panel import RecordPanel
 from desktop_app.ui.recording_controller import RecordingController
 from desktop_app.ui.settings_dialog import SettingsDialog
+from desktop_app.ui.shortcuts_dialog import show_shortcuts_dialog
 from desktop_app.ui.sidebar import Sidebar
-from desktop_app.ui.transcript_view import TranscriptView
+from desktop_app.ui.transcript_page import TranscriptPage
 from desktop_app.ui.unfinished_jobs import UnfinishedJobsOffer
 
 log = logging.getLogger(__name__)
@@ -170,19 +169,14 @@ class MainWindow(QMainWindow):
         self.empty_label.setBackgroundRole(QPalette.ColorRole.Base)
         self.empty_label.setAutoFillBackground(True)
         self.empty_label.setText(self._placeholder(None))
-        transcript_page = QWidget()
-        transcript_layout = QVBoxLayout(transcript_page)
-        transcript_layout.setContentsMargins(0, 0, 0, 0)
-        self.transcript_view = TranscriptView()
-        self.notice_bar = NoticeBar()
-        transcript_layout.addWidget(self.notice_bar)
-        self.player = Player()
-        self.player.attach(self.transcript_view)
-        transcript_layout.addWidget(self.transcript_view, 1)
-        transcript_layout.addWidget(self.player)
+        self.transcript_page = TranscriptPage()
+        self.transcript_view = self.transcript_page.view
+        self.notice_bar = self.transcript_page.notice_bar
+        self.player = self.transcript_page.player
+        self.timeline = self.transcript_page.timeline
         self.live_view = LiveView()
         self.views.addWidget(self.empty_label)
-        self.views.addWidget(transcript_page)
+        self.views.addWidget(self.transcript_page)
         self.views.addWidget(self.live_view)
         splitter.addWidget(self.views)
         splitter.setChildrenCollapsible(False)
@@ -227,10 +221,39 @@ class MainWindow(QMainWindow):
         file_menu.addAction(action(self.tr("&Settings…"), "Ctrl+,", self.open_settings))
         file_menu.addSeparator()
         file_menu.addAction(action(self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close))
+        # The Edit menu shows the transcript view's own actions (one action per key, so no
+        # shortcut is ambiguous); they act wherever the focus is in the window.
+        view, page = self.transcript_view, self.transcript_page
         edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
-        edit_menu.addAction(self.transcript_view.undo_stack.createUndoAction(self))
-        edit_menu.addAction(self.transcript_view.undo_stack.createRedoAction(self))
-        edit_menu.addAction(action(self.tr("&Find…"), "Ctrl+F", self.transcript_view.open_find))
+        for shared in (view.undo_action, view.redo_action):
+            shared.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            edit_menu.addAction(shared)
+        edit_menu.addSeparator()
+        edit_menu.addAction(view.find_action)
+        edit_menu.addSeparator()
+        for item in page.edit_actions:
+            edit_menu.addAction(item)
+        view_menu = self.menuBar().addMenu(self.tr("&View"))
+        view_menu.addAction(page.timeline_action)
+        view_menu.addAction(view.follow_action)
+        view_menu.addAction(view.low_confidence_action)
+        play_menu = self.menuBar().addMenu(self.tr("&Playback"))
+        for item in page.playback_actions:
+            play_menu.addAction(item)
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        help_menu.addAction(action(self.tr("&Keyboard shortcuts"), None, self.show_shortcuts))
+        self._page_actions = [view.find_action, *page.playback_actions, *page.edit_actions]
+        self.views.currentChanged.connect(self._enable_page_actions)
+        self._enable_page_actions()
+
+    def _enable_page_actions(self) -> None:
+        """The transcript's keys work only while a transcript is shown."""
+        shown = self.views.currentWidget() is self.transcript_page
+        for item in self._page_actions:
+            item.setEnabled(shown)
+
+    def show_shortcuts(self) -> None:
+        show_shortcuts_dialog(self, self.menuBar().actions())
 
     def _build_controllers(self) -> None:
         buttons = QueueButtons(
@@ -276,6 +299,7 @@ class MainWindow(QMainWindow):
             controller.message.connect(self.statusBar().showMessage)
             controller.show_requested.connect(self._show_entry)
         queue.transcript_ready.connect(self.history_controller.store)
+        queue.partial_changed.connect(self._show_entry)
         recording.live_shown.connect(lambda: self.views.setCurrentWidget(self.live_view))
         self._relay.credentials_known.connect(self.sidebar.show_credentials)
         self._relay.credentials_known.connect(self.compare.set_credentials)
@@ -372,14 +396,17 @@ class MainWindow(QMainWindow):
             return
         shown = entry if entry is not None and entry.transcript is not None else None
         self.history_controller.shown = shown
+        partial = self.queue_controller.partial_for(entry) if entry is not None else None
+        if shown is None and entry is not None and partial is not None:
+            self.transcript_page.show_partial(partial, entry.audio)
+            self.views.setCurrentWidget(self.transcript_page)
+            return
         if shown is None or shown.transcript is None:
             self.empty_label.setText(self._placeholder(entry))
             self.views.setCurrentWidget(self.empty_label)
             return
-        self.transcript_view.set_transcript(shown.transcript)
-        self.notice_bar.show_notices(shown.transcript)
-        self.player.set_source(shown.audio)
-        self.views.setCurrentIndex(1)
+        self.transcript_page.show_transcript(shown.transcript, shown.audio)
+        self.views.setCurrentWidget(self.transcript_page)
 
     def _offer_glossary_fix(self, entry: QueueEntry | None) -> None:
         use = self.glossaries.use_of(entry.job_id) if entry is not None else None
@@ -421,6 +448,7 @@ class MainWindow(QMainWindow):
             str(entry.audio.parent) if entry.audio is not None else None
         )
         dialog = ExportDialog(entry.transcript, folder, self, self.language)
+        dialog.jump_to_segment.connect(self.transcript_page.jump_to_segment)
         dialog.exported.connect(
             lambda paths: self.statusBar().showMessage(
                 self.tr("Saved %s") % ", ".join(Path(p).name for p in paths), 6000
@@ -468,5 +496,5 @@ class MainWindow(QMainWindow):
         self.queue_controller.shutdown()
         self.live.shutdown()
         self.runner.shutdown()
-        self.player.stop()
+        self.transcript_page.shutdown()
         event.accept()

@@ -10,6 +10,7 @@ is read on a worker thread too.
 
 from __future__ import annotations
 
+import bisect
 import concurrent.futures
 import logging
 import time
@@ -33,7 +34,7 @@ from desktop_app import APP_NAME
 from desktop_app.core.errors import ConfigurationError, SoriError
 from desktop_app.core.journal import RemoteJob
 from desktop_app.core.options import TranscriptionOptions
-from desktop_app.core.transcript import Transcript
+from desktop_app.core.transcript import Segment, Transcript
 from desktop_app.providers import registry
 from desktop_app.providers.base import MediaSource, ProviderConfig
 from desktop_app.ui.bridge import JobRunner
@@ -92,6 +93,8 @@ class QueueController(QObject):
       transcript_ready(object, object)  an entry's transcript is done (entry, transcript)
       compare_requested(object)     "Compare engines…" was chosen on this entry
       keys_missing(str)             files were not queued: this engine has no keys ("": it has)
+      partial_changed(object)       the selected running entry has new provisional segments
+                                    (see :meth:`partial_for`)
     """
 
     message = Signal(str, int)
@@ -99,6 +102,7 @@ class QueueController(QObject):
     transcript_ready = Signal(object, object)
     compare_requested = Signal(object)  # QueueEntry: "Compare engines…" from its context menu
     keys_missing = Signal(str)
+    partial_changed = Signal(object)
 
     def __init__(
         self,
@@ -126,6 +130,7 @@ class QueueController(QObject):
         self._scans = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="sori-scan")
         self._pending: list[tuple[list[Path], str, TranscriptionOptions]] = []
         self.credentials: dict[str, bool] = {}  # engine -> keys set (filled off the GUI thread)
+        self._partials: dict[int, Transcript] = {}  # job id -> segments decoded so far
         queue.entry_selected.connect(self.show_requested)
         buttons.cancel.clicked.connect(self.cancel_selected)
         buttons.retry.clicked.connect(self.retry_selected)
@@ -135,6 +140,7 @@ class QueueController(QObject):
         url_field.returnPressed.connect(self.add_url)
         url_button.clicked.connect(self.add_url)
         runner.progress.connect(self._on_progress)
+        runner.segments_decoded.connect(self._on_segments)
         runner.finished.connect(self._on_finished)
         runner.failed.connect(self._on_failed)
         runner.cancelled.connect(self._on_cancelled)
@@ -337,7 +343,24 @@ class QueueController(QObject):
         entry.fraction = None if fraction < 0 else fraction
         self.queue.refresh(entry)
 
+    def _on_segments(self, job_id: int, segments: list[Segment]) -> None:
+        entry = self.queue.by_job(job_id)
+        if entry is None or not entry.running:
+            return
+        partial = self._partials.setdefault(job_id, Transcript(engine=entry.engine))
+        for segment in segments:
+            bisect.insort(partial.segments, segment, key=lambda s: (s.start, s.end))
+        if self.queue.selected() is entry:
+            self.partial_changed.emit(entry)
+
+    def partial_for(self, entry: QueueEntry) -> Transcript | None:
+        """The segments a running job has decoded so far (provisional), or ``None``."""
+        if entry.job_id is None or not entry.running:
+            return None
+        return self._partials.get(entry.job_id)
+
     def _on_finished(self, job_id: int, transcript: Transcript) -> None:
+        self._partials.pop(job_id, None)
         entry = self.queue.by_job(job_id)
         if entry is None:
             return
@@ -360,6 +383,7 @@ class QueueController(QObject):
         self.update_buttons()
 
     def _on_failed(self, job_id: int, message: str, details: str) -> None:
+        self._partials.pop(job_id, None)
         entry = self.queue.by_job(job_id)
         if entry is None:
             return
@@ -375,6 +399,7 @@ class QueueController(QObject):
             self.update_buttons()
 
     def _on_cancelled(self, job_id: int) -> None:
+        self._partials.pop(job_id, None)
         entry = self.queue.by_job(job_id)
         if entry is None:
             return

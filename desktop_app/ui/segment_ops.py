@@ -175,6 +175,53 @@ def _divide_words(
     return left, right
 
 
+def retime(segment: Segment, start: float, end: float) -> Segment:
+    """``segment`` moved to ``start..end``; its words are clamped inside the new times, so a
+    word the new edge cuts off keeps a zero length at that edge (its text stays)."""
+
+    def clamp(moment: float) -> float:
+        return min(max(moment, start), end)
+
+    words = [dataclasses.replace(w, start=clamp(w.start), end=clamp(w.end)) for w in segment.words]
+    return dataclasses.replace(segment, start=start, end=end, words=words)
+
+
+def word_span_at_time(segment: Segment, seconds: float) -> tuple[int, int] | None:
+    """Character range of the word spoken at ``seconds`` (the last one begun before it, so the
+    highlight does not flicker off in the short gaps between words), or ``None``."""
+    if not segment.words or not segment.start <= seconds < segment.end:
+        return None
+    spans = token_spans(segment.text)
+    words = align_words(segment.words, segment.text, segment.start, segment.end)
+    if len(words) != len(spans):
+        return None
+    found = None
+    for word, span in zip(words, spans, strict=True):
+        if word.start > seconds:
+            break
+        found = span
+    return found
+
+
+def token_span_from(text: str, offset: int) -> tuple[int, int] | None:
+    """The token of ``text`` that starts at character ``offset``, or ``None``."""
+    return next((span for span in token_spans(text) if span[0] == offset), None)
+
+
+def boundary_near(segment: Segment, seconds: float) -> int | None:
+    """The character position between two words closest in time to ``seconds`` (for a split
+    at the playhead), or ``None`` when the segment has no word timings or a single word."""
+    spans = token_spans(segment.text)
+    words = align_words(segment.words, segment.text, segment.start, segment.end)
+    if len(words) < 2 or len(words) != len(spans):
+        return None
+    gaps = [
+        (abs((words[i - 1].end + words[i].start) / 2 - seconds), spans[i][0])
+        for i in range(1, len(words))
+    ]
+    return min(gaps)[1]
+
+
 def low_confidence_spans(segment: Segment, threshold: float) -> list[tuple[int, int]]:
     """Character ranges of the words whose confidence is below ``threshold``.
 

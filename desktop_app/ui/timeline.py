@@ -143,6 +143,15 @@ class Timeline(QAbstractScrollArea):
             self._times.reindex()
             self.viewport().update()
 
+    def set_segment_text(self, index: int, text: str) -> None:
+        """Follow a text edit made elsewhere (the label on the segment's band)."""
+        if 0 <= index < len(self._times):
+            self._times.texts[index] = " ".join(text.split())
+            self.viewport().update()
+
+    def segment_count(self) -> int:
+        return len(self._times)
+
     def segment_times(self, index: int) -> tuple[float, float]:
         return self._times.starts[index], self._times.ends[index]
 

@@ -1,11 +1,12 @@
 """Painting and editing of transcript rows: a delegate instead of a widget per row.
 
 :class:`SegmentDelegate` paints the time in a muted colour, the speaker as a coloured pill and
-the text as rich text (low-confidence words and search hits marked by span classes the model
-puts in, coloured here to suit a light or dark palette). Laid-out text documents are kept in a
-small LRU cache keyed by content and width, so scrolling repaints without laying text out again.
-:class:`SegmentEditor` edits text in place: Enter commits, Escape cancels, Ctrl+Enter (or its
-context menu) splits the segment at the cursor.
+the text as rich text (low-confidence words, the word playing and search hits marked by span
+classes the model puts in, coloured here to suit a light or dark palette). Laid-out text
+documents are kept in a small LRU cache keyed by content and width, so scrolling repaints without
+laying text out again. :class:`SegmentEditor` edits text in place: Enter commits, Escape cancels,
+Ctrl+Enter (or its context menu) splits the segment at the cursor, Ctrl+Backspace at the start
+merges it into the previous one.
 """
 
 from __future__ import annotations
@@ -61,11 +62,13 @@ _CACHE_SIZE = 800
 
 _LIGHT_SHEET = """
 .low { background-color: #fde2c4; color: #7a3300; }
+.playing { background-color: #bfe0ff; color: #00224d; text-decoration: underline; }
 .match { background-color: #fff176; color: #000000; }
 .current { background-color: #ff9632; color: #000000; }
 """
 _DARK_SHEET = """
 .low { background-color: #5c3a17; color: #ffd2a1; }
+.playing { background-color: #1f4f80; color: #ffffff; text-decoration: underline; }
 .match { background-color: #6b6200; color: #ffffff; }
 .current { background-color: #c86400; color: #ffffff; }
 """
@@ -78,10 +81,12 @@ class SegmentEditor(QTextEdit):
     Signals:
       commit_requested()       Enter was pressed
       split_requested(int)     Ctrl+Enter or the menu: split at this character position
+      merge_previous_requested()   Ctrl+Backspace with the cursor at the very start
     """
 
     commit_requested = Signal()
     split_requested = Signal(int)
+    merge_previous_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -125,6 +130,15 @@ class SegmentEditor(QTextEdit):
                 self.commit_requested.emit()
             event.accept()
             return
+        if (
+            event.key() == Qt.Key.Key_Backspace
+            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+            and self.textCursor().position() == 0
+            and not self.textCursor().hasSelection()
+        ):
+            self.merge_previous_requested.emit()
+            event.accept()
+            return
         super().keyPressEvent(event)
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
@@ -147,9 +161,12 @@ class SegmentDelegate(QStyledItemDelegate):
       split_requested(QPersistentModelIndex, int, str)   from the editor: the index, the cursor
                                                           position and the editor's text (the
                                                           editor is closed first, uncommitted)
+      merge_previous_requested(QPersistentModelIndex, str)   from the editor: the index and the
+                                                          editor's text (closed first, uncommitted)
     """
 
     split_requested = Signal(QPersistentModelIndex, int, str)
+    merge_previous_requested = Signal(QPersistentModelIndex, str)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -302,8 +319,14 @@ class SegmentDelegate(QStyledItemDelegate):
             self.closeEditor.emit(editor, QStyledItemDelegate.EndEditHint.NoHint)
             self.split_requested.emit(persistent, position, text)
 
+        def merge_previous() -> None:
+            text = editor.toPlainText()
+            self.closeEditor.emit(editor, QStyledItemDelegate.EndEditHint.NoHint)
+            self.merge_previous_requested.emit(persistent, text)
+
         editor.commit_requested.connect(commit)
         editor.split_requested.connect(split)
+        editor.merge_previous_requested.connect(merge_previous)
         return editor
 
     def setEditorData(self, editor: QWidget, index: ModelIndex) -> None:

@@ -32,7 +32,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QPalette, QUndoStack
+from PySide6.QtGui import QColor, QPalette, QUndoCommand, QUndoStack
 
 from desktop_app.core.transcript import Segment, Speaker, Transcript
 from desktop_app.ui import segment_ops, transcript_find
@@ -56,7 +56,8 @@ START_ROLE = _USER + 2
 SPEAKER_INDEX_ROLE = _USER + 3
 """Index into the speaker palette (int), or ``None`` for a segment without a speaker."""
 RICH_TEXT_ROLE = _USER + 4
-"""HTML of the text with ``low``/``match``/``current`` spans, or ``None`` when plain text will do."""
+"""HTML of the text with ``low``/``playing``/``match``/``current`` spans, or ``None`` when plain
+text will do."""
 LOW_CONFIDENCE_ROLE = _USER + 5
 """``[(start, end), ...]`` character ranges of low-confidence words (independent of the toggle)."""
 CURRENT_ROLE = _USER + 6
@@ -134,11 +135,14 @@ class TranscriptModel(QAbstractTableModel):
         self._speaker_order: dict[str, int] = {}
         self._with_hours = False
         self._current_row: int | None = None
+        self._playing_word: tuple[int, int] | None = None  # row, character span start
         self._low_visible = True
         self._low_threshold = DEFAULT_LOW_CONFIDENCE
         self._pattern = segment_ops.search_pattern("")
         self._current_match: FindMatch | None = None
         self._rich_cache: dict[int, str | None] = {}
+        self.read_only = False
+        """While set (a job's partial transcript), every edit is refused."""
         if transcript is not None:
             self.set_transcript(transcript)
 
@@ -149,6 +153,7 @@ class TranscriptModel(QAbstractTableModel):
         self._transcript = transcript
         self._segments = transcript.segments
         self._current_row = None
+        self._playing_word = None
         self._current_match = None
         self._rich_cache.clear()
         self._speaker_order = {}
@@ -205,7 +210,7 @@ class TranscriptModel(QAbstractTableModel):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if index.column() == Column.TEXT:
+        if index.column() == Column.TEXT and not self.read_only:
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 
@@ -268,16 +273,14 @@ class TranscriptModel(QAbstractTableModel):
         new = segment_ops.retext(old, text)
         if new.text == old.text:
             return False
-        self.undo_stack.push(ReplaceSegments(self, {row: (old, new)}, self.tr("Edit text")))
-        return True
+        return self._push(ReplaceSegments(self, {row: (old, new)}, self.tr("Edit text")))
 
     def rename_speaker(self, speaker_id: str, name: str) -> bool:
         """Show ``speaker_id`` as ``name`` everywhere (undoable)."""
         name = name.strip()
         if not name or self.speaker_name(speaker_id) == name:
             return False
-        self.undo_stack.push(RenameSpeaker(self, speaker_id, name, self.tr("Rename speaker")))
-        return True
+        return self._push(RenameSpeaker(self, speaker_id, name, self.tr("Rename speaker")))
 
     def set_speaker(self, rows: Iterable[int], speaker_id: str | None) -> bool:
         """Attribute the segments in ``rows`` to ``speaker_id`` (undoable)."""
@@ -290,8 +293,7 @@ class TranscriptModel(QAbstractTableModel):
             return False
         if speaker_id is not None:
             self.speaker_index(speaker_id)
-        self.undo_stack.push(ReplaceSegments(self, changes, self.tr("Change speaker")))
-        return True
+        return self._push(ReplaceSegments(self, changes, self.tr("Change speaker")))
 
     def merge_rows(self, first: int, last: int) -> bool:
         """Merge rows ``first..last`` (inclusive, at least two) into one segment (undoable)."""
@@ -299,8 +301,7 @@ class TranscriptModel(QAbstractTableModel):
             return False
         old = self._segments[first : last + 1]
         label = self.tr("Merge segments")
-        self.undo_stack.push(ReplaceRows(self, first, old, [segment_ops.merge(old)], label))
-        return True
+        return self._push(ReplaceRows(self, first, old, [segment_ops.merge(old)], label))
 
     def split_row(self, row: int, position: int) -> bool:
         """Split a segment at character ``position`` of its text (undoable)."""
@@ -310,7 +311,22 @@ class TranscriptModel(QAbstractTableModel):
         if parts is None:
             return False
         old = [self._segments[row]]
-        self.undo_stack.push(ReplaceRows(self, row, old, list(parts), self.tr("Split segment")))
+        return self._push(ReplaceRows(self, row, old, list(parts), self.tr("Split segment")))
+
+    def retime_row(self, row: int, start: float, end: float) -> bool:
+        """Give a segment new start and end times (undoable); its words are kept inside them."""
+        if not 0 <= row < len(self._segments) or end <= start:
+            return False
+        old = self._segments[row]
+        if (round(old.start, 3), round(old.end, 3)) == (round(start, 3), round(end, 3)):
+            return False
+        new = segment_ops.retime(old, start, end)
+        return self._push(ReplaceSegments(self, {row: (old, new)}, self.tr("Change timing")))
+
+    def _push(self, command: QUndoCommand) -> bool:
+        if self.read_only:
+            return False
+        self.undo_stack.push(command)
         return True
 
     # -------------------------------------------------------- called by commands
@@ -326,6 +342,7 @@ class TranscriptModel(QAbstractTableModel):
 
     def _swap_rows(self, row: int, count: int, new: Sequence[Segment]) -> None:
         self._current_row = None
+        self._playing_word = None
         self._current_match = None
         self._rich_cache.clear()
         if count:
@@ -378,6 +395,28 @@ class TranscriptModel(QAbstractTableModel):
                     self.index(changed, 0), self.index(changed, len(Column) - 1), [CURRENT_ROLE]
                 )
 
+    def set_playing_time(self, seconds: float) -> int | None:
+        """Mark the segment and the word playing at ``seconds``; returns the row (or ``None``)."""
+        row = self.row_at_time(seconds)
+        self.set_current_row(row)
+        word = None
+        if row is not None:
+            span = segment_ops.word_span_at_time(self._segments[row], seconds)
+            word = (row, span[0]) if span is not None else None
+        if word != self._playing_word:
+            previous, self._playing_word = self._playing_word, word
+            for changed in {w[0] for w in (previous, word) if w is not None}:
+                if changed < len(self._segments):
+                    self._rich_cache.pop(changed, None)
+                    index = self.index(changed, Column.TEXT)
+                    self.dataChanged.emit(index, index, [RICH_TEXT_ROLE])
+        return row
+
+    @property
+    def playing_word(self) -> tuple[int, int] | None:
+        """``(row, character offset)`` of the word playing now, or ``None``."""
+        return self._playing_word
+
     # -------------------------------------------------------- low confidence
     @property
     def low_confidence_visible(self) -> bool:
@@ -428,8 +467,8 @@ class TranscriptModel(QAbstractTableModel):
     def replace_all(self, term: str, replacement: str) -> int:
         """Replace every hit in one undoable step; returns how many were replaced."""
         changes, total = transcript_find.replace_everywhere(self._segments, term, replacement)
-        if changes:
-            self.undo_stack.push(ReplaceSegments(self, changes, self.tr("Replace all")))
+        if changes and not self._push(ReplaceSegments(self, changes, self.tr("Replace all"))):
+            return 0
         return total
 
     # ---------------------------------------------------------------- copy
@@ -462,6 +501,10 @@ class TranscriptModel(QAbstractTableModel):
             marks += [
                 (a, b, 1) for a, b in segment_ops.low_confidence_spans(segment, self._low_threshold)
             ]
+        if self._playing_word is not None and self._playing_word[0] == row:
+            span = segment_ops.token_span_from(segment.text, self._playing_word[1])
+            if span is not None:
+                marks.append((span[0], span[1], 2))
         if self._pattern is not None:
             current = self._current_match
             for hit in self._pattern.finditer(text):
@@ -469,13 +512,13 @@ class TranscriptModel(QAbstractTableModel):
                     row,
                     hit.start(),
                 )
-                marks.append((hit.start(), hit.end(), 3 if is_current else 2))
+                marks.append((hit.start(), hit.end(), 4 if is_current else 3))
         if not marks:
             return None
         return _marked_html(text, marks)
 
 
-_CLASSES = {1: "low", 2: "match", 3: "current"}
+_CLASSES = {1: "low", 2: "playing", 3: "match", 4: "current"}
 
 
 def _marked_html(text: str, marks: Sequence[tuple[int, int, int]]) -> str:

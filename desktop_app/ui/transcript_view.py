@@ -7,9 +7,13 @@ they come into view, so a 10 000-segment transcript shows at once and scrolls sm
 
 Keys: double-click or F2 edits the text (F2 on the speaker column renames the speaker), Enter or
 a click plays from the segment, Space plays/pauses, Ctrl+F finds, F3/Shift+F3 next/previous,
-Ctrl+J merges with the next segment, Ctrl+Enter while editing splits at the cursor, Ctrl+C
-copies the selected segments, Ctrl+Z/Ctrl+Shift+Z undo and redo, the menu key opens the
-context menu.
+Ctrl+J merges with the next segment, Ctrl+Enter while editing splits at the cursor and
+Ctrl+Backspace at its start merges with the previous one, Ctrl+C copies the selected segments,
+Ctrl+Z/Ctrl+Shift+Z undo and redo, the menu key opens the context menu. The playback keys of the
+transcript page are in :mod:`desktop_app.ui.transcript_page`.
+
+During playback the segment and the word playing are highlighted and the table follows them
+while :attr:`TranscriptView.follow_action` is checked; scrolling by hand unchecks it.
 """
 
 from __future__ import annotations
@@ -46,9 +50,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.transcript import Transcript
-from desktop_app.ui import segment_ops
+from desktop_app.ui import segment_ops, transcript_menu
 from desktop_app.ui.find_bar import FindBar
-from desktop_app.ui.transcript_delegate import PAD_X, PAD_Y, SegmentDelegate
+from desktop_app.ui.transcript_delegate import PAD_X, PAD_Y, SegmentDelegate, SegmentEditor
 from desktop_app.ui.transcript_model import Column, TranscriptModel, is_dark
 
 
@@ -235,11 +239,13 @@ class TranscriptView(QWidget):
       seek(float)               play from this time (a segment was clicked or Enter pressed)
       play_pause_requested()    Space in the table while not editing
       edited()                  the transcript changed (forwarded from the model), to save it
+      current_row_changed(int)  the current (selected) segment changed (-1: none)
     """
 
     seek = Signal(float)
     play_pause_requested = Signal()
     edited = Signal()
+    current_row_changed = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -260,6 +266,11 @@ class TranscriptView(QWidget):
         self.table.context_menu_requested.connect(self._context_menu)
         self.table.rename_speaker_requested.connect(self._rename_speaker_of)
         self.table.segment_delegate.split_requested.connect(self._split_from_editor)
+        self.table.segment_delegate.merge_previous_requested.connect(self._merge_from_editor)
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda current, _previous: self.current_row_changed.emit(current.row())
+        )
+        self.table.verticalScrollBar().actionTriggered.connect(self._scrolled_by_hand)
         self.model.edited.connect(self.edited)
         self._build_actions()
 
@@ -280,6 +291,9 @@ class TranscriptView(QWidget):
             QKeySequence(QKeySequence.StandardKey.Find),
             self.open_find,
         )
+        # The window's Edit menu shows this very action: one action, so Ctrl+F is never
+        # ambiguous, and it works wherever the focus is in the window.
+        self.find_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.find_next_action = action(
             self.tr("Find next"),
             QKeySequence(QKeySequence.StandardKey.FindNext),
@@ -306,6 +320,12 @@ class TranscriptView(QWidget):
         )
         self.redo_action.setShortcutContext(context)
         self.addAction(self.redo_action)
+        self.follow_action = QAction(self.tr("Follow playback"), self)
+        self.follow_action.setCheckable(True)
+        self.follow_action.setChecked(True)
+        self.follow_action.setToolTip(
+            self.tr("Keep the segment playing in view (scrolling by hand turns this off)")
+        )
         self.low_confidence_action = QAction(self.tr("Highlight uncertain words"), self)
         self.low_confidence_action.setCheckable(True)
         self.low_confidence_action.setChecked(self.model.low_confidence_visible)
@@ -328,15 +348,74 @@ class TranscriptView(QWidget):
         return self.model.undo_stack
 
     def set_current_time(self, seconds: float) -> None:
-        """Highlight the segment playing at ``seconds`` and keep it in view."""
-        row = self.model.row_at_time(seconds)
-        if row == self.model.current_row:
+        """Highlight the segment and word playing at ``seconds``; keep them in view while
+        following."""
+        previous = self.model.current_row
+        row = self.model.set_playing_time(seconds)
+        if row is None or row == previous or self.table.editing():
             return
-        self.model.set_current_row(row)
-        if row is not None and not self.table.editing():
+        if self.follow_action.isChecked():
             self.table.scrollTo(
                 self.model.index(row, Column.TEXT), QAbstractItemView.ScrollHint.EnsureVisible
             )
+
+    def _scrolled_by_hand(self, _action: int) -> None:
+        self.follow_action.setChecked(False)
+
+    def finish_editing(self) -> None:
+        """Commit and close the text editor, if one is open."""
+        editor = self.open_editor()
+        if editor is not None:
+            self.table.commitData(editor)
+            self.table.closeEditor(editor, SegmentDelegate.EndEditHint.NoHint)
+
+    def open_editor(self) -> SegmentEditor | None:
+        """The segment text editor that is open, or ``None``."""
+        if not self.table.editing():
+            return None
+        editors = self.table.viewport().findChildren(SegmentEditor)
+        return next((e for e in editors if e.isVisible()), None)
+
+    def split_here(self, seconds: float) -> bool:
+        """Split at the editor's cursor while editing; else split the current segment between
+        the two words nearest ``seconds`` (the playhead), using the word timestamps."""
+        editor = self.open_editor()
+        if editor is not None:
+            editor.split_requested.emit(editor.textCursor().position())
+            return True
+        rows = self.selected_rows()
+        if not rows:
+            return False
+        position = segment_ops.boundary_near(self.model.segment(rows[0]), seconds)
+        return position is not None and self.split_row(rows[0], position)
+
+    def merge_next(self) -> bool:
+        """Merge the selected segments, or the current one with the next (ends editing)."""
+        self.finish_editing()
+        return self.merge_selection()
+
+    def merge_previous(self) -> bool:
+        """Merge the current segment into the one before it (ends editing)."""
+        editor = self.open_editor()
+        if editor is not None:
+            editor.merge_previous_requested.emit()
+            return True
+        rows = self.selected_rows()
+        if not rows or rows[0] == 0:
+            return False
+        merged = self.model.merge_rows(rows[0] - 1, rows[0])
+        if merged:
+            self.select_row(rows[0] - 1)
+        return merged
+
+    def show_row(self, row: int) -> None:
+        """Select segment ``row`` and scroll it into view (from the timeline or a checker)."""
+        if not 0 <= row < self.model.rowCount():
+            return
+        self.select_row(row)
+        self.table.scrollTo(
+            self.model.index(row, Column.TEXT), QAbstractItemView.ScrollHint.PositionAtCenter
+        )
 
     def set_low_confidence_visible(self, visible: bool, threshold: float | None = None) -> None:
         self.model.set_low_confidence(visible, threshold)
@@ -440,49 +519,21 @@ class TranscriptView(QWidget):
         stack.endMacro()
         self.table.setFocus()
 
+    def _merge_from_editor(self, index: QPersistentModelIndex, text: str) -> None:
+        row = index.row() if index.isValid() else -1
+        if row <= 0:
+            return
+        stack = self.model.undo_stack
+        stack.beginMacro(self.tr("Merge segments"))
+        self.model.set_text(row, text)
+        self.model.merge_rows(row - 1, row)
+        stack.endMacro()
+        self.select_row(row - 1)
+        self.table.setFocus()
+
     def context_menu(self, index: QModelIndex, char_position: int = -1) -> QMenu:
         """The menu for a segment (built fresh; ``char_position`` enables "Split here")."""
-        menu = QMenu(self)
-        row = index.row()
-        segment = self.model.segment(row)
-        menu.addAction(self.tr("Play from here"), lambda: self.seek.emit(segment.start))
-        menu.addAction(self.copy_action)
-        menu.addSeparator()
-        edit = menu.addAction(self.tr("Edit text"))
-        edit.setShortcut(QKeySequence(Qt.Key.Key_F2))
-        edit.triggered.connect(lambda: self.table.edit(self.model.index(row, Column.TEXT)))
-        split = menu.addAction(self.tr("Split here"))
-        split.setEnabled(segment_ops.split(segment, char_position) is not None)
-        split.triggered.connect(lambda: self.split_row(row, char_position))
-        rows = self.selected_rows()
-        contiguous = len(rows) > 1 and rows == list(range(rows[0], rows[-1] + 1))
-        self.merge_action.setText(
-            self.tr("Merge selected segments") if contiguous else self.tr("Merge with next segment")
-        )
-        self.merge_action.setEnabled(contiguous or row + 1 < self.model.rowCount())
-        menu.addAction(self.merge_action)
-        menu.addSeparator()
-        if segment.speaker is not None:
-            speaker_id = segment.speaker
-            rename = menu.addAction(
-                self.tr("Rename “{0}”…").format(self.model.speaker_name(speaker_id))
-            )
-            rename.triggered.connect(lambda: self.rename_speaker_interactively(speaker_id))
-        assign = menu.addMenu(self.tr("Assign to speaker"))
-        for speaker in self.model.speakers():
-            choice = assign.addAction(speaker.name)
-            choice.setCheckable(True)
-            choice.setChecked(speaker.id == segment.speaker)
-            choice.triggered.connect(
-                lambda _checked=False, sid=speaker.id: self.model.set_speaker(rows, sid)
-            )
-        assign.addSeparator()
-        assign.addAction(self.tr("New speaker…"), lambda: self.assign_new_speaker(rows))
-        menu.addSeparator()
-        menu.addAction(self.low_confidence_action)
-        menu.addAction(self.undo_action)
-        menu.addAction(self.redo_action)
-        return menu
+        return transcript_menu.build(self, index, char_position)
 
     def _rename_speaker_of(self, row: int) -> None:
         speaker = self.model.segment(row).speaker

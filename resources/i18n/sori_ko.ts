@@ -869,6 +869,22 @@
         <translation>용어집(&amp;G)…</translation>
     </message>
     <message>
+        <source>&amp;View</source>
+        <translation>보기(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Playback</source>
+        <translation>재생(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>도움말(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>단축키(&amp;K)</translation>
+    </message>
+    <message>
         <source>Drop files above or press Record.
 
 Ctrl+O  open audio or video files
@@ -911,10 +927,6 @@ Ctrl+,  설정: 엔진과 키
     <message>
         <source>&amp;Edit</source>
         <translation>편집(&amp;E)</translation>
-    </message>
-    <message>
-        <source>&amp;Find…</source>
-        <translation>찾기(&amp;F)…</translation>
     </message>
     <message>
         <source>Connection lost; reconnecting (%d)… %s</source>
@@ -1311,6 +1323,53 @@ Cloud jobs already accepted are picked up again next time.</source>
     </message>
 </context>
 <context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <source>Play/pause (in the transcript, not editing)</source>
+        <translation>재생/일시 정지(전사문에서, 편집 중이 아닐 때)</translation>
+    </message>
+    <message>
+        <source>Play from the selected segment</source>
+        <translation>선택한 구간부터 재생</translation>
+    </message>
+    <message>
+        <source>Edit the segment&apos;s text</source>
+        <translation>구간 텍스트 편집</translation>
+    </message>
+    <message>
+        <source>While editing: save / cancel</source>
+        <translation>편집 중: 저장 / 취소</translation>
+    </message>
+    <message>
+        <source>While editing: split at the cursor</source>
+        <translation>편집 중: 커서 위치에서 나누기</translation>
+    </message>
+    <message>
+        <source>While editing: merge with the previous segment</source>
+        <translation>편집 중: 이전 구간과 합치기</translation>
+    </message>
+    <message>
+        <source>Ctrl+Backspace at the start</source>
+        <translation>맨 앞에서 Ctrl+Backspace</translation>
+    </message>
+    <message>
+        <source>Timeline: zoom in / out / fit</source>
+        <translation>타임라인: 확대 / 축소 / 전체 보기</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>단축키</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>동작</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>키</translation>
+    </message>
+</context>
+<context>
     <name>Sidebar</name>
     <message>
         <source>Speech engine</source>
@@ -1478,8 +1537,55 @@ Cloud jobs already accepted are picked up again next time.</source>
         <translation>구간 나누기</translation>
     </message>
     <message>
+        <source>Change timing</source>
+        <translation>시간 변경</translation>
+    </message>
+    <message>
         <source>Replace all</source>
         <translation>모두 바꾸기</translation>
+    </message>
+</context>
+<context>
+    <name>TranscriptPage</name>
+    <message>
+        <source>Play/pause</source>
+        <translation>재생/일시 정지</translation>
+    </message>
+    <message>
+        <source>Back 2 seconds</source>
+        <translation>2초 뒤로</translation>
+    </message>
+    <message>
+        <source>Forward 2 seconds</source>
+        <translation>2초 앞으로</translation>
+    </message>
+    <message>
+        <source>Previous segment</source>
+        <translation>이전 구간</translation>
+    </message>
+    <message>
+        <source>Next segment</source>
+        <translation>다음 구간</translation>
+    </message>
+    <message>
+        <source>Split at the cursor (or the playhead)</source>
+        <translation>커서(또는 재생 위치)에서 나누기</translation>
+    </message>
+    <message>
+        <source>Merge with next segment</source>
+        <translation>다음 구간과 합치기</translation>
+    </message>
+    <message>
+        <source>Merge with previous segment</source>
+        <translation>이전 구간과 합치기</translation>
+    </message>
+    <message>
+        <source>Show timeline</source>
+        <translation>타임라인 표시</translation>
+    </message>
+    <message>
+        <source>Provisional text while the job runs; it can be edited once it is done.</source>
+        <translation>작업 중에 보이는 임시 텍스트입니다. 작업이 끝나면 편집할 수 있습니다.</translation>
     </message>
 </context>
 <context>
@@ -1517,6 +1623,14 @@ Cloud jobs already accepted are picked up again next time.</source>
         <translation>다시 실행</translation>
     </message>
     <message>
+        <source>Follow playback</source>
+        <translation>재생 위치 따라가기</translation>
+    </message>
+    <message>
+        <source>Keep the segment playing in view (scrolling by hand turns this off)</source>
+        <translation>재생 중인 구간을 화면에 유지합니다(직접 스크롤하면 꺼집니다)</translation>
+    </message>
+    <message>
         <source>Highlight uncertain words</source>
         <translation>불확실한 단어 강조</translation>
     </message>
@@ -1543,6 +1657,10 @@ Cloud jobs already accepted are picked up again next time.</source>
     <message>
         <source>Split segment</source>
         <translation>구간 나누기</translation>
+    </message>
+    <message>
+        <source>Merge segments</source>
+        <translation>구간 합치기</translation>
     </message>
     <message>
         <source>Play from here</source>

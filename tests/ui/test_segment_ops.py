@@ -97,3 +97,28 @@ def test_low_confidence_spans() -> None:
     whole = Segment(0.0, 1.0, "전부", None, 0.1)
     assert segment_ops.low_confidence_spans(whole, 0.5) == [(0, 2)]
     assert segment_ops.low_confidence_spans(whole, 0.05) == []
+
+
+def _timed() -> Segment:
+    words = [Word(1.0, 1.5, "하나", 0.9), Word(1.7, 2.2, "둘", 0.9), Word(2.6, 3.0, "셋", 0.9)]
+    return Segment(1.0, 3.0, "하나 둘 셋", None, 0.9, words)
+
+
+def test_retime_keeps_words_inside_the_new_times() -> None:
+    moved = segment_ops.retime(_timed(), 1.6, 2.8)
+    assert (moved.start, moved.end, moved.text) == (1.6, 2.8, "하나 둘 셋")
+    assert [(w.start, w.end) for w in moved.words] == [(1.6, 1.6), (1.7, 2.2), (2.6, 2.8)]
+    assert _timed().words[0].start == 1.0  # the argument is untouched
+
+
+def test_the_word_playing_and_the_boundary_nearest_a_time() -> None:
+    segment = _timed()
+    assert segment_ops.word_span_at_time(segment, 1.2) == (0, 2)
+    assert segment_ops.word_span_at_time(segment, 1.6) == (0, 2)  # a gap keeps the last word
+    assert segment_ops.word_span_at_time(segment, 2.7) == (5, 6)
+    assert segment_ops.word_span_at_time(segment, 3.5) is None
+    assert segment_ops.token_span_from(segment.text, 3) == (3, 4)
+    assert segment_ops.boundary_near(segment, 1.5) == 3  # between 하나 and 둘
+    assert segment_ops.boundary_near(segment, 2.5) == 5  # between 둘 and 셋
+    untimed = Segment(0.0, 1.0, "말 한마디", None, None, [])
+    assert segment_ops.boundary_near(untimed, 0.5) is None

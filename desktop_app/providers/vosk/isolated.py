@@ -11,12 +11,13 @@ the only reliable cure is a fresh process per job with a fixed order of work:
   it at the same pauses, and recognize every ``parts``-th piece in order, each piece with a new
   recognizer. Which piece goes where depends only on the audio, never on thread timing.
 
-Children report progress (seconds recognized), finished pieces and errors through a queue; a
-cancelled job terminates them, which also frees their copy of the model (about 540 MB each).
+Children report progress (seconds recognized), each segment once final, finished pieces and
+errors through a queue; a cancelled job terminates them, which also frees their copy of the model (about 540 MB each).
 """
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import queue
 import threading
@@ -72,20 +73,30 @@ def _work(job: ChildJob, out: Any) -> None:
     chunks = decode_pcm(job.path, chunk_seconds=job.decode_chunk)
     if job.parts == 0:
         segments, fed = recognize(
-            PieceRecognizer(model), chunks, never, lambda s: out.put(("audio", s))
+            PieceRecognizer(model),
+            chunks,
+            never,
+            lambda s: out.put(("audio", s)),
+            lambda found: out.put(("segments", 0.0, found)),
         )
         out.put(("piece", 0, 0.0, segments, fed))
         return
     for piece in iter_pieces(chunks, target_seconds=job.piece_target, max_seconds=job.piece_max):
         if piece.index % job.parts != job.part:
             continue
+        report = functools.partial(_report_segments, out, piece.offset_seconds)
         segments, fed = recognize(
             PieceRecognizer(model),
             slices(piece.pcm, 2 * FEED_BYTES),
             never,
             lambda s: out.put(("audio", s)),
+            report,
         )
         out.put(("piece", piece.index, piece.offset_seconds, segments, fed))
+
+
+def _report_segments(out: Any, offset: float, found: list[Segment]) -> None:
+    out.put(("segments", offset, found))
 
 
 @dataclass(slots=True)
@@ -100,6 +111,7 @@ def supervise(
     on_audio: Callable[[float], None],
     results: ChildResults,
     lock: threading.Lock,
+    on_segments: Callable[[float, list[Segment]], None] | None = None,
 ) -> None:
     """Run one child and collect what it sends (blocking, on a worker thread). Terminates the
     child and raises :class:`WorkerStopped` soon after ``stop`` is set; re-raises the child's
@@ -123,6 +135,9 @@ def supervise(
             kind = message[0]
             if kind == "audio":
                 on_audio(message[1])
+            elif kind == "segments":
+                if on_segments is not None:
+                    on_segments(message[1], message[2])
             elif kind == "piece":
                 _, index, offset, segments, fed = message
                 with lock:

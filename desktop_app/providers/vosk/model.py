@@ -300,12 +300,14 @@ def recognize(
     chunks: Iterable[bytes],
     stop: threading.Event,
     on_audio: Callable[[float], None],
+    on_segments: Callable[[list[Segment]], None] | None = None,
 ) -> tuple[list[Segment], int]:
     """Recognize a continuous stretch of audio (blocking, worker thread).
 
     ``recognizer`` should be new, so the same audio always gives the same words. Returns the segments, with times relative to the first chunk, and
     the number of bytes fed; ``on_audio`` is told how many seconds were processed after each
-    chunk. Raises :class:`WorkerStopped` soon after ``stop`` is set.
+    chunk, and ``on_segments`` of each segment as soon as it is final (same times as returned).
+    Raises :class:`WorkerStopped` soon after ``stop`` is set.
     """
     start = recognizer.position
     segments: list[Segment] = []
@@ -317,11 +319,16 @@ def recognize(
             finished = recognizer.accept(part)
             if finished:
                 segments.extend(finished)
+                if on_segments is not None:
+                    on_segments([segment.shifted(-start) for segment in finished])
         fed += len(chunk)
         on_audio(len(chunk) / BYTES_PER_SECOND)
     if stop.is_set():
         raise WorkerStopped
-    segments.extend(recognizer.finish())
+    last = recognizer.finish()
+    segments.extend(last)
+    if on_segments is not None and last:
+        on_segments([segment.shifted(-start) for segment in last])
     if start:
         segments = [segment.shifted(-start) for segment in segments]
     return segments, fed

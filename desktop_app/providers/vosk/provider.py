@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import os
 import threading
 from collections.abc import AsyncIterator, Callable
@@ -28,7 +29,7 @@ from desktop_app.audio.decode import probe
 from desktop_app.core.errors import ConfigurationError, EmptyAudioError
 from desktop_app.core.options import TranscriptionOptions
 from desktop_app.core.progress import Progress, ProgressCallback, ignore_progress
-from desktop_app.core.transcript import Transcript, merge_pieces
+from desktop_app.core.transcript import Segment, Transcript, merge_pieces
 from desktop_app.providers.base import (
     MediaSource,
     Provider,
@@ -95,6 +96,15 @@ class ProgressRelay:
             self._last_sent = now
             # Posting under the lock keeps reports in the order their fractions were computed.
             self._loop.call_soon_threadsafe(self._deliver, self._report())
+
+    def segments(self, offset: float, segments: list[Segment]) -> None:
+        """Report finished ``segments`` of the piece starting at ``offset`` seconds (any
+        thread); never held back by the interval."""
+        with self._lock:
+            report = dataclasses.replace(
+                self._report(), segments=tuple(s.shifted(offset) for s in segments)
+            )
+            self._loop.call_soon_threadsafe(self._deliver, report)
 
     def _report(self) -> Progress:
         if self._total is None:
@@ -176,7 +186,7 @@ class VoskProvider(Provider):
                 PIECE_MAX_SECONDS,
                 DECODE_CHUNK_SECONDS,
             )
-            return lambda: supervise(job, stop, relay.add, results, lock)
+            return lambda: supervise(job, stop, relay.add, results, lock, relay.segments)
 
         workers = [
             start_worker(child(part), f"sori-vosk-{part + 1}") for part in range(max(1, parts))
