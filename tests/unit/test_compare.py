@@ -1,5 +1,5 @@
 """Aligning transcripts by several engines: constructed cases, invariants on random edits, and
-real clips (the offline engine's transcript against the reference text)."""
+real clips (both offline engines' transcripts against each other and the reference text)."""
 
 from __future__ import annotations
 
@@ -257,11 +257,13 @@ def test_real_clips_reference_against_itself_with_edits(speech_ko: Path) -> None
 
 
 @pytest.mark.vosk
-async def test_real_clips_offline_engine_against_the_reference(
+@pytest.mark.slow
+async def test_real_clips_through_two_engines_and_the_reference(
     speech_ko: Path, tmp_path: Path
 ) -> None:
-    """Real speech through the offline engine, aligned with the reference texts placed at each
-    clip's time: the invariants hold and agreeing spans are where both heard the same."""
+    """Real speech through both offline engines, aligned with each other and with the reference
+    texts placed at each clip's time: the invariants hold, both agree and differ somewhere, and
+    the more accurate engine agrees more with the reference."""
     from desktop_app.core.options import TranscriptionOptions
     from desktop_app.providers import registry
     from desktop_app.providers.base import MediaSource
@@ -281,14 +283,20 @@ async def test_real_clips_offline_engine_against_the_reference(
         out.setsampwidth(2)
         out.setframerate(16000)
         out.writeframes(pcm)
-    engine = registry.create("local")
-    try:
-        heard = await engine.transcribe(MediaSource(path=path), TranscriptionOptions())
-    finally:
-        await engine.aclose()
-    c = align({"reference": reference, "local": heard})
+    heard: dict[str, Transcript] = {}
+    for name in ("whisper", "vosk"):
+        engine = registry.create(name)
+        try:
+            heard[name] = await engine.transcribe(MediaSource(path=path), TranscriptionOptions())
+        finally:
+            await engine.aclose()
+    c = align({"reference": reference, **heard})
     check_invariants(c)
     assert 0.0 < c.agreement < 1.0
     assert any(s.agree for s in c.spans) and any(not s.agree for s in c.spans)
+    pair = {name: align({"reference": reference, name: heard[name]}) for name in heard}
+    for comparison in pair.values():
+        check_invariants(comparison)
+    assert pair["whisper"].agreement > pair["vosk"].agreement
     for span in c.spans:
         assert -1.0 <= span.start <= len(pcm) / 32000 + 1.0
