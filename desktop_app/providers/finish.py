@@ -70,7 +70,7 @@ def finish_transcript(
             transcript.add_notice(truncated_notice(ends))
             duration = ends
     repair_times(transcript, duration)
-    if not transcript.text.strip():
+    if not transcript.text.strip() and all(n.code != NO_SPEECH.code for n in transcript.notices):
         transcript.add_notice(NO_SPEECH)
     return transcript
 

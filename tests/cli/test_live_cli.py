@@ -49,7 +49,7 @@ def test_file_played_fast_gives_text_outputs_and_recording(
     assert result.returncode == 0, result.stderr
     assert HANGUL.search(result.stdout)
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert data["engine"] == "vosk" and data["segments"]
+    assert data["engine"] == "whisper" and data["segments"]  # two passes: Vosk, then Whisper
     recording = saved_recording(result.stderr)
     assert abs(wav_seconds(recording) - 7.84) < 0.2
 

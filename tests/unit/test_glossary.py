@@ -182,7 +182,7 @@ def test_empty_glossary_leaves_options_alone() -> None:
     assert apply_glossary(_Plain, Glossary(), options) == (options, [])
 
 
-@pytest.mark.parametrize("engine", ["local", "clova-csr"])
+@pytest.mark.parametrize("engine", ["vosk", "clova-csr"])
 def test_engines_without_a_native_form_say_so(engine: str) -> None:
     options, notices = apply_glossary(
         registry.provider_class(engine), GLOSSARY, TranscriptionOptions()

@@ -29,7 +29,7 @@ from desktop_app.audio.splitting import AudioPiece, iter_pieces
 from desktop_app.core.errors import EmptyAudioError, EngineUnavailableError
 from desktop_app.core.options import Keyword, TranscriptionOptions
 from desktop_app.core.progress import Progress, ProgressCallback, ignore_progress
-from desktop_app.core.transcript import Notice, Transcript
+from desktop_app.core.transcript import Transcript
 from desktop_app.providers.base import (
     MediaSource,
     Provider,
@@ -266,15 +266,7 @@ class WhisperProvider(Provider):
         )
         for notice in runner.notices:
             transcript.add_notice(notice)
-        if not result.segments:
-            transcript.add_notice(
-                Notice(
-                    "no-speech",
-                    "No speech was recognised in this file.",
-                    "이 파일에서 인식된 말이 없습니다.",
-                )
-            )
-        return transcript
+        return transcript  # "no speech" is added for every engine by providers/finish.py
 
     async def check_connection(self) -> None:
         """Nothing to connect to: check that the model is there, complete and loads."""

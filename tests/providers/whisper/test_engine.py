@@ -22,6 +22,7 @@ from desktop_app.core.progress import Progress
 from desktop_app.core.transcript import Transcript
 from desktop_app.providers import registry
 from desktop_app.providers.base import MediaSource, ProviderConfig
+from desktop_app.providers.finish import transcribe_and_finish
 from desktop_app.providers.whisper import provider as whisper_provider
 from desktop_app.providers.whisper.provider import WhisperProvider, keyword_hints, time_left
 from desktop_app.providers.whisper.runner import DecodeOptions, WhisperRunner
@@ -41,9 +42,9 @@ async def transcribe(
 ) -> tuple[Transcript, list[Progress]]:
     reports: list[Progress] = []
     provider = WhisperProvider(ProviderConfig(settings=dict(settings)))
-    transcript = await provider.transcribe(
-        MediaSource(path=path), options or TranscriptionOptions(), reports.append
-    )
+    transcript = await transcribe_and_finish(
+        provider, MediaSource(path=path), options or TranscriptionOptions(), reports.append
+    )  # as the window and the command line run it: with the notices for every engine
     return transcript, reports
 
 
