@@ -18,6 +18,7 @@ The hub's address comes from ``HF_ENDPOINT`` when set, read at each call.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fnmatch
 import functools
@@ -430,15 +431,12 @@ def _hub_answer_error(repo_id: str, detail: str) -> ServerError:
     )
 
 
-class _hub_errors:
+class _hub_errors(contextlib.AbstractContextManager["_hub_errors"]):
     """Turns huggingface_hub, HTTP and disk errors into Sori's errors, naming the repository."""
 
     def __init__(self, repo_id: str, filename: str | None = None) -> None:
         self.repo_id = repo_id
         self.what = f"{repo_id}/{filename}" if filename else repo_id
-
-    def __enter__(self) -> None:
-        return None
 
     def __exit__(
         self,
