@@ -65,6 +65,7 @@ from desktop_app.providers.whisper.models import (
     install_dir,
     installed_path,
     models_dir,
+    read_json_object,
 )
 
 # (bytes present, bytes in total) — called from the downloading thread.
@@ -209,7 +210,7 @@ def download_model(
 def _prepare_staging(name: str, remote: RemoteModel) -> Path:
     """The staging folder for ``remote``; leftovers of another revision are thrown away."""
     staging = staging_dir(name)
-    record = _read_json(staging / STAGING_RECORD)
+    record = read_json_object(staging / STAGING_RECORD)
     if staging.exists() and record.get("revision") != remote.revision:
         shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True, exist_ok=True)
@@ -401,14 +402,6 @@ def _write_record(path: Path, name: str, remote: RemoteModel) -> None:
     temporary = path.with_name(path.name + ".tmp")
     temporary.write_text(json.dumps(data), encoding="utf-8")
     temporary.replace(path)
-
-
-def _read_json(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 def _size_text(count: int) -> str:
