@@ -201,29 +201,14 @@ class SilenceSplitter:
         return piece
 
 
-def iter_pieces(
-    chunks: Iterable[bytes],
-    *,
-    target_seconds: float = 25.0,
-    max_seconds: float = 40.0,
-    min_silence: float = 0.5,
-    frame_seconds: float = 0.02,
-    margin_db: float = 10.0,
-    silence_db: float = -55.0,
-) -> Iterator[AudioPiece]:
-    """Pieces of the audio in ``chunks``, cut at pauses (see the module docstring).
+def iter_pieces(chunks: Iterable[bytes], **settings: float) -> Iterator[AudioPiece]:
+    """Pieces of the audio in ``chunks``, cut at pauses (see the module docstring);
+    ``settings`` are :class:`SilenceSplitter`'s keyword arguments.
 
     Streaming: a piece is yielded as soon as it is decided, and at most about ``max_seconds`` of
     audio (plus one chunk) is held. Concatenating the pieces' PCM gives back the input exactly.
     """
-    splitter = SilenceSplitter(
-        target_seconds=target_seconds,
-        max_seconds=max_seconds,
-        min_silence=min_silence,
-        frame_seconds=frame_seconds,
-        margin_db=margin_db,
-        silence_db=silence_db,
-    )
+    splitter = SilenceSplitter(**settings)
     for chunk in chunks:
         yield from splitter.feed(chunk)
     yield from splitter.finish()

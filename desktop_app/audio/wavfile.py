@@ -276,27 +276,25 @@ class WavWriter:
     def _error(self, exc: OSError) -> RecordingWriteError:
         where = str(self.path) if self.path else "the recording"
         seconds = self.seconds
-        reason = exc.strerror or type(exc).__name__
         if exc.errno in _DISK_FULL:
-            return RecordingWriteError(
-                f"The disk is full: recording stopped after {seconds:.1f} s; what was recorded "
-                f"is kept in {where}",
-                path=self.path,
-                seconds=seconds,
-                fix="Free some disk space, then start a new recording.",
-                message_ko=f"디스크가 가득 찼습니다: {seconds:.1f}초 후 녹음이 멈췄습니다. "
-                f"녹음된 부분은 {where}에 보존됩니다",
-                fix_ko="디스크 공간을 확보한 뒤 새로 녹음하세요.",
-            )
+            cause, cause_ko = "The disk is full", "디스크가 가득 찼습니다"
+            fix = "Free some disk space, then start a new recording."
+            fix_ko = "디스크 공간을 확보한 뒤 새로 녹음하세요."
+        else:
+            reason = exc.strerror or type(exc).__name__
+            cause = f"Could not write the recording ({reason})"
+            cause_ko = f"녹음 파일을 쓰지 못했습니다({reason})"
+            fix = "Check that the disk is connected and writable, then start a new recording."
+            fix_ko = "디스크가 연결되어 있고 쓰기 가능한지 확인한 뒤 새로 녹음하세요."
         return RecordingWriteError(
-            f"Could not write the recording ({reason}): recording stopped after {seconds:.1f} s; "
-            f"what was recorded is kept in {where}",
+            f"{cause}: recording stopped after {seconds:.1f} s; what was recorded is kept in "
+            f"{where}",
             path=self.path,
             seconds=seconds,
-            fix="Check that the disk is connected and writable, then start a new recording.",
-            message_ko=f"녹음 파일을 쓰지 못했습니다({reason}): {seconds:.1f}초 후 녹음이 "
-            f"멈췄습니다. 녹음된 부분은 {where}에 보존됩니다",
-            fix_ko="디스크가 연결되어 있고 쓰기 가능한지 확인한 뒤 새로 녹음하세요.",
+            fix=fix,
+            message_ko=f"{cause_ko}: {seconds:.1f}초 후 녹음이 멈췄습니다. "
+            f"녹음된 부분은 {where}에 보존됩니다",
+            fix_ko=fix_ko,
         )
 
     def _size_limit_error(self) -> RecordingWriteError:

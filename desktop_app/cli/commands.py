@@ -12,6 +12,11 @@ from typing import Any
 from desktop_app.cli.glossary_flags import add_glossary_arguments, fixed_by_glossary, with_glossary
 from desktop_app.cli.output import OutputPlan, check_writable, plan_outputs, write_outputs
 from desktop_app.cli.progress import ProgressBar
+from desktop_app.cli.shared_args import (
+    add_engine_option_argument,
+    add_format_argument,
+    add_word_arguments,
+)
 from desktop_app.core.errors import (
     ConfigurationError,
     OutputError,
@@ -22,7 +27,6 @@ from desktop_app.core.journal import JobJournal, RemoteJob
 from desktop_app.core.options import Keyword, TranscriptionOptions, parse_biasing
 from desktop_app.core.secrets import public_source, redact
 from desktop_app.core.transcript import Transcript
-from desktop_app.export import FORMATS
 from desktop_app.export.subtitle_check import subtitle_report
 from desktop_app.export.subtitle_rules import (
     DEFAULT_PRESET,
@@ -60,26 +64,13 @@ def add_transcribe_parser(sub: Any) -> None:
         help="speech engine (default: the one chosen in the window's Settings, else "
         f"{registry.DEFAULT_PROVIDER}, offline); see 'sori providers'",
     )
-    p.add_argument(
-        "--format",
-        dest="formats",
-        action="append",
-        choices=list(FORMATS),
-        metavar="FMT",
-        help="txt, srt, vtt, json, md, csv, docx (repeatable)",
-    )
+    add_format_argument(p, help="txt, srt, vtt, json, md, csv, docx (repeatable)")
     p.add_argument(
         "-o", "--output", metavar="PATH", help="output file (one input, one format) or folder"
     )
     add_speech_options(p)
     p.add_argument("--endpoint", metavar="URL", help="override the engine's base URL")
-    p.add_argument(
-        "--option",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="engine-specific option (see 'sori providers --verbose')",
-    )
+    add_engine_option_argument(p)
     p.add_argument("--model", metavar="DIR", help="offline engines: a model folder to use")
     p.add_argument("--timestamps", action="store_true", help="txt: put times before lines")
     p.add_argument("--no-speaker-names", action="store_true", help="txt/md: leave names out")
@@ -110,12 +101,10 @@ def add_speech_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--speakers", type=int, metavar="N", help="number of speakers")
     p.add_argument("--min-speakers", type=int, metavar="N", help="fewest speakers expected")
     p.add_argument("--max-speakers", type=int, metavar="N", help="most speakers expected")
-    p.add_argument(
-        "--keyword",
-        action="append",
-        default=[],
-        metavar="WORD[:WEIGHT]",
-        help="boost a word, for engines with keyword lists (repeatable)",
+    add_word_arguments(
+        p,
+        keyword_help="boost a word, for engines with keyword lists (repeatable)",
+        forbidden_help="word never to output, for engines with forbidden-word lists (repeatable)",
     )
     p.add_argument(
         "--biasing",
@@ -124,13 +113,6 @@ def add_speech_options(p: argparse.ArgumentParser) -> None:
         metavar="ANSWER_RECOGNIZED",
         help="biasing pair for engines with biasing lists (see 'sori providers'), "
         "e.g. 차단기_차단계 (repeatable)",
-    )
-    p.add_argument(
-        "--forbidden",
-        action="append",
-        default=[],
-        metavar="WORD",
-        help="word never to output, for engines with forbidden-word lists (repeatable)",
     )
     p.add_argument(
         "--poll-interval",

@@ -22,10 +22,14 @@ import wcwidth
 from desktop_app.cli.commands import error, parse_extra, report_notices
 from desktop_app.cli.glossary_flags import add_glossary_arguments, fixed_by_glossary, with_glossary
 from desktop_app.cli.output import plan_outputs, write_outputs
+from desktop_app.cli.shared_args import (
+    add_engine_option_argument,
+    add_format_argument,
+    add_word_arguments,
+)
 from desktop_app.core.errors import EngineUnavailableError, SoriError, UnsupportedOptionError
 from desktop_app.core.options import Keyword, TranscriptionOptions
 from desktop_app.core.stream import TranscriptAssembler
-from desktop_app.export import FORMATS
 from desktop_app.providers import factory, registry
 from desktop_app.providers.base import MediaSource, StreamEvent
 from desktop_app.providers.factory import provider_config
@@ -49,40 +53,14 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--device", metavar="ID", help="input device number or name (default: system)")
     p.add_argument("--list-devices", action="store_true", help="list input devices and exit")
     p.add_argument("--language", metavar="CODE", help="ko, en, ja, zh or the engine's own code")
-    p.add_argument(
-        "--keyword",
-        action="append",
-        default=[],
-        metavar="WORD[:WEIGHT]",
-        help="boost a word, optionally with a weight (repeatable)",
-    )
-    p.add_argument(
-        "--forbidden",
-        action="append",
-        default=[],
-        metavar="WORD",
-        help="word never to output (repeatable)",
-    )
-    p.add_argument(
-        "--option",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="engine-specific option (see 'sori providers --verbose')",
-    )
+    add_word_arguments(p, keyword_help="boost a word, optionally with a weight (repeatable)")
+    add_engine_option_argument(p)
     p.add_argument(
         "--endpoint",
         metavar="URL",
         help="override the engine's address (grpc://127.0.0.1:PORT or http://… for tests)",
     )
-    p.add_argument(
-        "--format",
-        dest="formats",
-        action="append",
-        choices=list(FORMATS),
-        metavar="FMT",
-        help="txt, srt, vtt, json, md, csv, docx for -o (repeatable)",
-    )
+    add_format_argument(p, help="txt, srt, vtt, json, md, csv, docx for -o (repeatable)")
     p.add_argument("-o", "--output", metavar="PATH", help="write the transcript here at the end")
     p.add_argument("--recording", metavar="FILE.wav", help="where to save the recording")
     p.add_argument(

@@ -14,7 +14,7 @@ CPU-bound engines run their work in threads from inside these coroutines.
 from __future__ import annotations
 
 import math
-from abc import ABC, abstractmethod
+from abc import ABC
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -246,14 +246,32 @@ class Provider(ABC):
             return Credentials(self.config.credentials)
         return CredentialStore().require(keys.name, self.name)
 
-    @abstractmethod
     async def transcribe(
         self,
         source: MediaSource,
         options: TranscriptionOptions,
         progress: ProgressCallback = ignore_progress,
     ) -> Transcript:
-        """Transcribe a whole source."""
+        """Transcribe a whole source: the options are checked against the engine's
+        capabilities first, then :meth:`transcribe_source` does the work."""
+        self.check_options(options, source)
+        return await self.transcribe_source(source, options, progress)
+
+    async def transcribe_source(
+        self, source: MediaSource, options: TranscriptionOptions, progress: ProgressCallback
+    ) -> Transcript:
+        """Transcribe a source whose kind and options passed :meth:`check_options`. File-only
+        engines implement :meth:`transcribe_file`; engines that also take URLs or stored
+        objects override this."""
+        if source.path is None:
+            raise UnsupportedOptionError(f"{source.kind} input", self.name)
+        return await self.transcribe_file(Path(source.path), options, progress)
+
+    async def transcribe_file(
+        self, path: Path, options: TranscriptionOptions, progress: ProgressCallback
+    ) -> Transcript:
+        """Transcribe a local media file."""
+        raise UnsupportedOptionError("file input", self.name)
 
     async def resume(
         self, job: RemoteJob, progress: ProgressCallback = ignore_progress

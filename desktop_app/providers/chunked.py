@@ -28,7 +28,7 @@ from desktop_app.audio.encode import PieceFormat, encode_pcm
 from desktop_app.audio.splitting import AudioPiece, iter_pieces
 from desktop_app.core.errors import EmptyAudioError, SoriError
 from desktop_app.core.progress import Progress, ProgressCallback
-from desktop_app.core.transcript import Transcript, merge_pieces
+from desktop_app.core.transcript import Segment, Transcript, merge_pieces
 from desktop_app.providers.finish import clock
 from desktop_app.providers.piece_cache import PieceCache, source_fingerprint
 
@@ -51,6 +51,15 @@ class EncodedPiece:
     fmt: PieceFormat
     speech_start: float = 0.0  # where sound begins and ends inside the piece, in seconds
     speech_end: float = 0.0
+
+    def transcript_of(self, text: str) -> Transcript:
+        """A piece-relative transcript of ``text`` from an engine that returns no times: one
+        segment over the sound in the piece (the whole piece when that is unknown)."""
+        text = text.strip()
+        if not text:
+            return Transcript()
+        end = self.speech_end if self.speech_end > self.speech_start else self.duration
+        return Transcript(segments=[Segment(self.speech_start, end, text)])
 
 
 PieceRecognizer = Callable[[EncodedPiece], Awaitable[Transcript]]

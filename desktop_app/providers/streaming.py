@@ -40,11 +40,10 @@ from pathlib import Path
 from typing import Any, Final, Generic, TypeVar
 
 from desktop_app.audio import BYTES_PER_SECOND
-from desktop_app.core.errors import UnsupportedOptionError
 from desktop_app.core.options import TranscriptionOptions
-from desktop_app.core.progress import ProgressCallback, ignore_progress
+from desktop_app.core.progress import ProgressCallback
 from desktop_app.core.transcript import Transcript
-from desktop_app.providers.base import MediaSource, Provider, StreamEvent
+from desktop_app.providers.base import Provider, StreamEvent
 
 log = logging.getLogger(__name__)
 
@@ -81,20 +80,14 @@ class StreamingProvider(Provider):
             async for event in events:
                 yield event
 
-    async def transcribe(
-        self,
-        source: MediaSource,
-        options: TranscriptionOptions,
-        progress: ProgressCallback = ignore_progress,
+    async def transcribe_file(
+        self, path: Path, options: TranscriptionOptions, progress: ProgressCallback
     ) -> Transcript:
         """A file sent through a session as fast as the service takes it."""
         from desktop_app.providers.streamed_file import transcribe_by_streaming
 
-        self.check_options(options, source)
-        if source.path is None:
-            raise UnsupportedOptionError(f"{source.kind} input", self.name)
         return await transcribe_by_streaming(
-            self, Path(source.path), options, progress, chunk_seconds=FILE_CHUNK_SECONDS
+            self, path, options, progress, chunk_seconds=FILE_CHUNK_SECONDS
         )
 
 

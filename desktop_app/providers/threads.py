@@ -19,8 +19,11 @@ import contextlib
 import os
 import sys
 import threading
+import time
 from collections.abc import Callable, Sequence
 from typing import TypeVar
+
+from desktop_app.core.progress import Progress, ProgressCallback
 
 T = TypeVar("T")
 
@@ -120,3 +123,47 @@ async def run_blocking(work: Callable[[], T], name: str, stop: threading.Event) 
     """Run one blocking call on a worker thread (see :func:`wait_workers`)."""
     (result,) = await wait_workers([start_worker(work, name)], stop)
     return result
+
+
+class WorkerProgress:
+    """Audio seconds done on worker threads, handed to the event loop thread as
+    :class:`Progress` reports: at most one per ``interval`` seconds of wall time, in increasing
+    order, and none once the job has stopped. Subclasses update ``_seconds`` under ``_lock``
+    and then call :meth:`_post`."""
+
+    def __init__(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        callback: ProgressCallback,
+        total_seconds: float | None,
+        stop: threading.Event,
+        *,
+        interval: float,
+    ) -> None:
+        self._loop = loop
+        self._callback = callback
+        self._total = total_seconds if total_seconds and total_seconds > 0 else None
+        self._stop = stop
+        self._interval = interval
+        self._lock = threading.Lock()
+        self._started = time.monotonic()
+        self._seconds = 0.0
+        self._last_sent = float("-inf")
+
+    def _post(self) -> None:
+        """Send a report unless one went out less than ``interval`` ago; call with ``_lock``
+        held: posting under the lock keeps reports in the order they were computed."""
+        now = time.monotonic()
+        if now - self._last_sent < self._interval:
+            return
+        self._last_sent = now
+        self._loop.call_soon_threadsafe(self._deliver, self._report(now - self._started))
+
+    def _report(self, elapsed: float) -> Progress:
+        if self._total is None:
+            return Progress("processing", None, f"{self._seconds:.0f} s")
+        return Progress("processing", min(0.999, self._seconds / self._total))
+
+    def _deliver(self, report: Progress) -> None:
+        if not self._stop.is_set():
+            self._callback(report)

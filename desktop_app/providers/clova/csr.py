@@ -16,16 +16,16 @@ clouds, Korean only); ``concurrency`` (default 4) requests in flight.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 
 from desktop_app.audio.encode import encode_pcm
 from desktop_app.core.errors import ConfigurationError, ServerError
 from desktop_app.core.options import TranscriptionOptions
-from desktop_app.core.progress import ProgressCallback, ignore_progress
+from desktop_app.core.progress import ProgressCallback
 from desktop_app.core.transcript import Segment, Transcript
 from desktop_app.providers.base import (
-    MediaSource,
     StreamEvent,
     normalise_language,
 )
@@ -108,15 +108,9 @@ class ClovaCsrProvider(HttpProvider):
 
         return await with_retries(call, self.retry_policy())
 
-    async def transcribe(
-        self,
-        source: MediaSource,
-        options: TranscriptionOptions,
-        progress: ProgressCallback = ignore_progress,
+    async def transcribe_file(
+        self, path: Path, options: TranscriptionOptions, progress: ProgressCallback
     ) -> Transcript:
-        if source.path is None:
-            self.check_options(options, source)
-            raise AssertionError("unreachable: check_options refuses non-file input")
         base = self.base_url(options)
         lang = self._language(options, base)
         headers = self.request_headers()
@@ -124,14 +118,11 @@ class ClovaCsrProvider(HttpProvider):
         async with self.client(base) as client:
 
             async def recognize(piece: EncodedPiece) -> Transcript:
-                text = (await self.recognize_bytes(client, piece.data, lang, headers)).strip()
-                if not text:
-                    return Transcript()
-                end = piece.speech_end if piece.speech_end > piece.speech_start else piece.duration
-                return Transcript(segments=[Segment(piece.speech_start, end, text)])
+                text = await self.recognize_bytes(client, piece.data, lang, headers)
+                return piece.transcript_of(text)
 
             return await transcribe_in_pieces(
-                source.path,
+                path,
                 recognize,
                 engine=self.name,
                 language=normalise_language(options.language or "ko"),

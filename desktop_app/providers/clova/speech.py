@@ -208,13 +208,9 @@ class ClovaSpeechProvider(HttpProvider):
         return max(300.0, 120.0 + duration)
 
     # -- long form -----------------------------------------------------------------------------
-    async def transcribe(
-        self,
-        source: MediaSource,
-        options: TranscriptionOptions,
-        progress: ProgressCallback = ignore_progress,
+    async def transcribe_source(
+        self, source: MediaSource, options: TranscriptionOptions, progress: ProgressCallback
     ) -> Transcript:
-        self.check_options(options, source)
         if recognizer_mode(options) == "short":
             if source.path is None:
                 raise AssertionError("unreachable: check_options refuses non-file short input")

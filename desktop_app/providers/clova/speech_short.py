@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 
 from desktop_app.core.progress import ProgressCallback
-from desktop_app.core.transcript import Segment, Transcript
+from desktop_app.core.transcript import Transcript
 from desktop_app.providers.chunked import EncodedPiece, transcribe_in_pieces
 from desktop_app.providers.clova.speech_errors import ENGINE, speech_error
 from desktop_app.providers.clova.speech_result import read_body, unreadable
@@ -67,11 +67,7 @@ async def transcribe_file(
     """A whole file through the short-form API, in pieces sent ``concurrency`` at a time."""
 
     async def recognize(piece: EncodedPiece) -> Transcript:
-        text = (await post_clip(client, piece.data, lang, headers, policy)).strip()
-        if not text:
-            return Transcript()
-        end = piece.speech_end if piece.speech_end > piece.speech_start else piece.duration
-        return Transcript(segments=[Segment(piece.speech_start, end, text)])
+        return piece.transcript_of(await post_clip(client, piece.data, lang, headers, policy))
 
     return await transcribe_in_pieces(
         path,

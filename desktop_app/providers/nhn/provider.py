@@ -189,13 +189,9 @@ class NhnProvider(HttpProvider):
             yield _Session(client, base, root, self.request_headers())
 
     # -- entry points ----------------------------------------------------------------------
-    async def transcribe(
-        self,
-        source: MediaSource,
-        options: TranscriptionOptions,
-        progress: ProgressCallback = ignore_progress,
+    async def transcribe_source(
+        self, source: MediaSource, options: TranscriptionOptions, progress: ProgressCallback
     ) -> Transcript:
-        self.check_options(options, source)
         base = self.base_url(options)
         async with self._session(base) as session:
             if source.path is not None:

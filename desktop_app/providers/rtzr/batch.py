@@ -40,7 +40,6 @@ from desktop_app.core.errors import (
     AudioError,
     RateLimitError,
     ServerError,
-    UnsupportedOptionError,
 )
 from desktop_app.core.journal import RemoteJob, options_from_dict
 from desktop_app.core.options import TranscriptionOptions
@@ -376,16 +375,9 @@ class RtzrProvider(HttpProvider):
             await auth.token(client)
 
     # -- Provider ----------------------------------------------------------------------------
-    async def transcribe(
-        self,
-        source: MediaSource,
-        options: TranscriptionOptions,
-        progress: ProgressCallback = ignore_progress,
+    async def transcribe_file(
+        self, path: Path, options: TranscriptionOptions, progress: ProgressCallback
     ) -> Transcript:
-        self.check_options(options, source)
-        if source.path is None:
-            raise UnsupportedOptionError(f"{source.kind} input", self.name)
-        path = source.path
         config = build_request_config(options, self.name)
         base = self.base_url()
         auth = self._auth(base)

@@ -20,6 +20,7 @@ import contextlib
 import dataclasses
 import os
 import threading
+import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -28,10 +29,9 @@ from desktop_app.audio import BYTES_PER_SECOND
 from desktop_app.audio.decode import probe
 from desktop_app.core.errors import ConfigurationError, EmptyAudioError
 from desktop_app.core.options import TranscriptionOptions
-from desktop_app.core.progress import Progress, ProgressCallback, ignore_progress
+from desktop_app.core.progress import Progress, ProgressCallback
 from desktop_app.core.transcript import Segment, Transcript, merge_pieces
 from desktop_app.providers.base import (
-    MediaSource,
     Provider,
     ProviderConfig,
     StreamEvent,
@@ -39,6 +39,7 @@ from desktop_app.providers.base import (
 )
 from desktop_app.providers.registry import register
 from desktop_app.providers.threads import (
+    WorkerProgress,
     start_worker,
     wait_workers,
 )
@@ -63,57 +64,24 @@ def default_threads() -> int:
     return max(1, min(os.cpu_count() or 1, DEFAULT_MAX_THREADS))
 
 
-class ProgressRelay:
-    """Adds up audio seconds done from any number of worker threads and hands
-    :class:`Progress` reports to the event loop thread, at most one per ``interval`` seconds of
-    wall time, in increasing order, and none once the job has stopped."""
-
-    def __init__(
-        self,
-        loop: asyncio.AbstractEventLoop,
-        callback: ProgressCallback,
-        total_seconds: float | None,
-        stop: threading.Event,
-        *,
-        interval: float = PROGRESS_INTERVAL,
-    ) -> None:
-        self._loop = loop
-        self._callback = callback
-        self._total = total_seconds if total_seconds and total_seconds > 0 else None
-        self._stop = stop
-        self._interval = interval
-        self._lock = threading.Lock()
-        self._done = 0.0
-        self._last_sent = float("-inf")
+class ProgressRelay(WorkerProgress):
+    """Adds up audio seconds done from any number of worker threads."""
 
     def add(self, seconds: float) -> None:
         """Record ``seconds`` more audio processed (any thread)."""
         with self._lock:
-            self._done += seconds
-            now = self._loop.time()
-            if now - self._last_sent < self._interval:
-                return
-            self._last_sent = now
-            # Posting under the lock keeps reports in the order their fractions were computed.
-            self._loop.call_soon_threadsafe(self._deliver, self._report())
+            self._seconds += seconds
+            self._post()
 
     def segments(self, offset: float, segments: list[Segment]) -> None:
         """Report finished ``segments`` of the piece starting at ``offset`` seconds (any
         thread); never held back by the interval."""
         with self._lock:
             report = dataclasses.replace(
-                self._report(), segments=tuple(s.shifted(offset) for s in segments)
+                self._report(time.monotonic() - self._started),
+                segments=tuple(s.shifted(offset) for s in segments),
             )
             self._loop.call_soon_threadsafe(self._deliver, report)
-
-    def _report(self) -> Progress:
-        if self._total is None:
-            return Progress("processing", None, f"{self._done:.0f} s")
-        return Progress("processing", min(0.999, self._done / self._total))
-
-    def _deliver(self, report: Progress) -> None:
-        if not self._stop.is_set():
-            self._callback(report)
 
 
 @register
@@ -154,15 +122,9 @@ class VoskProvider(Provider):
         """Blocking: the configured model, loaded once per process."""
         return load_model(self._model_folder())
 
-    async def transcribe(
-        self,
-        source: MediaSource,
-        options: TranscriptionOptions,
-        progress: ProgressCallback = ignore_progress,
+    async def transcribe_file(
+        self, path: Path, options: TranscriptionOptions, progress: ProgressCallback
     ) -> Transcript:
-        self.check_options(options, source)
-        assert source.path is not None  # guaranteed by check_options: only file input
-        path = Path(source.path)
         loop = asyncio.get_running_loop()
         progress(Progress("processing", 0.0, "loading the speech model"))
         # Not stopped on cancellation: a load cannot be interrupted, and finishing it only fills
@@ -170,7 +132,7 @@ class VoskProvider(Provider):
         info = await asyncio.wrap_future(start_worker(lambda: probe(path), "sori-vosk-probe"))
         folder = self._model_folder()
         stop = threading.Event()
-        relay = ProgressRelay(loop, progress, info.duration, stop)
+        relay = ProgressRelay(loop, progress, info.duration, stop, interval=PROGRESS_INTERVAL)
         long_file = info.duration is None or info.duration >= PARALLEL_MIN_SECONDS
         parts = self.threads if self.threads > 1 and long_file else 0
         results = ChildResults({}, 0)

@@ -18,6 +18,7 @@ The hub's address comes from ``HF_ENDPOINT`` when set, read at each call.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fnmatch
 import functools
@@ -64,6 +65,7 @@ from desktop_app.providers.whisper.models import (
     install_dir,
     installed_path,
     models_dir,
+    read_json_object,
 )
 
 # (bytes present, bytes in total) — called from the downloading thread.
@@ -208,7 +210,7 @@ def download_model(
 def _prepare_staging(name: str, remote: RemoteModel) -> Path:
     """The staging folder for ``remote``; leftovers of another revision are thrown away."""
     staging = staging_dir(name)
-    record = _read_json(staging / STAGING_RECORD)
+    record = read_json_object(staging / STAGING_RECORD)
     if staging.exists() and record.get("revision") != remote.revision:
         shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True, exist_ok=True)
@@ -402,14 +404,6 @@ def _write_record(path: Path, name: str, remote: RemoteModel) -> None:
     temporary.replace(path)
 
 
-def _read_json(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 def _size_text(count: int) -> str:
     value = float(count)
     for unit in ("B", "KB", "MB", "GB"):
@@ -430,15 +424,12 @@ def _hub_answer_error(repo_id: str, detail: str) -> ServerError:
     )
 
 
-class _hub_errors:
+class _hub_errors(contextlib.AbstractContextManager["_hub_errors"]):
     """Turns huggingface_hub, HTTP and disk errors into Sori's errors, naming the repository."""
 
     def __init__(self, repo_id: str, filename: str | None = None) -> None:
         self.repo_id = repo_id
         self.what = f"{repo_id}/{filename}" if filename else repo_id
-
-    def __enter__(self) -> None:
-        return None
 
     def __exit__(
         self,

@@ -15,6 +15,7 @@ import re
 import struct
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from desktop_app.core import paths
 from desktop_app.core.errors import EngineUnavailableError
@@ -194,13 +195,18 @@ def _unsupported(folder: Path, reason: str) -> EngineUnavailableError:
     )
 
 
-def read_install_record(folder: Path) -> dict[str, object]:
-    """What the downloader recorded about ``folder`` (empty for folders it did not write)."""
+def read_json_object(path: Path) -> dict[str, Any]:
+    """The JSON object in ``path``; empty when the file is missing, unreadable or not one."""
     try:
-        data = json.loads((folder / INSTALL_RECORD).read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def read_install_record(folder: Path) -> dict[str, object]:
+    """What the downloader recorded about ``folder`` (empty for folders it did not write)."""
+    return read_json_object(folder / INSTALL_RECORD)
 
 
 def installed_models() -> list[InstalledModel]:

@@ -19,7 +19,6 @@ import asyncio
 import importlib
 import queue
 import threading
-import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -28,17 +27,16 @@ from desktop_app.audio.decode import decode_pcm, probe
 from desktop_app.audio.splitting import AudioPiece, iter_pieces
 from desktop_app.core.errors import EmptyAudioError, EngineUnavailableError
 from desktop_app.core.options import Keyword, TranscriptionOptions
-from desktop_app.core.progress import Progress, ProgressCallback, ignore_progress
+from desktop_app.core.progress import Progress, ProgressCallback
 from desktop_app.core.transcript import Transcript
 from desktop_app.providers.base import (
-    MediaSource,
     Provider,
     ProviderConfig,
     StreamEvent,
     normalise_language,
 )
 from desktop_app.providers.registry import register
-from desktop_app.providers.threads import WorkerStopped, start_worker, wait_workers
+from desktop_app.providers.threads import WorkerProgress, WorkerStopped, start_worker, wait_workers
 from desktop_app.providers.whisper.bundled import ensure_base_model
 from desktop_app.providers.whisper.description import DEFAULT_QUALITY, QUALITY_BEAMS, WHISPER
 from desktop_app.providers.whisper.runner import (
@@ -110,51 +108,24 @@ def keyword_hints(keywords: list[Keyword]) -> tuple[str | None, str | None]:
     return hotwords[: PROMPT_MAX_CHARS * 2], (f"{prompt}." if prompt else None)
 
 
-class PositionRelay:
-    """Turns the audio position reached (any worker thread) into :class:`Progress` reports on
-    the event loop, at most one per ``interval``, with the time left from the speed so far."""
-
-    def __init__(
-        self,
-        loop: asyncio.AbstractEventLoop,
-        callback: ProgressCallback,
-        total_seconds: float | None,
-        stop: threading.Event,
-    ) -> None:
-        self._loop = loop
-        self._callback = callback
-        self._total = total_seconds if total_seconds and total_seconds > 0 else None
-        self._stop = stop
-        self._lock = threading.Lock()
-        self._started = time.monotonic()
-        self._position = 0.0
-        self._last_sent = float("-inf")
+class PositionRelay(WorkerProgress):
+    """The audio position reached (any worker thread), with the time left from the speed so
+    far."""
 
     def reached(self, seconds: float) -> None:
         with self._lock:
-            if seconds <= self._position:
+            if seconds <= self._seconds:
                 return
-            self._position = seconds
-            now = time.monotonic()
-            if now - self._last_sent < PROGRESS_INTERVAL:
-                return
-            self._last_sent = now
-            report = self._report(now - self._started)
-            self._loop.call_soon_threadsafe(self._deliver, report)
+            self._seconds = seconds
+            self._post()
 
     def _report(self, elapsed: float) -> Progress:
-        if self._total is None:
-            return Progress("processing", None, f"{self._position:.0f} s")
-        fraction = min(0.999, self._position / self._total)
+        report = super()._report(elapsed)
         # The first seconds (warm-up, a window's first batch) say little about the speed.
-        if elapsed < 3.0 or self._position <= 0:
-            return Progress("processing", fraction)
-        left = max(0.0, (self._total - self._position) * elapsed / self._position)
-        return Progress("processing", fraction, time_left(left))
-
-    def _deliver(self, report: Progress) -> None:
-        if not self._stop.is_set():
-            self._callback(report)
+        if self._total is None or elapsed < 3.0 or self._seconds <= 0:
+            return report
+        left = max(0.0, (self._total - self._seconds) * elapsed / self._seconds)
+        return Progress("processing", report.fraction, time_left(left))
 
 
 def time_left(seconds: float) -> str:
@@ -208,15 +179,9 @@ class WhisperProvider(Provider):
         self.check_options(options)
         return two_pass_live(lambda: self.load(options), audio, self.decode_options(options))
 
-    async def transcribe(
-        self,
-        source: MediaSource,
-        options: TranscriptionOptions,
-        progress: ProgressCallback = ignore_progress,
+    async def transcribe_file(
+        self, path: Path, options: TranscriptionOptions, progress: ProgressCallback
     ) -> Transcript:
-        self.check_options(options, source)
-        assert source.path is not None  # guaranteed by check_options: only file input
-        path = Path(source.path)
         decode = self.decode_options(options)
         progress(Progress("processing", 0.0, "loading the speech model"))
         # Not stopped on cancellation: a load cannot be interrupted, and finishing it fills the
@@ -224,7 +189,9 @@ class WhisperProvider(Provider):
         preparing = start_worker(lambda: (probe(path), self.load(options)), "sori-whisper-load")
         info, runner = await asyncio.wrap_future(preparing)
         stop = threading.Event()
-        relay = PositionRelay(asyncio.get_running_loop(), progress, info.duration, stop)
+        relay = PositionRelay(
+            asyncio.get_running_loop(), progress, info.duration, stop, interval=PROGRESS_INTERVAL
+        )
         waiting: queue.Queue[AudioPiece | None] = queue.Queue(maxsize=1)
 
         def produce() -> None:
