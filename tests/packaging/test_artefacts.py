@@ -85,9 +85,14 @@ def test_grpc_engine_against_the_emulator(artefact: Artefact, tmp_path: Path) ->
     ctypes.util.find_library("portaudio") is None, reason="the system has no PortAudio"
 )
 def test_recording_devices_can_be_listed(artefact: Artefact, tmp_path: Path) -> None:
-    """sounddevice is inside and finds the system's PortAudio (no device here is fine)."""
+    """sounddevice is inside and finds the system's PortAudio: it lists the devices, or says
+    plainly that there are none (exit 6) where the machine has no sound system."""
     result = artefact.run("live", "--list-devices", home=tmp_path)
-    assert result.returncode == 0, result.stderr
+    if result.returncode == 6:
+        assert "no input devices found" in result.stderr
+        assert "PortAudio" not in result.stderr  # the library itself was found
+    else:
+        assert result.returncode == 0, result.stderr
 
 
 def _shown(
