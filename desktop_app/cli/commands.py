@@ -150,7 +150,14 @@ def describe_engine(cls: type[Provider], *, verbose: bool = False) -> list[str]:
     lines += textwrap.wrap(described.summary.en, 100, initial_indent=pad, subsequent_indent=pad)
     if described.aliases:
         lines.append(f"{pad}also called: {', '.join(described.aliases)}")
-    lines.append(f"{pad}languages: {', '.join(caps.languages)}")
+    languages = list(caps.languages)
+    if len(languages) > 12 and not verbose:  # some engines know about 100
+        shown = f"{', '.join(languages[:8])} and {len(languages) - 8} more (--verbose lists them)"
+        lines.append(f"{pad}languages: {shown}")
+    else:
+        lines += textwrap.wrap(
+            "languages: " + ", ".join(languages), 100, initial_indent=pad, subsequent_indent=pad
+        )
     lines.append(f"{pad}features: {', '.join(caps.describe_features())}")
     limits = []
     if caps.max_duration:

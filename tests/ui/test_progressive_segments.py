@@ -84,6 +84,8 @@ def test_a_running_jobs_segments_appear_read_only(
         )
 
     window.runner.segments_decoded.connect(look)
+    # Vosk reports each segment as soon as it is final (Whisper gives a window's at once).
+    window.engine_box.setCurrentIndex(window.engine_box.findData("vosk"))
     drop(window, korean_clip)
     entry = window.queue.entries[0]
     window.queue.select(entry)
