@@ -170,7 +170,9 @@ def test_transcribe_pcm_for_one_utterance(speech_ko: Path, runner: WhisperRunner
 async def test_cancel_stops_between_batches(
     speech_ko: Path, tmp_path: Path, base_model: Path
 ) -> None:
-    pcm = b"".join(speech_clip(speech_ko, n)[0] for n in range(10, 30))
+    # About 10 minutes of speech: many batches, so the cancel always lands before the end
+    # however fast or slow the machine reports the first one.
+    pcm = b"".join(speech_clip(speech_ko, n)[0] for n in range(1, 61)) * 2
     path = write_wav(tmp_path / "long.wav", pcm)
     underway = asyncio.Event()
     reports: list[Progress] = []
